@@ -1,0 +1,76 @@
+"""Stage 2, check: turn documents into typed records, resolve every reference, build the Chronology.
+
+The stage never stops at the first problem: it returns every diagnostic it finds, and a Chronology only when
+there are no errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from generator.check import identity, references, safety, warnings
+from generator.check.schema_errors import validate
+from generator.diagnostics import Diagnostic
+from generator.load import Document
+from generator.model import Chronology, Record, build_chronology
+from generator.schema import Actor, Incident, Place, Vocabulary
+
+
+@dataclass(frozen=True)
+class Validated:
+    """Documents that passed their schema, by kind, with the document kept for positions."""
+
+    vocabulary: tuple[Document, Vocabulary] | None
+    incidents: list[tuple[Document, Incident]]
+    actors: list[tuple[Document, Actor]]
+    places: list[tuple[Document, Place]]
+
+
+def check(
+    documents: list[Document], today: dt.date | None = None
+) -> tuple[Chronology | None, list[Diagnostic]]:
+    """Validate every document; the Chronology (when free of errors) and every diagnostic found."""
+    problems: list[Diagnostic] = []
+    vocabulary: tuple[Document, Vocabulary] | None = None
+    incidents, actors, places = [], [], []
+    for document in documents:
+        problems.extend(safety.check_document(document))
+        if document.data is None:
+            continue
+        record, errors = validate(document)
+        problems.extend(errors)
+        if record is None:
+            continue
+        if isinstance(record, Vocabulary):
+            vocabulary = (document, record)
+        elif isinstance(record, Incident):
+            incidents.append((document, record))
+        elif isinstance(record, Actor):
+            actors.append((document, record))
+        elif isinstance(record, Place):
+            places.append((document, record))
+    if vocabulary is None and not any(d.kind == "vocabulary" for d in documents):
+        problems.append(
+            Diagnostic(
+                "content/vocabulary.yml",
+                0,
+                0,
+                "FL301",
+                "missing required file content/vocabulary.yml",
+                "it defines the incident types, roles and kinds",
+            )
+        )
+    validated = Validated(vocabulary, incidents, actors, places)
+    problems.extend(identity.check(documents, validated))
+    problems.extend(references.check(documents, validated))
+    problems.extend(warnings.check(validated, today or dt.date.today()))
+    if any(p.severity == "error" for p in problems) or vocabulary is None:
+        return None, problems
+    chronology = build_chronology(
+        vocabulary[1],
+        [Record(d.id, d.path, r, d.body, d.body_line) for d, r in incidents],
+        [Record(d.id, d.path, r, d.body, d.body_line) for d, r in actors],
+        [Record(d.id, d.path, r, d.body, d.body_line) for d, r in places],
+    )
+    return chronology, problems

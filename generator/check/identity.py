@@ -1,0 +1,118 @@
+"""Identity rules: file names are ids, incident paths agree with dates, no two ids collide ignoring case."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from generator.diagnostics import Diagnostic
+from generator.load import Document
+
+if TYPE_CHECKING:
+    from generator.check import Validated
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_INCIDENT_NAME = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
+    """File-name, path and uniqueness problems."""
+    problems = []
+    seen: dict[tuple[str, str], Document] = {}
+    for document in documents:
+        if document.kind == "vocabulary":
+            continue
+        if not _SLUG.match(document.id):
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    0,
+                    0,
+                    "FL401",
+                    f"file name '{document.id}.md' is not a valid id",
+                    f"rename it to '{slugify(document.id)}.md'",
+                )
+            )
+        elif document.kind == "incident" and not _INCIDENT_NAME.match(document.id):
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    0,
+                    0,
+                    "FL401",
+                    f"incident file name '{document.id}.md' must start with its date",
+                    "name it <date>-<slug>.md, for example 2025-12-09-joint-patrol.md",
+                )
+            )
+        key = (document.kind, document.id.lower())
+        if key in seen:
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    0,
+                    0,
+                    "FL403",
+                    f"{document.kind} id '{document.id}' is also used by {seen[key].path}",
+                    "ids must be unique, ignoring case",
+                )
+            )
+        else:
+            seen[key] = document
+    for document, incident in validated.incidents:
+        written = incident.date.iso()
+        match = _INCIDENT_NAME.match(document.id)
+        line, column = document.position(("date",))
+        parts = document.path.split("/")
+        if match and match.group(1) != written:
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    line,
+                    column,
+                    "FL402",
+                    f"file name starts with {match.group(1)} but date is {written}",
+                    f"rename the file to {written}-{match.group(2)}.md",
+                )
+            )
+        if len(parts) == 4 and parts[2] != f"{incident.date.year:04d}":
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    line,
+                    column,
+                    "FL402",
+                    f"incident is in folder '{parts[2]}' but its date is in {incident.date.year}",
+                    f"move it to content/incidents/{incident.date.year}/",
+                )
+            )
+        elif len(parts) != 4:
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    0,
+                    0,
+                    "FL402",
+                    "incident is not in a year folder",
+                    f"move it to content/incidents/{incident.date.year}/",
+                )
+            )
+        for index, old in enumerate(incident.previous_ids):
+            if ("incident", old) in seen:
+                old_line, old_column = document.position(("previous_ids", index))
+                problems.append(
+                    Diagnostic(
+                        document.path,
+                        old_line,
+                        old_column,
+                        "FL403",
+                        f"previous id '{old}' is still the id of {seen[('incident', old)].path}",
+                        "an old id must not be reused",
+                    )
+                )
+    return problems
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII slug from any text (``'Joint Patrol!'`` → ``joint-patrol``)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "untitled"

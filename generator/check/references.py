@@ -1,0 +1,253 @@
+"""Reference rules: every id, vocabulary key, source URL and [[wiki link]] resolves; parents have no cycles."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from generator.check.schema_errors import suggest
+from generator.diagnostics import Diagnostic
+from generator.load import Document, KeyPath
+
+if TYPE_CHECKING:
+    from generator.check import Validated
+
+WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+))?\]\]")
+
+
+class _Resolver:
+    """Checks ids against known sets and reports misses with a suggestion."""
+
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        self.problems = problems
+
+    def require(
+        self,
+        document: Document,
+        keypath: KeyPath,
+        value: str | None,
+        known: Collection[str],
+        code: str,
+        what: str,
+    ) -> None:
+        if value is None:
+            return
+        if value in known:  # sets and dicts: constant time on the hot path
+            return
+        known = list(known)
+        line, column = document.position(keypath)
+        guess = suggest(value, known)
+        message = f"unknown {what} '{value}'" + (f"; did you mean '{guess}'?" if guess else "")
+        hint = (
+            ""
+            if guess
+            else (f"known: {', '.join(sorted(known)[:12])}" + (", ..." if len(known) > 12 else ""))
+        )
+        self.problems.append(Diagnostic(document.path, line, column, code, message, hint))
+
+
+def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
+    """Every unresolved reference in every validated document."""
+    problems: list[Diagnostic] = []
+    resolve = _Resolver(problems)
+    actor_ids = {d.id for d, _ in validated.actors}
+    place_ids = {d.id for d, _ in validated.places}
+    incident_ids = {d.id for d, _ in validated.incidents}
+    vocabulary = validated.vocabulary[1] if validated.vocabulary else None
+    if vocabulary is not None:
+        _check_timezone(validated.vocabulary[0], ("default_timezone",), vocabulary.default_timezone, problems)
+    for document, incident in validated.incidents:
+        if vocabulary is not None:
+            resolve.require(
+                document, ("type",), incident.type, vocabulary.incident_types, "FL203", "incident type"
+            )
+            resolve.require(document, ("status",), incident.status, vocabulary.statuses, "FL203", "status")
+            resolve.require(document, ("series",), incident.series, vocabulary.series, "FL203", "series")
+            for i, entry in enumerate(incident.actors):
+                resolve.require(
+                    document, ("actors", i, "role"), entry.role, vocabulary.roles, "FL203", "role"
+                )
+            for i, source in enumerate(incident.sources):
+                resolve.require(
+                    document,
+                    ("sources", i, "kind"),
+                    source.kind,
+                    vocabulary.source_kinds,
+                    "FL203",
+                    "source kind",
+                )
+            for i, link in enumerate(incident.related):
+                resolve.require(
+                    document,
+                    ("related", i, "relation"),
+                    link.relation,
+                    vocabulary.relations,
+                    "FL203",
+                    "relation",
+                )
+        for i, entry in enumerate(incident.actors):
+            resolve.require(document, ("actors", i, "actor"), entry.actor, actor_ids, "FL201", "actor")
+        for i, place in enumerate(incident.places):
+            resolve.require(document, ("places", i), place, place_ids, "FL202", "place")
+        for i, link in enumerate(incident.related):
+            resolve.require(
+                document, ("related", i, "incident"), link.incident, incident_ids, "FL204", "incident"
+            )
+        resolve.require(document, ("replaced_by",), incident.replaced_by, incident_ids, "FL204", "incident")
+        _check_sources(document, incident, problems)
+        for i, claim in enumerate(incident.claims):
+            resolve.require(document, ("claims", i, "actor"), claim.actor, actor_ids, "FL201", "actor")
+        if incident.timezone:
+            _check_timezone(document, ("timezone",), incident.timezone, problems)
+        if incident.end_date and incident.end_date.last_day() < incident.date.first_day():
+            line, column = document.position(("end_date",))
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    line,
+                    column,
+                    "FL306",
+                    f"end_date {incident.end_date} is before date {incident.date}",
+                )
+            )
+        if incident.status == "retracted" and not incident.status_note:
+            line, column = document.position(("status",))
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    line,
+                    column,
+                    "FL208",
+                    "a retracted incident needs a status_note saying why",
+                )
+            )
+    for document, actor in validated.actors:
+        if vocabulary is not None:
+            resolve.require(document, ("kind",), actor.kind, vocabulary.actor_kinds, "FL203", "actor kind")
+        resolve.require(document, ("parent",), actor.parent, actor_ids, "FL201", "actor")
+        for i, position in enumerate(actor.positions):
+            resolve.require(document, ("positions", i, "of"), position.of, actor_ids, "FL201", "actor")
+            if position.end and position.end.last_day() < position.start.first_day():
+                line, column = document.position(("positions", i, "to"))
+                problems.append(
+                    Diagnostic(
+                        document.path,
+                        line,
+                        column,
+                        "FL306",
+                        f"'to' {position.end} is before 'from' {position.start}",
+                    )
+                )
+    for document, place in validated.places:
+        if vocabulary is not None:
+            resolve.require(document, ("kind",), place.kind, vocabulary.place_kinds, "FL203", "place kind")
+        resolve.require(document, ("parent",), place.parent, place_ids, "FL202", "place")
+    problems.extend(_cycles(validated.actors))
+    problems.extend(_cycles(validated.places))
+    targets = actor_ids | place_ids | incident_ids
+    for document in documents:
+        problems.extend(_wiki_links(document, targets))
+    return problems
+
+
+def _check_sources(document: Document, incident: object, problems: list[Diagnostic]) -> None:
+    urls: dict[str, int] = {}
+    for i, source in enumerate(incident.sources):  # type: ignore[attr-defined]
+        if source.url in urls:
+            line, column = document.position(("sources", i, "url"))
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    line,
+                    column,
+                    "FL404",
+                    f"source {source.url} is listed twice (also sources[{urls[source.url]}])",
+                )
+            )
+        urls.setdefault(source.url, i)
+    for field in ("claims", "figures"):
+        for i, entry in enumerate(getattr(incident, field)):
+            if entry.source not in urls:
+                line, column = document.position((field, i, "source"))
+                guess = suggest(entry.source, urls)
+                problems.append(
+                    Diagnostic(
+                        document.path,
+                        line,
+                        column,
+                        "FL205",
+                        f"{field[:-1]} source {entry.source} is not one of this incident's sources"
+                        + (f"; did you mean {guess}?" if guess else ""),
+                        "add it to sources, or copy the URL exactly",
+                    )
+                )
+
+
+def _check_timezone(document: Document, keypath: KeyPath, zone: str, problems: list[Diagnostic]) -> None:
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        line, column = document.position(keypath)
+        problems.append(
+            Diagnostic(
+                document.path,
+                line,
+                column,
+                "FL308",
+                f"unknown time zone '{zone}'",
+                "use an IANA zone name such as Asia/Tokyo",
+            )
+        )
+
+
+def _cycles(entries: list[tuple[Document, object]]) -> list[Diagnostic]:
+    parents = {d.id: (d, e.parent) for d, e in entries}  # type: ignore[attr-defined]
+    problems = []
+    reported: set[str] = set()
+    for start in sorted(parents):
+        chain = [start]
+        current = parents[start][1]
+        while current in parents and current not in chain:
+            chain.append(current)
+            current = parents[current][1]
+        if current == start and start not in reported:
+            reported.update(chain)
+            document = parents[start][0]
+            line, column = document.position(("parent",))
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    line,
+                    column,
+                    "FL207",
+                    "parent chain loops back: " + " → ".join([*chain, start]),
+                )
+            )
+    return problems
+
+
+def _wiki_links(document: Document, targets: set[str]) -> list[Diagnostic]:
+    problems = []
+    for match in WIKI_LINK.finditer(document.body):
+        target = match.group(1).strip()
+        if target in targets:
+            continue
+        before = document.body[: match.start()]
+        line = document.body_line + before.count("\n")
+        column = match.start() - (before.rfind("\n") + 1) + 1
+        guess = suggest(target, targets)
+        problems.append(
+            Diagnostic(
+                document.path,
+                line,
+                column,
+                "FL206",
+                f"link [[{target}]] does not match any incident, actor or place"
+                + (f"; did you mean '{guess}'?" if guess else ""),
+                end_line=line,
+                end_column=column + len(match.group(0)),
+            )
+        )
+    return problems

@@ -1,0 +1,89 @@
+"""Safety rules: no active markup or dangerous URL anywhere in content, with the exact line of each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from generator.diagnostics import Diagnostic
+from generator.load import Document, KeyPath
+
+_DANGEROUS_TAG = re.compile(
+    r"<\s*(script|iframe|object|embed|style|frame|frameset|applet|base|meta|link)\b", re.IGNORECASE
+)
+_EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*?[\s/\"'](on[a-zA-Z]+)\s*=", re.IGNORECASE | re.DOTALL)
+_SCHEME = r"(?:j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|v\s*b\s*s\s*c\s*r\s*i\s*p\s*t|d\s*a\s*t\s*a)\s*:"
+_DANGEROUS_URL = re.compile(
+    r"(?:\]\(\s*<?\s*|\]:\s*<?\s*|<\s*|(?:href|src|action|formaction|xlink:href|srcset|poster)\s*=\s*[\"']?\s*)"
+    + _SCHEME,
+    re.IGNORECASE,
+)
+_ENTITY_SCHEME = re.compile(r"(?:href|src)\s*=\s*[\"']?\s*&#", re.IGNORECASE)
+
+
+def scan_text(text: str) -> Iterator[tuple[int, int, str]]:
+    """(offset, length, description) for each unsafe construct in ``text``."""
+    for match in _DANGEROUS_TAG.finditer(text):
+        yield match.start(), len(match.group(0)), f"raw <{match.group(1).lower()}> element"
+    for match in _EVENT_HANDLER.finditer(text):
+        yield match.start(1), len(match.group(1)), f"event-handler attribute '{match.group(1).lower()}'"
+    for match in _DANGEROUS_URL.finditer(text):
+        scheme = re.sub(r"\s", "", match.group(0).split("(")[-1].split("=")[-1].lstrip("<\"' ")).lower()
+        yield match.start(), len(match.group(0)), f"'{scheme}' URL"
+    for match in _ENTITY_SCHEME.finditer(text):
+        yield match.start(), len(match.group(0)), "URL hidden in character entities"
+
+
+def _position(text: str, offset: int, line: int, column: int) -> tuple[int, int]:
+    before = text[:offset]
+    newlines = before.count("\n")
+    if newlines == 0:
+        return line, column + offset
+    return line + newlines, offset - before.rfind("\n")
+
+
+def _strings(value: Any, keypath: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(value, str):
+        yield keypath, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*keypath, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*keypath, key))
+
+
+def check_document(document: Document) -> list[Diagnostic]:
+    """Every unsafe construct in the document's front matter values and body."""
+    problems = []
+    for keypath, text in _strings(document.data or {}):
+        line, column = document.position(keypath)
+        for offset, _length, what in scan_text(text):
+            # scalar positions point at the value start; offsets inside folded text are approximate
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    line,
+                    column,
+                    "FL501" if "URL" not in what else "FL502",
+                    f"{what} is not allowed in content",
+                    "remove it; write plain text",
+                )
+            )
+            break
+    for offset, length, what in scan_text(document.body):
+        line, column = _position(document.body, offset, document.body_line, 1)
+        problems.append(
+            Diagnostic(
+                document.path,
+                line,
+                column,
+                "FL501" if "URL" not in what else "FL502",
+                f"{what} is not allowed in content",
+                "remove it; write plain Markdown",
+                end_line=line,
+                end_column=column + length,
+            )
+        )
+    return problems

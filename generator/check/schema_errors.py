@@ -1,0 +1,171 @@
+"""Validate each document against its schema, turning pydantic's errors into diagnostics at the YAML node."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.diagnostics import Diagnostic
+from generator.load import Document, KeyPath
+from generator.schema import COLOR_PATTERN, COUNTRY_PATTERN, LANGUAGE_PATTERN, SCHEMAS, SLUG_PATTERN, Model
+
+_TYPE_ERRORS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date",
+}
+_LENGTH_ERRORS = {"string_too_short", "string_too_long", "too_short", "too_long"}
+_RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than", "literal_error"}
+_PATTERN_NAMES = {
+    SLUG_PATTERN: ("FL307", "a lowercase slug such as 'joint-patrol' (a-z, 0-9 and single hyphens)"),
+    LANGUAGE_PATTERN: ("FL308", "a BCP 47 language tag such as 'ja', 'zh-Hant' or 'ko'"),
+    COUNTRY_PATTERN: ("FL308", "an ISO 3166-1 alpha-2 country code such as 'JP'"),
+    COLOR_PATTERN: ("FL308", "a colour such as '#1e88e5'"),
+}
+
+
+def describe(value: Any) -> str:
+    """How a YAML value reads to a contributor: ``text 'yes'``, ``a number``, ``a list``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def field_name(loc: KeyPath) -> str:
+    """``sources[0].url`` from ``('sources', 0, 'url')``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "front matter"
+
+
+def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
+    """The pydantic model that owns the last key of ``loc`` (for did-you-mean suggestions)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+        if info is None:
+            return None
+        current = _innermost_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _innermost_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or getattr(annotation, "__metadata__", ()):
+        found = _innermost_model(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    return _innermost_model(origin) if origin not in (None, annotation) else None
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The names a contributor writes (aliases where set)."""
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def suggest(word: str, choices: list[str] | Any) -> str | None:
+    """The closest choice to ``word``, if any is close enough."""
+    matches = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> Diagnostic:
+    loc: KeyPath = tuple(p for p in error["loc"] if isinstance(p, int) or "[" not in str(p))
+    kind = error["type"]
+    name = field_name(loc)
+    value = error.get("input")
+    line, column = document.position(loc)
+    if kind == "missing":
+        parent = loc[:-1]
+        line, column = (
+            document.key_position(parent) if parent else (2 if document.kind != "vocabulary" else 1, 1)
+        )
+        where = f" in {field_name(parent)}" if parent else ""
+        return Diagnostic(
+            document.path,
+            line,
+            column,
+            "FL301",
+            f"missing required field '{loc[-1]}'{where}",
+            "see the field reference for what it holds",
+        )
+    if kind == "extra_forbidden":
+        line, column = document.key_position(loc)
+        owner = _model_at(model, loc)
+        guess = suggest(str(loc[-1]), field_names(owner)) if owner else None
+        message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{guess}'?" if guess else "")
+        allowed = ", ".join(field_names(owner)) if owner else ""
+        return Diagnostic(
+            document.path,
+            line,
+            column,
+            "FL302",
+            message,
+            f"allowed fields here: {allowed}" if allowed else "",
+        )
+    if kind in _TYPE_ERRORS:
+        expected = _TYPE_ERRORS[kind]
+        hint = "write true or false without quotes" if kind == "bool_type" else ""
+        if kind == "int_type" and isinstance(value, str) and value.strip().isdigit():
+            hint = "remove the quotes around the number"
+        return Diagnostic(
+            document.path, line, column, "FL303", f"'{name}' must be {expected}, not {describe(value)}", hint
+        )
+    if kind in _LENGTH_ERRORS:
+        return Diagnostic(document.path, line, column, "FL304", f"'{name}': {error['msg'].lower()}")
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        if pattern in _PATTERN_NAMES:
+            code, expected = _PATTERN_NAMES[pattern]
+            return Diagnostic(
+                document.path, line, column, code, f"'{name}' must be {expected}, not {describe(value)}"
+            )
+        return Diagnostic(
+            document.path,
+            line,
+            column,
+            "FL502",
+            f"'{name}' must be an absolute http(s) URL, not {describe(value)}",
+            "write the full address, starting with https://",
+        )
+    if kind == "value_error":
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+        code = "FL305" if "date" in message else "FL308"
+        return Diagnostic(document.path, line, column, code, f"'{name}': {message}")
+    if kind in _RANGE_ERRORS:
+        return Diagnostic(document.path, line, column, "FL308", f"'{name}': {error['msg'].lower()}")
+    return Diagnostic(document.path, line, column, "FL303", f"'{name}': {error['msg']}")
+
+
+def validate(document: Document) -> tuple[Model | None, list[Diagnostic]]:
+    """The document's front matter as its kind's model, or ``None`` and the problems found."""
+    model = SCHEMAS[document.kind]
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as exc:
+        return None, [_diagnose(document, model, error) for error in exc.errors(include_url=False)]  # type: ignore[arg-type]

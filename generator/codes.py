@@ -1,0 +1,343 @@
+"""The catalogue of diagnostic codes: stable, documented, one entry per rule.
+
+The error-code reference page is generated from this table, and a test fails when a code has no test that
+triggers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    """One rule: its code, a short name, its default severity, why it exists and how to fix it."""
+
+    code: str
+    name: str
+    severity: str
+    explanation: str
+    fix: str
+
+
+_TABLE = [
+    # --- FL1xx: the file itself (encoding, front matter, YAML) -------------------------------------------
+    Code(
+        "FL101",
+        "duplicate-key",
+        "error",
+        "A key appears twice in one mapping. YAML parsers keep only one value, so the other would be lost.",
+        "Remove one of the two keys, or merge their values.",
+    ),
+    Code(
+        "FL102",
+        "yaml-syntax",
+        "error",
+        "The front matter (or vocabulary.yml) is not valid YAML. The position is the YAML parser's own.",
+        "Fix the syntax at the line shown: check indentation, colons and quotes.",
+    ),
+    Code(
+        "FL103",
+        "no-front-matter",
+        "error",
+        "A Markdown content file must start with a line `---`, its YAML front matter, and a closing `---`.",
+        "Add `---` as the first line, then the fields, then `---`.",
+    ),
+    Code(
+        "FL104",
+        "unclosed-front-matter",
+        "error",
+        "The front matter starts with `---` but has no closing `---` line.",
+        "Add a line `---` after the last field.",
+    ),
+    Code(
+        "FL105",
+        "not-a-mapping",
+        "error",
+        "The front matter must be a mapping of field names to values, not a list, a scalar or nothing.",
+        "Write the fields as `name: value` lines.",
+    ),
+    Code(
+        "FL106",
+        "not-utf8",
+        "error",
+        "Content files must be UTF-8. The bytes at the position shown are not.",
+        "Re-save the file as UTF-8 in your editor.",
+    ),
+    Code(
+        "FL107",
+        "nul-byte",
+        "error",
+        "The file contains a NUL byte, which never belongs in text.",
+        "Remove the NUL character; the file may have been saved in a binary or UTF-16 format.",
+    ),
+    Code(
+        "FL108",
+        "tab-indent",
+        "error",
+        "YAML does not allow tabs for indentation.",
+        "Replace the tab with spaces.",
+    ),
+    Code(
+        "FL109",
+        "yaml-tag",
+        "error",
+        "Explicit YAML tags (such as `!!python/object`) are refused: content is data, never code.",
+        "Remove the tag; write the value as plain text, a number, a list or a mapping.",
+    ),
+    Code(
+        "FL110",
+        "yaml-alias",
+        "error",
+        "YAML anchors and aliases (`&x`, `*x`) are refused: they hide repeated data and allow alias bombs.",
+        "Write the value out in full where it is needed.",
+    ),
+    Code(
+        "FL111",
+        "file-too-large",
+        "error",
+        "The file is larger than the limit for one content file.",
+        "Split the text; a single incident should never need this much.",
+    ),
+    Code(
+        "FL112",
+        "symlink-outside",
+        "error",
+        "A symbolic link under content/ points outside content/. It is not read.",
+        "Replace the link with a real file inside content/.",
+    ),
+    Code(
+        "FL113",
+        "stray-file",
+        "warning",
+        "A file under content/ is not part of the content model and is not published.",
+        "Move it to the right folder with the right extension (.md), or delete it.",
+    ),
+    Code(
+        "FL114",
+        "too-deep",
+        "error",
+        "The YAML nests deeper than any field of the content model allows.",
+        "Flatten the structure; see the field reference.",
+    ),
+    # --- FL2xx: references -----------------------------------------------------------------------------------
+    Code(
+        "FL201",
+        "unknown-actor",
+        "error",
+        "An actor id does not match any file in content/actors/.",
+        "Use the id of an existing actor (its file name), or add the actor with `faultlines new actor`.",
+    ),
+    Code(
+        "FL202",
+        "unknown-place",
+        "error",
+        "A place id does not match any file in content/places/.",
+        "Use the id of an existing place, or add it with `faultlines new place`.",
+    ),
+    Code(
+        "FL203",
+        "unknown-vocabulary",
+        "error",
+        "A type, role, status, kind, series or relation is not defined in content/vocabulary.yml.",
+        "Use a key from vocabulary.yml, or add the new term there with a label and description.",
+    ),
+    Code(
+        "FL204",
+        "unknown-incident",
+        "error",
+        "A related incident, replacement or previous id does not match any incident.",
+        "Use the id (file name without .md) of an existing incident.",
+    ),
+    Code(
+        "FL205",
+        "unknown-source",
+        "error",
+        "A claim or figure cites a source URL that is not in this incident's `sources`.",
+        "Add the source to `sources`, or copy its URL exactly.",
+    ),
+    Code(
+        "FL206",
+        "broken-wiki-link",
+        "error",
+        "A `[[link]]` in the text does not resolve to an incident, actor or place.",
+        "Use an existing id inside the brackets.",
+    ),
+    Code(
+        "FL207",
+        "parent-cycle",
+        "error",
+        "Following `parent` from this entry leads back to it.",
+        "Break the cycle: one of the entries must have no parent or another parent.",
+    ),
+    Code(
+        "FL208",
+        "retracted-without-reason",
+        "error",
+        "A retracted incident must say why (`status_note`) so its tombstone page can explain it.",
+        "Add `status_note:` with the reason, and `replaced_by:` when another incident replaces it.",
+    ),
+    # --- FL3xx: schema ---------------------------------------------------------------------------------------
+    Code(
+        "FL301",
+        "missing-field",
+        "error",
+        "A required field is missing.",
+        "Add the field; see the field reference.",
+    ),
+    Code(
+        "FL302",
+        "unknown-field",
+        "error",
+        "A field is not part of the content model (often a typo). It would otherwise be silently ignored.",
+        "Correct the name (a suggestion is given when one is close) or remove the field.",
+    ),
+    Code(
+        "FL303",
+        "wrong-type",
+        "error",
+        "A value has the wrong type (for example text where a list is expected, or `yes` where `true` is).",
+        "Write the value in the form the field reference gives.",
+    ),
+    Code(
+        "FL304",
+        "bad-length",
+        "error",
+        "A text or list is shorter or longer than the field allows.",
+        "Shorten or complete it; the limits are in the field reference.",
+    ),
+    Code(
+        "FL305",
+        "bad-date",
+        "error",
+        "A date is not in one of the forms YYYY, YYYY-MM, YYYY-MM-DD, or does not exist (2025-02-30).",
+        "Write the date as YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known.",
+    ),
+    Code(
+        "FL306",
+        "end-before-start",
+        "error",
+        "`end_date` is before `date`.",
+        "Swap the dates or correct one of them.",
+    ),
+    Code(
+        "FL307",
+        "bad-slug",
+        "error",
+        "Ids, keys and tags are lowercase ASCII words joined by single hyphens (`joint-patrol`).",
+        "Use only a-z, 0-9 and single hyphens.",
+    ),
+    Code(
+        "FL308",
+        "bad-value",
+        "error",
+        "A value is outside what the field allows (a latitude above 90, a malformed language tag, an "
+        "unknown time zone).",
+        "Correct the value; the allowed range is in the message.",
+    ),
+    # --- FL4xx: identity -------------------------------------------------------------------------------------
+    Code(
+        "FL401",
+        "bad-file-name",
+        "error",
+        "File names are ids: lowercase slugs ending in .md, and incidents are named <date>-<slug>.md.",
+        "Rename the file; `faultlines new` creates correctly named files.",
+    ),
+    Code(
+        "FL402",
+        "path-date-mismatch",
+        "error",
+        "An incident's folder year and file-name date must agree with its `date`.",
+        "Move or rename the file to content/incidents/<year>/<date>-<slug>.md.",
+    ),
+    Code(
+        "FL403",
+        "duplicate-id",
+        "error",
+        "Two entries of one kind have the same id, ignoring case (or an old id is reused).",
+        "Rename one of them.",
+    ),
+    Code(
+        "FL404",
+        "duplicate-source",
+        "error",
+        "The same source URL is listed twice in one incident.",
+        "Keep one entry.",
+    ),
+    Code(
+        "FL405",
+        "id-removed",
+        "error",
+        "An incident id that exists in the base revision has disappeared without a redirect or tombstone. "
+        "Links to it would break.",
+        "List the old id in the new file's `previous_ids`, or keep the file with `status: retracted`.",
+    ),
+    # --- FL5xx: safety ---------------------------------------------------------------------------------------
+    Code(
+        "FL501",
+        "unsafe-html",
+        "error",
+        "Raw <script>, <iframe>, <object>, <embed>, <style> or an event-handler attribute is not allowed in "
+        "content.",
+        "Remove the markup; write plain Markdown.",
+    ),
+    Code(
+        "FL502",
+        "unsafe-url",
+        "error",
+        "URLs must be absolute http(s). `javascript:`, `vbscript:` and `data:` URLs are never allowed.",
+        "Use the full https:// address of the page.",
+    ),
+    # --- FL6xx: warnings (errors under --strict) -------------------------------------------------------------
+    Code(
+        "FL601",
+        "no-archive",
+        "warning",
+        "A source has no `archive_url`. Pages disappear; an archived copy keeps the claim traceable.",
+        "Archive the page (for example on web.archive.org) and add `archive_url`.",
+    ),
+    Code(
+        "FL602",
+        "single-source",
+        "warning",
+        "The incident rests on a single source.",
+        "Add an independent second source when one exists.",
+    ),
+    Code(
+        "FL603",
+        "unused-entry",
+        "warning",
+        "An actor or place is not mentioned by any incident.",
+        "Reference it from an incident, or remove the file.",
+    ),
+    Code(
+        "FL604",
+        "no-coordinates",
+        "warning",
+        "A place has no coordinates, so it cannot be shown on the map.",
+        "Add `coordinates: [latitude, longitude]` (and `coordinates_approximate: true` if rough).",
+    ),
+    Code(
+        "FL605",
+        "future-date",
+        "warning",
+        "The date is in the future.",
+        "Check the year; the chronology records what has happened.",
+    ),
+    Code(
+        "FL606",
+        "near-duplicate",
+        "warning",
+        "Two incidents look like the same event (same dates, type and an actor, or very similar titles).",
+        "Merge them (keep one, list the other's id in `previous_ids`) or make the difference clear.",
+    ),
+    Code(
+        "FL607",
+        "aggregator-only",
+        "warning",
+        "Every source of the incident is an aggregator or mirror.",
+        "Add the original wire, newspaper or official source.",
+    ),
+]
+
+CODES: dict[str, Code] = {c.code: c for c in _TABLE}

@@ -1,0 +1,37 @@
+"""load → check, in one call, for the CLI and the MkDocs plugin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.check import check
+from generator.diagnostics import Diagnostic, Diagnostics
+from generator.load import load
+from generator.model import Chronology
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a run found: the Chronology (``None`` when there are errors) and every diagnostic, sorted."""
+
+    chronology: Chronology | None
+    diagnostics: list[Diagnostic]
+    files: int
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when there are errors (or, under ``strict``, warnings)."""
+        return any(d.severity == "error" or strict for d in self.diagnostics)
+
+
+def run(root: Path, today: dt.date | None = None) -> Result:
+    """Load and check every content file under ``root/content``."""
+    collector = Diagnostics()
+    documents, problems = load(root)
+    collector.extend(problems)
+    chronology, found = check(documents, today=today)
+    collector.extend(found)
+    if collector.has_errors:
+        chronology = None
+    return Result(chronology, collector.sorted(), len(documents))

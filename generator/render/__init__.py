@@ -1,0 +1,1 @@
+"""Pure renderers that turn records into inline SVG and HTML fragments."""
