@@ -288,6 +288,9 @@ def _land_paths(projection: _Projection, bbox: BBox) -> list[str]:
             coords: list[str] = []
             for lon, lat in clipped:
                 x, y = projection(lon, lat)
+                # The canvas height is rounded to whole pixels; clamp so clip edges stay on the canvas.
+                x = min(max(x, 0.0), float(projection.width))
+                y = min(max(y, 0.0), float(projection.height))
                 pair = f"{_num(x)} {_num(y)}"
                 if not coords or coords[-1] != pair:
                     coords.append(pair)
