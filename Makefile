@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 site: $(STAMP)  ## set everything up and build the site into site/
 	$(BIN)/faultlines check
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve

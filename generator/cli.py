@@ -16,17 +16,40 @@ BUG_REPORT = "https://github.com/fault-lines/fault-lines/issues"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="faultlines", description="Validate and build a Fault Lines chronology.")
+    parser = argparse.ArgumentParser(
+        prog="faultlines", description="Validate and build a Fault Lines chronology."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="validate every file under content/")
-    check.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/ (default .)")
+    check.add_argument(
+        "root", nargs="?", default=".", type=Path, help="project root holding content/ (default .)"
+    )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
-    check.add_argument("--base", metavar="REF", help="also fail when an incident id of git revision REF vanished")
-    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument(
+        "--base", metavar="REF", help="also fail when an incident id of git revision REF vanished"
+    )
+    # SUPPRESS: without it the subcommand's default (False) would override `faultlines --debug check`
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    build = commands.add_parser("build", help="write the generated pages and data files as a plain tree")
+    build.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/")
+    build.add_argument("--out", required=True, type=Path, help="output folder (replaced atomically)")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    new = commands.add_parser("new", help="scaffold a new incident, actor or place (never overwrites)")
+    new.add_argument("kind", choices=["incident", "actor", "place"])
+    new.add_argument("--root", default=".", type=Path, help="project root holding content/ (default .)")
+    new.add_argument("--title", "--name", dest="title", required=True, help="title (incident) or name")
+    new.add_argument("--date", help="incident date: YYYY-MM-DD, YYYY-MM or YYYY")
+    new.add_argument("--type", dest="type_", default="", help="incident type (a key of incident_types)")
+    new.add_argument("--kind", dest="entity_kind", default="", help="actor or place kind")
+    new.add_argument("--id", dest="slug", default="", help="id/slug (default: from the title)")
+    for sub in (build, new):
+        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -34,6 +57,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate and print every problem; exit 1 when there are errors (or warnings under --strict)."""
     from generator.pipeline import run
 
+    if not (args.root / "content").is_dir():
+        print(
+            f"faultlines check: error: {args.root.as_posix()} has no content/ folder; "
+            "run the command from the project root, or pass the root: faultlines check PATH",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     result = run(args.root)
     items = list(result.diagnostics)
     if args.base:
@@ -46,7 +76,43 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if any(d.severity == "error" for d in items) else EXIT_OK
 
 
-COMMANDS = {"check": cmd_check}
+def cmd_build(args: argparse.Namespace) -> int:
+    """Check, render and write the generated tree; print problems like ``check`` and write nothing on errors."""
+    from generator.pipeline import run
+    from generator.publish import UnsafeOutput, check_destination, write_tree
+    from generator.render.site import render_site
+
+    try:
+        check_destination(args.root, args.out)
+    except UnsafeOutput as exc:
+        print(f"faultlines: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = run(args.root)
+    if result.diagnostics:
+        sys.stderr.write(FORMATTERS["text"](result.diagnostics))
+    if result.failed(args.strict) or result.chronology is None:
+        print("faultlines: nothing written", file=sys.stderr)
+        return EXIT_PROBLEMS
+    count = write_tree(render_site(result.chronology), args.out)
+    print(f"wrote {count} files to {args.out}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold one content file and print its path; refuse to overwrite (exit 1)."""
+    from generator.scaffold import ScaffoldError, create
+
+    try:
+        path = create(args.root, args.kind, title=args.title, date=args.date, type_=args.type_, slug=args.slug,
+                      entity_kind=args.entity_kind)  # fmt: skip
+    except ScaffoldError as exc:
+        print(f"faultlines: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(path.resolve().relative_to(args.root.resolve()).as_posix())
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"faultlines: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it at "
-              f"{BUG_REPORT} (run again with --debug for the traceback)", file=sys.stderr)
+        detail = " ".join(str(exc).split())  # one line, whatever the exception says
+        print(
+            f"faultlines: internal error ({type(exc).__name__}: {detail}); this is a bug, please report it "
+            f"at {BUG_REPORT} (run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL

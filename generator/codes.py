@@ -21,7 +21,7 @@ class Code:
 
 
 _TABLE = [
-    # --- FL1xx: the file itself (encoding, front matter, YAML) -------------------------------------------
+    # --- FL1xx: the file itself (encoding, front matter, YAML) ---------------------------------------------
     Code(
         "FL101",
         "duplicate-key",
@@ -120,7 +120,7 @@ _TABLE = [
         "The YAML nests deeper than any field of the content model allows.",
         "Flatten the structure; see the field reference.",
     ),
-    # --- FL2xx: references -----------------------------------------------------------------------------------
+    # --- FL2xx: references ---------------------------------------------------------------------------------
     Code(
         "FL201",
         "unknown-actor",
@@ -177,7 +177,7 @@ _TABLE = [
         "A retracted incident must say why (`status_note`) so its tombstone page can explain it.",
         "Add `status_note:` with the reason, and `replaced_by:` when another incident replaces it.",
     ),
-    # --- FL3xx: schema ---------------------------------------------------------------------------------------
+    # --- FL3xx: schema -------------------------------------------------------------------------------------
     Code(
         "FL301",
         "missing-field",
@@ -235,7 +235,7 @@ _TABLE = [
         "unknown time zone).",
         "Correct the value; the allowed range is in the message.",
     ),
-    # --- FL4xx: identity -------------------------------------------------------------------------------------
+    # --- FL4xx: identity -----------------------------------------------------------------------------------
     Code(
         "FL401",
         "bad-file-name",
@@ -272,7 +272,7 @@ _TABLE = [
         "Links to it would break.",
         "List the old id in the new file's `previous_ids`, or keep the file with `status: retracted`.",
     ),
-    # --- FL5xx: safety ---------------------------------------------------------------------------------------
+    # --- FL5xx: safety -------------------------------------------------------------------------------------
     Code(
         "FL501",
         "unsafe-html",
@@ -288,7 +288,7 @@ _TABLE = [
         "URLs must be absolute http(s). `javascript:`, `vbscript:` and `data:` URLs are never allowed.",
         "Use the full https:// address of the page.",
     ),
-    # --- FL6xx: warnings (errors under --strict) -------------------------------------------------------------
+    # --- FL6xx: warnings (errors under --strict) -----------------------------------------------------------
     Code(
         "FL601",
         "no-archive",

@@ -121,6 +121,8 @@ def format_github(items: list[Diagnostic]) -> str:
             props.append(f"col={d.column}")
         if d.end_line:
             props.append(f"endLine={d.end_line}")
+            if d.end_column and d.end_line == d.line:
+                props.append(f"endColumn={d.end_column}")
         props.append(f"title={_escape_property(d.code)}")
         message = d.message + (f"\n{d.hint}" if d.hint else "")
         lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(message)}")

@@ -1,13 +1,15 @@
 """Stage 1, load: find content files, split front matter from body, compose YAML with line and column.
 
-Values are resolved the YAML 1.2 (core schema) way, so ``NO``, ``on`` and ``12:30`` stay text and dates stay as
-written; explicit tags and aliases are refused, duplicate keys reported at the second key.
+Values are resolved the YAML 1.2 (core schema) way, so ``NO``, ``on`` and ``12:30`` stay text and dates stay
+as written; explicit tags and aliases are refused, duplicate keys reported at the second key.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 20
+MAX_ALIAS_REPORTS = 10
 KINDS = ("incident", "actor", "place", "vocabulary")
 
 Pos = tuple[int, int]
@@ -66,6 +69,9 @@ class Document:
     body_line: int = 1
     value_positions: dict[KeyPath, Pos] = field(default_factory=dict)
     key_positions: dict[KeyPath, Pos] = field(default_factory=dict)
+    refused: frozenset[KeyPath] = frozenset()
+    """Key paths whose value the loader refused (a tag, an alias, too deep): already reported, so later
+    stages say nothing more about them. ``data`` is ``None`` when the file could not be read at all."""
 
     def position(self, keypath: KeyPath) -> Pos:
         """The best position for a problem at ``keypath``: the value, else the key, else its parent."""
@@ -101,12 +107,15 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
-    if _INT.match(text):
-        return int(text)
-    if _OCT.match(text):
-        return int(text[2:], 8)
-    if _HEX.match(text):
-        return int(text[2:], 16)
+    try:
+        if _INT.match(text):
+            return int(text)
+        if _OCT.match(text):
+            return int(text[2:], 8)
+        if _HEX.match(text):
+            return int(text[2:], 16)
+    except ValueError:  # more digits than Python converts (4300): no field wants such a number
+        return text
     if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
         return float(text)
     lowered = text.lower()
@@ -118,16 +127,23 @@ def resolve_plain(text: str) -> Any:
 class _Builder:
     """Turns composed YAML nodes into plain Python values, recording where each key and value came from."""
 
-    def __init__(self, path: str, line_offset: int, problems: list[Diagnostic]) -> None:
+    def __init__(self, path: str, line_offset: int, problems: list[Diagnostic], text: str = "") -> None:
         self.path = path
         self.line_offset = line_offset
         self.problems = problems
+        self.text = text
         self.seen: set[int] = set()
         self.values: dict[KeyPath, Pos] = {}
         self.keys: dict[KeyPath, Pos] = {}
+        self.refused: set[KeyPath] = set()
+        self.aliases_reported = False
 
     def pos(self, node: yaml.Node) -> Pos:
-        return (node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+        return self.mark_position(node.start_mark)
+
+    def mark_position(self, mark: Any) -> Pos:
+        """(line, column) of a YAML mark in the file, 1-based."""
+        return (mark.line + 1 + self.line_offset, mark.column + 1)
 
     def error(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
         line, col = self.pos(node)
@@ -135,29 +151,18 @@ class _Builder:
 
     def build(self, node: yaml.Node, keypath: KeyPath = (), depth: int = 0) -> Any:
         if id(node) in self.seen:
-            line, col = self.values.get(keypath[:-1], self.pos(node))
-            key_line, key_col = self.keys.get(keypath, (line, col))
-            self.problems.append(
-                Diagnostic(
-                    self.path,
-                    key_line,
-                    key_col,
-                    "FL110",
-                    "YAML aliases are not allowed (an anchor is reused here)",
-                    "write the value out in full",
-                )
-            )
+            self.refused.add(keypath)
+            self.report_aliases()
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
+            self.refused.add(keypath)
             self.error(node, "FL114", f"the YAML nests more than {MAX_DEPTH} levels deep")
             return None
         if node.tag not in _STANDARD_TAGS:
-            self.error(
-                node,
-                "FL109",
-                f"YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed; content is data, never code",
-            )
+            self.refused.add(keypath)
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.error(node, "FL109", f"YAML tag '{tag}' is not allowed; content is data, never code")
             return None
         self.values[keypath] = self.pos(node)
         if isinstance(node, yaml.ScalarNode):
@@ -165,6 +170,36 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*keypath, i), depth + 1) for i, item in enumerate(node.value)]
         return self.build_mapping(node, keypath, depth)
+
+    def report_aliases(self) -> None:
+        """One FL110 at each ``*alias`` of the text (composed nodes do not say where their aliases are)."""
+        if self.aliases_reported:
+            return
+        self.aliases_reported = True
+        aliases = [e for e in yaml.parse(self.text, Loader=_ComposeLoader) if isinstance(e, yaml.AliasEvent)]
+        for event in aliases[:MAX_ALIAS_REPORTS]:
+            line, column = self.mark_position(event.start_mark)
+            self.problems.append(
+                Diagnostic(
+                    self.path,
+                    line,
+                    column,
+                    "FL110",
+                    f"YAML alias '*{event.anchor}' is not allowed",
+                    "write the value out in full instead of using anchors (&) and aliases (*)",
+                )
+            )
+        if len(aliases) > MAX_ALIAS_REPORTS:
+            line, column = self.mark_position(aliases[MAX_ALIAS_REPORTS].start_mark)
+            self.problems.append(
+                Diagnostic(
+                    self.path,
+                    line,
+                    column,
+                    "FL110",
+                    f"{len(aliases) - MAX_ALIAS_REPORTS} more YAML aliases from here on are not allowed",
+                )
+            )
 
     def build_mapping(self, node: yaml.MappingNode, keypath: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -190,6 +225,21 @@ class _Builder:
         return result
 
 
+# YAML 1.1 (PyYAML) breaks lines at these too, which would silently change a value and shift every line number
+_EXTRA_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(match.end() for match in re.finditer("\n", text))
+    return starts
+
+
+def _offset_position(line_starts: list[int], offset: int, line_offset: int) -> Pos:
+    index = bisect.bisect_right(line_starts, offset) - 1
+    return (index + 1 + line_offset, offset - line_starts[index] + 1)
+
+
 def compose(
     text: str, path: str, line_offset: int, problems: list[Diagnostic]
 ) -> tuple[Any, _Builder] | None:
@@ -208,23 +258,50 @@ def compose(
                 )
             )
             return None
+    extra_break = _EXTRA_BREAKS.search(text)
+    if extra_break:
+        line, column = _offset_position(_line_starts(text), extra_break.start(), line_offset)
+        problems.append(
+            Diagnostic(
+                path,
+                line,
+                column,
+                "FL102",
+                f"invisible line-break character U+{ord(extra_break.group()):04X} is not allowed here",
+                "delete it, or replace it with a space or a real line break",
+            )
+        )
+        return None
+    builder = _Builder(path, line_offset, problems, text)
     loader = _ComposeLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        column = (mark.column + 1) if mark else 1
+        line, column = builder.mark_position(mark) if mark else (line_offset + 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         problems.append(Diagnostic(path, line, column, "FL102", f"invalid YAML: {problem}{context}"))
         return None
-    except yaml.YAMLError as exc:  # reader errors (control characters) and the like
+    except yaml.reader.ReaderError as exc:  # control characters
+        line, column = _offset_position(_line_starts(text), exc.position, line_offset)
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character or 0)
+        problems.append(
+            Diagnostic(
+                path,
+                line,
+                column,
+                "FL102",
+                f"invalid YAML: control character U+{ord(character):04X} is not allowed",
+                "delete the invisible character (it often comes from copying text out of a PDF)",
+            )
+        )
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - every other error of PyYAML carries a mark
         problems.append(Diagnostic(path, line_offset + 1, 1, "FL102", f"invalid YAML: {exc}"))
         return None
     finally:
         loader.dispose()
-    builder = _Builder(path, line_offset, problems)
     if node is None:
         return None, builder
     return builder.build(node), builder
@@ -233,9 +310,7 @@ def compose(
 def decode(raw: bytes, path: str, problems: list[Diagnostic]) -> str | None:
     """UTF-8 text with BOM and CRLF accepted; a diagnostic for NUL bytes and other encodings."""
     if b"\x00" in raw:
-        offset = raw.index(b"\x00")
-        line = raw.count(b"\n", 0, offset) + 1
-        column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+        line, column = _byte_position(raw, raw.index(b"\x00"))
         problems.append(
             Diagnostic(
                 path,
@@ -250,8 +325,7 @@ def decode(raw: bytes, path: str, problems: list[Diagnostic]) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _byte_position(raw, exc.start)
         problems.append(
             Diagnostic(
                 path,
@@ -264,6 +338,15 @@ def decode(raw: bytes, path: str, problems: list[Diagnostic]) -> str | None:
         )
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _byte_position(raw: bytes, offset: int) -> Pos:
+    """(line, column) of a byte offset, the column counted in characters as an editor shows it."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[line_start:offset].decode("utf-8", errors="replace")
+    if line_start == 0:
+        before = before.removeprefix("\ufeff")
+    return raw.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -295,34 +378,44 @@ def split_front_matter(text: str, path: str, problems: list[Diagnostic]) -> tupl
     return None
 
 
-def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) -> Document | None:
-    """Load one content file; problems go to ``problems`` and ``None`` comes back when nothing is usable."""
+def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) -> Document:
+    """Load one content file; problems go to ``problems``, and ``data`` is ``None`` when nothing is usable."""
     full = root / relative
-    size = full.stat().st_size
+    stem = Path(relative).stem
+    unreadable = Document(relative, kind, stem, None)  # still counts as an id, so others' links do not break
+    status = full.stat()
+    if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
+        problems.append(Diagnostic(relative, 0, 0, "FL102", "cannot read the file: it is not a regular file"))
+        return unreadable
+    size = status.st_size
     if size > MAX_FILE_BYTES:
         problems.append(
             Diagnostic(
-                relative, 1, 1, "FL111", f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+                relative,
+                1,
+                1,
+                "FL111",
+                f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                "split the text; a single entry should never need this much",
             )
         )
-        return None
+        return unreadable
     text = decode(full.read_bytes(), relative, problems)
     if text is None:
-        return None
-    stem = Path(relative).stem
+        return unreadable
     if kind == "vocabulary":
         front, body, body_line, offset = text, "", 1, 0
     else:
         parts = split_front_matter(text, relative, problems)
         if parts is None:
-            return None
+            return unreadable
         front, body, body_line = parts
         offset = 1
     composed = compose(front, relative, offset, problems)
     if composed is None:
-        return None
+        return Document(relative, kind, stem, None, body, body_line)
     data, builder = composed
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) and () not in builder.refused:
         what = "empty" if data is None else f"a {type(data).__name__}"
         problems.append(
             Diagnostic(
@@ -334,8 +427,11 @@ def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) 
                 "not a mapping of fields",
             )
         )
+    if not isinstance(data, dict):
         data = None
-    return Document(relative, kind, stem, data, body, body_line, builder.values, builder.keys)
+    return Document(
+        relative, kind, stem, data, body, body_line, builder.values, builder.keys, frozenset(builder.refused)
+    )
 
 
 def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]]:
@@ -346,25 +442,19 @@ def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]
     for directory, dirnames, filenames in os.walk(content):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(directory)
-        for name in [*dirnames, *filenames]:
-            entry = here / name
-            if entry.is_symlink():
-                target = entry.resolve()
-                if not target.is_relative_to(content_real):
-                    relative = entry.relative_to(root).as_posix()
-                    problems.append(
-                        Diagnostic(
-                            relative, 0, 0, "FL112", "symbolic link points outside content/; it is not read"
-                        )
-                    )
-                    if name in dirnames:
-                        dirnames.remove(name)
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
+        for name in [*dirnames, *sorted(filenames)]:
             entry = here / name
             relative = entry.relative_to(root).as_posix()
-            if entry.is_symlink() and not entry.resolve().is_relative_to(content_real):
+            if name.startswith("."):
+                continue
+            if entry.is_symlink():
+                problem = _symlink_problem(entry, content_real)
+                if problem:
+                    problems.append(Diagnostic(relative, 0, 0, "FL112", problem))
+                    if name in dirnames:
+                        dirnames.remove(name)
+                    continue
+            if name in dirnames:
                 continue
             kind = classify(entry.relative_to(content).parts)
             if kind is None:
@@ -382,6 +472,17 @@ def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]
                 continue
             found.append((relative, kind))
     yield from sorted(found)
+
+
+def _symlink_problem(entry: Path, content_real: Path) -> str | None:
+    """Why a symbolic link is not read, or ``None`` when it stays inside content/."""
+    try:
+        target = entry.resolve(strict=False)
+    except (OSError, RuntimeError):  # a loop of links
+        return "symbolic link cannot be followed (it loops); it is not read"
+    if not target.is_relative_to(content_real):
+        return "symbolic link points outside content/; it is not read"
+    return None
 
 
 def classify(parts: tuple[str, ...]) -> str | None:
@@ -411,16 +512,14 @@ def load(root: Path) -> tuple[list[Document], list[Diagnostic]]:
                 "FL113",
                 "there is no content/ folder here",
                 "run the command from the project root, or pass the root: faultlines check PATH",
+                severity="error",  # nothing was checked: never a success
             )
         )
         return [], problems
     documents = []
     for relative, kind in discover(root, problems):
         try:
-            document = load_file(root, relative, kind, problems)
+            documents.append(load_file(root, relative, kind, problems))
         except OSError as exc:
             problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {exc.strerror}"))
-            continue
-        if document is not None:
-            documents.append(document)
     return documents, problems

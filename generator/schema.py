@@ -1,7 +1,7 @@
-"""The content model as pydantic v2 models: one schema per kind, used by the validator and the JSON Schemas.
+"""The content model as pydantic v2 models: one schema per kind, used by the validator and JSON Schemas.
 
-Every model forbids unknown fields and is strict (``yes`` is not ``true``; ``"10"`` is not ``10``), so nothing a
-contributor wrote is silently dropped or changed. Cross-file rules (references, identity) live in ``check``.
+Every model forbids unknown fields and is strict (``yes`` is not ``true``; ``"10"`` is not ``10``), so nothing
+a contributor wrote is silently dropped or changed. Cross-file rules (references, identity) live in ``check``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,17 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
+def _pair_from_list(value: Any) -> Any:
+    # YAML gives a list; strict mode would otherwise refuse it for a tuple ("must be a list, not a list")
+    return tuple(value) if isinstance(value, list) else value
+
+
+Coordinates = Annotated[
+    tuple[Latitude, Longitude],
+    BeforeValidator(_pair_from_list, json_schema_input_type=tuple[Latitude, Longitude]),
+]
+
+
 class Model(BaseModel):
     """Base: unknown fields are errors, values are not coerced, records are immutable."""
 
@@ -43,7 +54,7 @@ def _related_from_id(value: Any) -> Any:
     return {"incident": value} if isinstance(value, str) else value
 
 
-# --- incidents -----------------------------------------------------------------------------------------------
+# --- incidents ---------------------------------------------------------------------------------------------
 
 
 class ActorRole(Model):
@@ -115,7 +126,7 @@ class Location(Model):
     """Where the incident happened when no place file says it precisely enough."""
 
     description: Label = Field(description="In words (`~270 km west of Okidaitojima`).")
-    coordinates: tuple[Latitude, Longitude] | None = Field(None, description="[latitude, longitude], WGS 84.")
+    coordinates: Coordinates | None = Field(None, description="[latitude, longitude], WGS 84.")
     approximate: bool = Field(False, description="`true` when the coordinates are only a rough centre point.")
 
 
@@ -165,7 +176,7 @@ class Incident(Model):
     _summary = field_validator("summary")(lambda v: " ".join(v.split()))
 
 
-# --- actors and places ---------------------------------------------------------------------------------------
+# --- actors and places -------------------------------------------------------------------------------------
 
 
 class Position(Model):
@@ -197,7 +208,7 @@ class Place(Model):
 
     name: Label = Field(description="Display name in English (see the methodology for contested names).")
     kind: Slug = Field(description="A key of `place_kinds` in vocabulary.yml.")
-    coordinates: tuple[Latitude, Longitude] | None = Field(None, description="[latitude, longitude], WGS 84.")
+    coordinates: Coordinates | None = Field(None, description="[latitude, longitude], WGS 84.")
     coordinates_approximate: bool = Field(
         False, description="`true` when the coordinates are a rough centre."
     )
@@ -206,7 +217,7 @@ class Place(Model):
     aliases: list[Label] = Field([], description="Other names, including contested ones; searchable.")
 
 
-# --- vocabulary ----------------------------------------------------------------------------------------------
+# --- vocabulary --------------------------------------------------------------------------------------------
 
 
 class Term(Model):

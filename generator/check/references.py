@@ -1,4 +1,4 @@
-"""Reference rules: every id, vocabulary key, source URL and [[wiki link]] resolves; parents have no cycles."""
+"""Reference rules: every id, vocabulary key, source URL and [[wiki link]] resolves; parents never loop."""
 
 from __future__ import annotations
 
@@ -52,9 +52,10 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
     """Every unresolved reference in every validated document."""
     problems: list[Diagnostic] = []
     resolve = _Resolver(problems)
-    actor_ids = {d.id for d, _ in validated.actors}
-    place_ids = {d.id for d, _ in validated.places}
-    incident_ids = {d.id for d, _ in validated.incidents}
+    # ids of every file, valid or not: a file with its own errors must not also break every link to it
+    actor_ids = {d.id for d in documents if d.kind == "actor"}
+    place_ids = {d.id for d in documents if d.kind == "place"}
+    incident_ids = {d.id for d in documents if d.kind == "incident"}
     vocabulary = validated.vocabulary[1] if validated.vocabulary else None
     if vocabulary is not None:
         _check_timezone(validated.vocabulary[0], ("default_timezone",), vocabulary.default_timezone, problems)

@@ -59,7 +59,7 @@ def check_document(document: Document) -> list[Diagnostic]:
     problems = []
     for keypath, text in _strings(document.data or {}):
         line, column = document.position(keypath)
-        for offset, _length, what in scan_text(text):
+        for _offset, _length, what in scan_text(text):
             # scalar positions point at the value start; offsets inside folded text are approximate
             problems.append(
                 Diagnostic(

@@ -168,4 +168,10 @@ def validate(document: Document) -> tuple[Model | None, list[Diagnostic]]:
     try:
         return model.model_validate(document.data), []
     except ValidationError as exc:
-        return None, [_diagnose(document, model, error) for error in exc.errors(include_url=False)]  # type: ignore[arg-type]
+        errors = [e for e in exc.errors(include_url=False) if not _refused(document, e["loc"])]
+        return None, [_diagnose(document, model, error) for error in errors]  # type: ignore[arg-type]
+
+
+def _refused(document: Document, loc: tuple[Any, ...]) -> bool:
+    """True when the loader already reported (and dropped) the value at ``loc`` or around it."""
+    return any(loc[: len(path)] == path for path in document.refused)

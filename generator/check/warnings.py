@@ -58,7 +58,7 @@ def check(validated: Validated, today: dt.date) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(document.path, line, column, "FL605", f"date {incident.date} is in the future")
             )
-    for document, actor in validated.actors:
+    for _, actor in validated.actors:
         used_actors.update(p.of for p in actor.positions if p.of)
         if actor.parent:
             used_actors.add(actor.parent)

@@ -1,0 +1,140 @@
+"""The MkDocs plugin (``fault-lines``): runs load → check → render once per build and adds every generated page
+and file to the build in memory, so ``mkdocs build`` and ``mkdocs serve`` need no extra step."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from generator.diagnostics import format_text
+from generator.pipeline import Result, run
+from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
+
+log = logging.getLogger("mkdocs.plugins.fault-lines")
+MARKER = "<!-- fault-lines: {} -->"
+
+
+class FaultLinesConfig(Config):
+    """Options under ``plugins: - fault-lines:`` in mkdocs.yml."""
+
+    root = c.Type(str, default=".")  # project root holding content/, relative to mkdocs.yml
+    repository = c.Type(str, default="")  # https://github.com/owner/repo, for "edit this file" links
+    branch = c.Type(str, default="main")
+    strict = c.Type(bool, default=False)  # warnings fail the build
+    atomic = c.Type(bool, default=True)  # build into a temporary folder that replaces site/ only on success
+
+
+class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
+    """Adds the chronology to an MkDocs site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.result: Result | None = None
+        self.output: SiteOutput | None = None
+        self.final_site_dir: str | None = None
+        self.staging_dir: str | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self._root = (base / self.config.root).resolve()
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        if self.command == "build" and self.config.atomic:
+            self.final_site_dir = config.site_dir
+            parent = Path(config.site_dir).resolve().parent
+            parent.mkdir(parents=True, exist_ok=True)
+            self.staging_dir = tempfile.mkdtemp(prefix=".site-", dir=parent)
+            os.chmod(self.staging_dir, 0o755)  # mkdtemp makes it private; a published site is not
+            config.site_dir = self.staging_dir
+        return config
+
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        result = run(self.root)
+        self.result = result
+        if result.diagnostics:
+            text = format_text(result.diagnostics).rstrip("\n")
+            (log.warning if result.failed(self.config.strict) else log.info)("content check:\n%s", text)
+        if result.failed(self.config.strict) or result.chronology is None:
+            raise PluginError(
+                f"content has errors ({text.splitlines()[-1]}); run 'faultlines check' for details"
+            )
+        self.output = render_site(result.chronology, directory_urls=config.use_directory_urls)
+        for page in self.output.pages.values():
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            if files.get_file_from_path(page.path) is not None:
+                raise PluginError(f"timeline/{page.path} clashes with a generated page; rename or remove it")
+            files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+        for path, data in self.output.files.items():
+            files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.generated_by or self.result is None or self.result.chronology is None:
+            return markdown
+        if MARKER.format("latest") in markdown or MARKER.format("counts") in markdown:
+            fragments = home_fragments(self.result.chronology, page.file.src_uri)
+            for name, fragment in fragments.items():
+                markdown = markdown.replace(MARKER.format(name), fragment)
+        return markdown
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        repository = self.config.repository.rstrip("/")
+        if repository:
+            source = page.meta.get("fault_lines_source")
+            if not source and not page.file.generated_by:
+                docs = Path(config.docs_dir).resolve()
+                source = (docs / page.file.src_uri).relative_to(self.root).as_posix()
+            page.edit_url = f"{repository}/edit/{self.config.branch}/{source}" if source else None
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging_dir and self.final_site_dir:
+            _replace_directory(Path(self.staging_dir), Path(self.final_site_dir))
+            config.site_dir = self.final_site_dir
+            self.staging_dir = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging_dir:
+            shutil.rmtree(self.staging_dir, ignore_errors=True)
+            self.staging_dir = None
+
+    def on_shutdown(self) -> None:
+        self.on_build_error(error=Exception("shutdown"))
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        server.watch(str(self.root / "content"))
+        return server
+
+
+def _replace_directory(new: Path, target: Path) -> None:
+    """Swap ``new`` into ``target`` with renames, so readers never see a half-built site."""
+    backup = None
+    if target.exists():
+        backup = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(backup)
+    new.rename(target)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)

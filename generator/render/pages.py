@@ -1,0 +1,529 @@
+"""The site's pages as Markdown (with HTML blocks) from the Chronology: timeline, incidents, actors, places,
+types, series, years and their indexes. View models are built here; templates only lay them out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.dates import MONTHS, PartialDate, human_range
+from generator.model import Chronology, IncidentRecord, Record
+from generator.render import svgmap
+from generator.render.text import body_html, escape
+from generator.render.urls import page_path, page_url, relative
+
+MAX_MAIN_ACTORS = 4
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One generated Markdown page: where it goes, its text, and the content file it comes from (for edits)."""
+
+    path: str
+    markdown: str
+    source: str | None = None
+    in_nav: bool = False
+
+
+def environment() -> jinja2.Environment:
+    """The one Jinja2 environment: autoescape on for every template, undefined names are errors."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+
+
+def page_meta(title: str, description: str = "", **extra: Any) -> Markup:
+    """YAML front matter for MkDocs. The title is HTML-escaped once here because the theme prints it raw."""
+    meta: dict[str, Any] = {"title": escape(title)}
+    if description:
+        meta["description"] = description
+    meta.update(extra)
+    # JSON is valid YAML, and json.dumps escapes every quote and control character, so this is safe to mark up
+    return Markup("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()))
+
+
+class SiteRenderer:
+    """Renders every page of one Chronology; holds only the chronology, the options and the template env."""
+
+    def __init__(self, chronology: Chronology, *, edit_base: str = "", directory_urls: bool = True) -> None:
+        self.c = chronology
+        self.vocab = chronology.vocabulary
+        self.edit_base = edit_base
+        self.directory_urls = directory_urls
+        self.env = environment()
+
+    # --- links ---------------------------------------------------------------------------------------------
+
+    def url(self, here: str, kind: str, key: str | int | None = None) -> str:
+        return relative(here, page_url(page_path(kind, key), self.directory_urls), self.directory_urls)
+
+    def link_target(self, here: str, target: str) -> tuple[str, str] | None:
+        """Resolve a ``[[id]]`` wiki link from page ``here``."""
+        if target in self.c.incident_by_id:
+            return self.url(here, "incidents", target), self.c.incident_by_id[target].data.title
+        if target in self.c.actors:
+            return self.url(here, "actors", target), self.c.actors[target].data.name
+        if target in self.c.places:
+            return self.url(here, "places", target), self.c.places[target].data.name
+        return None
+
+    def body(self, here: str, record: Record[Any]) -> Markup:
+        return Markup(body_html(record.body, lambda target: self.link_target(here, target)))
+
+    def term(self, here: str, group: str, key: str) -> dict[str, str]:
+        entry = getattr(self.vocab, group)[key]
+        kind = {"incident_types": "types", "series": "series"}.get(group)
+        return {
+            "key": key,
+            "label": entry.label,
+            "description": entry.description,
+            "url": self.url(here, kind, key) if kind else "",
+        }
+
+    # --- view models -----------------------------------------------------------------------------------------
+
+    def entry(self, here: str, record: IncidentRecord, note: str = "") -> dict[str, Any]:
+        """What a list shows of an incident."""
+        data = record.data
+        main = list(dict.fromkeys(a.actor for a in data.actors))[:MAX_MAIN_ACTORS]
+        return {
+            "id": record.id,
+            "title": data.title,
+            "summary": data.summary,
+            "url": self.url(here, "incidents", record.id),
+            "iso": data.date.iso(),
+            "when": human_range(data.date, data.end_date),
+            "year": data.date.year,
+            "type": self.term(here, "incident_types", data.type),
+            "status": self.term(here, "statuses", data.status),
+            "series_key": data.series or "",
+            "actor_ids": " ".join(sorted({a.actor for a in data.actors})),
+            "place_ids": " ".join(sorted(set(data.places))),
+            "main_actors": [
+                {"name": self.c.actors[a].data.name, "url": self.url(here, "actors", a)} for a in main
+            ],
+            "note": note,
+        }
+
+    def entries(self, here: str, records: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
+        return [self.entry(here, r) for r in records]
+
+    # --- pages -----------------------------------------------------------------------------------------------
+
+    def render(self, template: str, path: str, **values: Any) -> str:
+        return self.env.get_template(template).render(**values)
+
+    def timeline(self) -> GeneratedPage:
+        here = page_path("timeline")
+        years = []
+        for year, records in self.c.by_year.items():
+            months: dict[int, list[IncidentRecord]] = {}
+            for record in records:
+                months.setdefault(record.data.date.month or 0, []).append(record)
+            years.append({
+                "year": year,
+                "label": str(year),
+                "months": [
+                    {
+                        "label": f"{MONTHS[m - 1]} {year}" if m else f"{year}, month not known",
+                        "anchor": f"m{year}-{m:02d}" if m else f"m{year}-xx",
+                        "entries": self.entries(here, rs),
+                    }
+                    for m, rs in sorted(months.items(), reverse=True)
+                ],
+            })  # fmt: skip
+        meta = page_meta("Timeline", f"Every incident in {self.vocab.title}, newest first.")
+        text = self.render("timeline.md.j2", here, meta=meta, years=years, total=len(self.c.incidents))
+        return GeneratedPage(here, text, in_nav=True)
+
+    def incident(self, record: IncidentRecord) -> GeneratedPage:
+        here = page_path("incidents", record.id)
+        data = record.data
+        source_numbers = {s.url: n for n, s in enumerate(data.sources, start=1)}
+        publishers = {s.url: s.publisher for s in data.sources}
+        groups: dict[str, list[dict[str, str]]] = {}
+        for entry in data.actors:
+            groups.setdefault(entry.role, []).append(
+                {"name": self.c.actors[entry.actor].data.name, "url": self.url(here, "actors", entry.actor)}
+            )
+        figures: dict[str, list[dict[str, Any]]] = {}
+        for figure in data.figures:
+            what = figure.what + (f" ({figure.period})" if figure.period else "")
+            value = f"{figure.value:,}" if isinstance(figure.value, int) else str(figure.value)
+            figures.setdefault(what, []).append({
+                "value": value + (f" {figure.unit}" if figure.unit else ""),
+                "note": figure.note or "",
+                "source_number": source_numbers[figure.source],
+                "publisher": publishers[figure.source],
+            })  # fmt: skip
+        series = None
+        if data.series:
+            term = self.vocab.series[data.series]
+            members = list(self.c.by_series[data.series])
+            position = members.index(record)
+            previous = members[position - 1] if position > 0 else None
+            following = members[position + 1] if position + 1 < len(members) else None
+            series = {
+                "label": term.label,
+                "url": self.url(here, "series", data.series),
+                "number": data.series_number,
+                "numbering": term.numbering,
+                "alt_number": data.series_alt_number,
+                "alt_numbering": term.alt_numbering,
+                "previous": self._brief(here, previous),
+                "next": self._brief(here, following),
+            }
+        location = None
+        if data.location:
+            coordinates = data.location.coordinates
+            location = {
+                "description": data.location.description,
+                "coordinates": f"{coordinates[0]:.2f}, {coordinates[1]:.2f}" if coordinates else "",
+                "approximate": data.location.approximate,
+            }
+        view = {
+            "title": data.title,
+            "iso": data.date.iso(),
+            "when": human_range(data.date, data.end_date),
+            "precision_note": {"month": "day not known", "year": "month and day not known"}.get(
+                data.date.precision
+            ),
+            "time": data.time,
+            "timezone": data.timezone or self.vocab.default_timezone,
+            "type": self.term(here, "incident_types", data.type),
+            "status": self.term(here, "statuses", data.status),
+            "status_note": data.status_note,
+            "series": series,
+            "places": [
+                {"name": self.c.places[p].data.name, "url": self.url(here, "places", p)}
+                for p in dict.fromkeys(data.places)
+            ],
+            "location": location,
+            "summary": data.summary,
+            "body": self.body(here, record),
+            "actor_groups": [
+                {"label": self.vocab.roles[role].label, "actors": actors} for role, actors in groups.items()
+            ],
+            "claims": [
+                {
+                    "actor": self.c.actors[c.actor].data.name,
+                    "actor_url": self.url(here, "actors", c.actor),
+                    "text": c.text,
+                    "quote": c.quote,
+                    "date": c.date.human() if c.date else "",
+                    "date_iso": c.date.iso() if c.date else "",
+                    "source_number": source_numbers[c.source],
+                }
+                for c in data.claims
+            ],
+            "figures": [
+                {"what": what, "values": values, "disputed": len({v["value"] for v in values}) > 1}
+                for what, values in figures.items()
+            ],
+            "related": [
+                {
+                    "relation": self._relation_label(link.relation, link.inverse),
+                    "title": link.incident.data.title,
+                    "url": self.url(here, "incidents", link.incident.id),
+                    "iso": link.incident.data.date.iso(),
+                    "when": human_range(link.incident.data.date, link.incident.data.end_date),
+                }
+                for link in self.c.related.get(record.id, ())
+            ],
+            "sources": [
+                {
+                    "url": s.url,
+                    "title": s.title,
+                    "publisher": s.publisher,
+                    "published": s.published.human() if s.published else "",
+                    "published_iso": s.published.iso() if s.published else "",
+                    "language": s.language,
+                    "kind": self.vocab.source_kinds[s.kind].label if s.kind else "",
+                    "archive_url": s.archive_url,
+                    "dead": s.url_status == "dead" and bool(s.archive_url),
+                    "note": s.note,
+                }
+                for s in data.sources
+            ],
+            "citation": self.citation(record),
+            "history": [],
+        }
+        meta = page_meta(data.title, data.summary, fault_lines_source=record.path)
+        return GeneratedPage(here, self.render("incident.md.j2", here, meta=meta, i=view), source=record.path)
+
+    def citation(self, record: IncidentRecord) -> str:
+        """A plain-text citation of an incident page."""
+        data = record.data
+        return f"{self.vocab.title}, “{data.title}” ({human_range(data.date, data.end_date)}), incident {record.id}."
+
+    def _relation_label(self, relation: str | None, inverse: bool) -> str:
+        if not relation:
+            return ""
+        label = self.vocab.relations[relation].label
+        return f"{label} (this incident)" if inverse else label
+
+    def _brief(self, here: str, record: IncidentRecord | None) -> dict[str, str] | None:
+        if record is None:
+            return None
+        return {"title": record.data.title, "url": self.url(here, "incidents", record.id)}
+
+    def actor(self, record: Record[Any]) -> GeneratedPage:
+        here = page_path("actors", record.id)
+        data = record.data
+        facts = [{"label": "Kind", "value": self.vocab.actor_kinds[data.kind].label, "url": ""}]
+        if data.country:
+            facts.append({"label": "Country", "value": data.country, "url": ""})
+        if data.parent:
+            facts.append({"label": "Part of", "value": self.c.actors[data.parent].data.name,
+                          "url": self.url(here, "actors", data.parent)})  # fmt: skip
+        facts += [
+            {"label": f"Name ({lang})", "value": name, "url": ""} for lang, name in sorted(data.names.items())
+        ]
+        if data.aliases:
+            facts.append({"label": "Also known as", "value": ", ".join(data.aliases), "url": ""})
+        facts += [
+            {"label": key.capitalize(), "value": url, "url": url} for key, url in sorted(data.links.items())
+        ]
+        roles: dict[str, list[IncidentRecord]] = {}
+        for incident, role in self.c.by_actor.get(record.id, ()):
+            roles.setdefault(role, []).append(incident)
+        groups = [
+            {"label": f"As {self.vocab.roles[role].label.lower()}", "entries": self._compact(here, incidents)}
+            for role, incidents in sorted(roles.items(), key=lambda item: self.vocab.roles[item[0]].label)
+        ]
+        view = {
+            "name": data.name,
+            "facts": facts,
+            "body": self.body(here, record),
+            "children_heading": "Parts",
+            "children": [
+                {"name": self.c.actors[c].data.name, "url": self.url(here, "actors", c)}
+                for c in self.c.actor_children.get(record.id, ())
+            ],
+            "positions": [
+                {
+                    "title": p.title,
+                    "of": self.c.actors[p.of].data.name if p.of else "",
+                    "of_url": self.url(here, "actors", p.of) if p.of else "",
+                    "span": f"{p.start.human()} – {p.end.human() if p.end else 'present'}",
+                }
+                for p in data.positions
+            ],
+            "count": len({i.id for i, _ in self.c.by_actor.get(record.id, ())}),
+            "groups": groups,
+            "feed": relative(here, f"feeds/actors/{record.id}.xml", self.directory_urls),
+            "co_actors": [
+                {"name": self.c.actors[a].data.name, "url": self.url(here, "actors", a), "count": n}
+                for a, n in self.c.co_actors(record.id)
+            ],
+            "map": None,
+        }
+        description = f"{data.name}: every incident in the chronology it appears in."
+        meta = page_meta(data.name, description, fault_lines_source=record.path)
+        return GeneratedPage(here, self.render("entity.md.j2", here, meta=meta, e=view), source=record.path)
+
+    def _compact(self, here: str, incidents: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
+        return [self.entry(here, r) for r in incidents]
+
+    def place(self, record: Record[Any]) -> GeneratedPage:
+        here = page_path("places", record.id)
+        data = record.data
+        facts = [{"label": "Kind", "value": self.vocab.place_kinds[data.kind].label, "url": ""}]
+        if data.parent:
+            facts.append({"label": "Part of", "value": self.c.places[data.parent].data.name,
+                          "url": self.url(here, "places", data.parent)})  # fmt: skip
+        if data.coordinates:
+            lat, lon = data.coordinates
+            approx = " (approximate)" if data.coordinates_approximate else ""
+            facts.append({"label": "Coordinates", "value": f"{lat:.2f}, {lon:.2f}{approx}", "url": ""})
+        facts += [
+            {"label": f"Name ({lang})", "value": name, "url": ""} for lang, name in sorted(data.names.items())
+        ]
+        if data.aliases:
+            facts.append({"label": "Also known as", "value": ", ".join(data.aliases), "url": ""})
+        place_map = None
+        if data.coordinates:
+            place_map = Markup(
+                svgmap.render_place_map(data.coordinates[0], data.coordinates[1], data.name,
+                                        data.coordinates_approximate)
+            )  # fmt: skip
+        incidents = self.c.by_place.get(record.id, ())
+        view = {
+            "name": data.name,
+            "facts": facts,
+            "body": self.body(here, record),
+            "children_heading": "Places within",
+            "children": [
+                {"name": self.c.places[c].data.name, "url": self.url(here, "places", c)}
+                for c in self.c.place_children.get(record.id, ())
+            ],
+            "positions": [],
+            "count": len(incidents),
+            "groups": [{"label": "", "entries": self._compact(here, incidents)}],
+            "feed": None,
+            "co_actors": [],
+            "map": place_map,
+            "approximate": data.coordinates_approximate,
+            "coordinates": f"{data.coordinates[0]:.2f}, {data.coordinates[1]:.2f}"
+            if data.coordinates
+            else "",
+        }
+        meta = page_meta(data.name, f"{data.name}: incidents at this place.", fault_lines_source=record.path)
+        return GeneratedPage(here, self.render("entity.md.j2", here, meta=meta, e=view), source=record.path)
+
+    def listing(
+        self,
+        kind: str,
+        key: str | int,
+        title: str,
+        lede: str,
+        records: Iterable[IncidentRecord],
+    ) -> GeneratedPage:
+        """A type, series or year page: a lede and the incidents, newest first (series in series order)."""
+        here = page_path(kind, key)
+        records = list(records)
+        sections = [{"heading": "", "description": "", "rows": [], "entries": self.entries(here, records)}]
+        meta = page_meta(title, lede)
+        text = self.render("index.md.j2", here, meta=meta, title=title, lede=lede, sections=sections)
+        return GeneratedPage(here, text)
+
+    def index(self, kind: str, title: str, lede: str, sections: list[dict[str, Any]]) -> GeneratedPage:
+        here = page_path(kind)
+        meta = page_meta(title, lede)
+        text = self.render("index.md.j2", here, meta=meta, title=title, lede=lede, sections=sections)
+        return GeneratedPage(here, text, in_nav=True)
+
+    def row(self, here: str, kind: str, key: str | int, name: str, *cells: Any) -> dict[str, Any]:
+        return {"url": self.url(here, kind, key), "name": name, "cells": list(cells)}
+
+    def indexes(self) -> list[GeneratedPage]:
+        """Indexes of actors (by kind, with country), places, types, series and years, each with counts."""
+        c, vocab = self.c, self.vocab
+        pages = []
+        here = page_path("actors")
+        actor_sections = []
+        for kind, term in vocab.actor_kinds.items():
+            members = [a for a in c.actors.values() if a.data.kind == kind]
+            if not members:
+                continue
+            rows = [
+                self.row(here, "actors", a.id, a.data.name, a.data.country or "—",
+                         len({i.id for i, _ in c.by_actor.get(a.id, ())}))
+                for a in sorted(members, key=lambda a: (a.data.country or "", a.data.name.lower()))
+            ]  # fmt: skip
+            actor_sections.append({"heading": term.label, "description": term.description, "rows": rows,
+                                   "caption": f"{term.label}: incidents per actor",
+                                   "headers": ["Actor", "Country", "Incidents"], "entries": []})  # fmt: skip
+        pages.append(
+            self.index("actors", "Actors", f"{len(c.actors)} actors, by kind and country.", actor_sections)
+        )
+        here = page_path("places")
+        place_sections = []
+        for kind, term in vocab.place_kinds.items():
+            members = sorted((p for p in c.places.values() if p.data.kind == kind), key=lambda p: p.data.name)
+            if members:
+                rows = [
+                    self.row(here, "places", p.id, p.data.name, len(c.by_place.get(p.id, ())))
+                    for p in members
+                ]
+                place_sections.append({"heading": term.label, "description": "", "rows": rows, "entries": [],
+                                       "caption": f"{term.label}: incidents per place",
+                                       "headers": ["Place", "Incidents"]})  # fmt: skip
+        pages.append(self.index("places", "Places", f"{len(c.places)} places.", place_sections))
+        here = page_path("types")
+        rows = [self.row(here, "types", k, t.label, t.description, len(c.by_type.get(k, ())))
+                for k, t in vocab.incident_types.items()]  # fmt: skip
+        pages.append(self.index("types", "Incident types", "What kinds of incidents the chronology records.",
+                                [{"heading": "", "description": "", "rows": rows, "entries": [],
+                                  "caption": "Incidents per type",
+                                  "headers": ["Type", "Description", "Incidents"]}]))  # fmt: skip
+        here = page_path("years")
+        rows = [self.row(here, "years", y, str(y), len(rs)) for y, rs in c.by_year.items()]
+        pages.append(self.index("years", "Years", "Incidents per year.",
+                                [{"heading": "", "description": "", "rows": rows, "entries": [],
+                                  "caption": "Incidents per year", "headers": ["Year", "Incidents"]}]))  # fmt: skip
+        if vocab.series:
+            here = page_path("series")
+            rows = [self.row(here, "series", k, t.label, t.description, len(c.by_series.get(k, ())))
+                    for k, t in vocab.series.items()]  # fmt: skip
+            pages.append(self.index("series", "Series", "Numbered series of incidents.",
+                                    [{"heading": "", "description": "", "rows": rows, "entries": [],
+                                      "caption": "Incidents per series",
+                                      "headers": ["Series", "Description", "Incidents"]}]))  # fmt: skip
+        return pages
+
+    def taxonomy_pages(self) -> list[GeneratedPage]:
+        c, vocab = self.c, self.vocab
+        pages = [
+            self.listing("types", key, term.label, term.description, c.by_type.get(key, ()))
+            for key, term in vocab.incident_types.items()
+        ]
+        for key, term in vocab.series.items():
+            lede = term.description
+            if term.numbering:
+                lede += f" Numbered as counted by the {term.numbering}"
+                lede += f"; the {term.alt_numbering} is shown beside it." if term.alt_numbering else "."
+            records = c.by_series.get(key, ())
+            here = page_path("series", key)
+            entries = []
+            for r in records:
+                numbers = []
+                if r.data.series_number:
+                    numbers.append(f"No. {r.data.series_number}")
+                if r.data.series_alt_number:
+                    numbers.append(
+                        f"{term.alt_numbering or 'alternative count'}: No. {r.data.series_alt_number}"
+                    )
+                entries.append(self.entry(here, r, note="; ".join(numbers)))
+            pages.append(self._series_page(here, term.label, lede, entries))
+        for year, records in c.by_year.items():
+            pages.append(
+                self.listing("years", year, str(year), f"{len(records)} incidents in {year}.", records)
+            )
+        return pages
+
+    def _series_page(self, here: str, title: str, lede: str, entries: list[dict[str, Any]]) -> GeneratedPage:
+        template = self.env.from_string(
+            '{% import "_macros.html.j2" as m %}---\n{{ meta }}\n---\n<h1>{{ title }}</h1>\n\n'
+            '<p class="fl-lede">{{ lede }}</p>\n\n{{ m.compact_list(entries) }}\n'
+        )
+        return GeneratedPage(here, template.render(meta=page_meta(title, lede), title=title, lede=lede,
+                                                   entries=entries))  # fmt: skip
+
+    def redirects(self) -> list[GeneratedPage]:
+        """A page at each old incident id that sends the reader to the current one."""
+        pages = []
+        for old, new in self.c.redirects.items():
+            here = page_path("incidents", old)
+            target = self.c.incident_by_id[new]
+            url = self.url(here, "incidents", new)
+            meta = page_meta(target.data.title, "This incident has moved.", redirect=url,
+                             search={"exclude": True})  # fmt: skip
+            text = self.render("redirect.md.j2", here, meta=meta, title=target.data.title, url=url)
+            pages.append(GeneratedPage(here, text))
+        return pages
+
+    def all_pages(self) -> list[GeneratedPage]:
+        """Every generated page, in a stable order."""
+        pages = [self.timeline()]
+        pages += [self.incident(r) for r in self.c.incidents]
+        pages += [self.actor(r) for r in self.c.actors.values()]
+        pages += [self.place(r) for r in self.c.places.values()]
+        pages += self.indexes()
+        pages += self.taxonomy_pages()
+        pages += self.redirects()
+        return sorted(pages, key=lambda p: p.path)
+
+
+def is_partial(date: PartialDate) -> bool:
+    """True when the date is not known to the day."""
+    return date.precision != "day"

@@ -1,0 +1,69 @@
+"""Everything the site needs from one Chronology: pages (Markdown) and files (bytes), by path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.model import Chronology
+from generator.render.pages import GeneratedPage, SiteRenderer
+from generator.render.urls import page_path, page_url, relative
+
+STYLESHEET = "assets/fault-lines/types.css"
+
+
+@dataclass(frozen=True)
+class SiteOutput:
+    """Generated pages and files, keyed by their path inside the site's docs tree."""
+
+    pages: dict[str, GeneratedPage]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def type_stylesheet(chronology: Chronology) -> bytes:
+    """Badge colours from the vocabulary (validated as #rrggbb by the schema), as CSS custom properties."""
+    lines = [f".fl-type--{key} {{ --fl-type-color: {term.color}; }}"
+             for key, term in chronology.vocabulary.incident_types.items()]  # fmt: skip
+    return ("\n".join(lines) + "\n").encode()
+
+
+def render_site(chronology: Chronology, *, edit_base: str = "", directory_urls: bool = True) -> SiteOutput:
+    """Render every page and file of the site (pure: same chronology, same bytes)."""
+    renderer = SiteRenderer(chronology, edit_base=edit_base, directory_urls=directory_urls)
+    pages = {page.path: page for page in renderer.all_pages()}
+    files = {STYLESHEET: type_stylesheet(chronology)}
+    try:  # exports are added by the data stage when it is present
+        from generator.export import render_exports
+    except ImportError:  # pragma: no cover - during development only
+        pass
+    else:
+        files.update(render_exports(chronology))
+    return SiteOutput(pages, dict(sorted(files.items())))
+
+
+def home_fragments(chronology: Chronology, here: str = "index.md", latest: int = 6) -> dict[str, str]:
+    """HTML for the markers a hand-written home page may contain: latest incidents, counts, indexes."""
+    renderer = SiteRenderer(chronology)
+    env = renderer.env
+    entries = [renderer.entry(here, r) for r in chronology.incidents[:latest]]
+    latest_html = env.from_string('{% import "_macros.html.j2" as m %}{{ m.entry_list(entries) }}').render(
+        entries=entries
+    )
+    first = min((r.data.date.year for r in chronology.incidents), default=None)
+    last = max((r.data.date.year for r in chronology.incidents), default=None)
+    counts = [
+        ("incidents", len(chronology.incidents), page_path("timeline")),
+        ("actors", len(chronology.actors), page_path("actors")),
+        ("places", len(chronology.places), page_path("places")),
+        ("incident types", len(chronology.vocabulary.incident_types), page_path("types")),
+        ("years", len(chronology.by_year), page_path("years")),
+    ]
+    counts_html = env.from_string(
+        '<ul class="fl-counts-list">{% for label, n, url in counts %}<li><a href="{{ url }}">'
+        "<strong>{{ n }}</strong> {{ label }}</a></li>{% endfor %}</ul>"
+        "{% if first %}<p>Covering {{ first }}{% if last != first %}–{{ last }}{% endif %}.</p>{% endif %}"
+    ).render(
+        counts=[(label, n, relative(here, page_url(path))) for label, n, path in counts],
+        first=first,
+        last=last,
+    )
+    return {"latest": latest_html, "counts": counts_html}

@@ -1,0 +1,127 @@
+"""``faultlines new incident|actor|place``: write a correctly named file with every required field and a
+commented template. The only command that writes into content/, and it never overwrites."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from generator.dates import PartialDate
+
+
+class ScaffoldError(ValueError):
+    """The file cannot be written (it exists, or an argument is invalid)."""
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """A lowercase ASCII slug: accents folded, everything else turned into single hyphens."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "untitled"
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # JSON strings are YAML strings
+
+
+def incident_text(date: PartialDate, title: str, type_: str) -> str:
+    """The template of a new incident."""
+    return f"""---
+title: {_quote(title)}
+date: {date.iso()}
+# end_date: {date.iso()}          # last day, for incidents over several days
+type: {type_}
+# status: reported                 # confirmed (default), reported, disputed, retracted; say why in status_note
+summary: >-
+  TODO: one plain-text paragraph (at most 400 characters): what happened, where, who.
+actors:
+  - actor: TODO-actor-id           # a file name in content/actors/ (without .md)
+    role: participant              # a key of roles in content/vocabulary.yml
+# places: [east-china-sea]         # file names in content/places/
+# time: "16:32–16:35"              # local time, free text
+# timezone: Asia/Tokyo             # IANA zone, when not the vocabulary's default
+# claims:                          # what a party said, attributed; quote: true only for exact words
+#   - actor: TODO-actor-id
+#     text: ...
+#     source: https://...           # one of the sources below
+# figures:                         # numbers as each source gives them
+#   - what: aircraft
+#     value: 4
+#     source: https://...
+sources:
+  - url: https://TODO.example/the-article   # the page, exactly as published
+    publisher: TODO Publisher
+    # title: "Headline exactly as published"   # never invented
+    # published: {date.iso()}
+    # kind: newspaper                            # a key of source_kinds in vocabulary.yml
+    # archive_url: https://web.archive.org/...
+# related: [other-incident-id]
+---
+Optional longer narrative in Markdown. Link an actor, place or incident by its id in double square brackets.
+"""
+
+
+def actor_text(name: str, kind: str) -> str:
+    """The template of a new actor."""
+    return f"""---
+name: {_quote(name)}
+kind: {kind}                        # a key of actor_kinds in content/vocabulary.yml
+# country: JP                       # ISO 3166-1 alpha-2
+# parent: japan-ministry-of-defense # the actor this one belongs to
+# names: {{ja: 航空自衛隊}}             # names in other languages
+# aliases: [JASDF]
+# positions:                        # offices held (people)
+#   - title: Minister of Defense
+#     of: japan-ministry-of-defense
+#     from: 2025-10-21
+---
+"""
+
+
+def place_text(name: str, kind: str) -> str:
+    """The template of a new place."""
+    return f"""---
+name: {_quote(name)}
+kind: {kind}                        # a key of place_kinds in content/vocabulary.yml
+# coordinates: [29.0, 125.0]        # [latitude, longitude]
+# coordinates_approximate: true     # when only a rough centre point is known
+# parent: pacific-ocean
+# names: {{ja: 東シナ海, zh: 东海, ko: 동중국해}}
+# aliases: []
+---
+"""
+
+
+def create(root: Path, kind: str, *, title: str, date: str | None = None, type_: str = "", slug: str = "",
+           entity_kind: str = "") -> Path:  # fmt: skip
+    """Write the new file and return its path; raise ScaffoldError rather than overwrite anything."""
+    content = root / "content"
+    if not content.is_dir():
+        raise ScaffoldError(f"no content/ folder in {root}; run this in the project root")
+    slug = slug or slugify(title)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+        raise ScaffoldError(f"'{slug}' is not a valid id (lowercase a-z, 0-9 and single hyphens)")
+    if kind == "incident":
+        if not date:
+            raise ScaffoldError("an incident needs --date (YYYY-MM-DD, YYYY-MM or YYYY)")
+        try:
+            when = PartialDate.parse(date)
+        except ValueError as exc:
+            raise ScaffoldError(str(exc)) from exc
+        path = content / "incidents" / f"{when.year:04d}" / f"{when.iso()}-{slug}.md"
+        text = incident_text(when, title, type_ or "TODO-type")
+    elif kind == "actor":
+        path = content / "actors" / f"{slug}.md"
+        text = actor_text(title, entity_kind or "TODO-kind")
+    else:
+        path = content / "places" / f"{slug}.md"
+        text = place_text(title, entity_kind or "TODO-kind")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": fails if the file exists, never overwrites
+            handle.write(text)
+    except FileExistsError as exc:
+        raise ScaffoldError(f"{path.relative_to(root)} already exists; nothing was written") from exc
+    return path
