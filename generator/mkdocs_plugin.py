@@ -87,6 +87,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(f"timeline/{page.path} clashes with a generated page; rename or remove it")
             files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+        guide = self.root / "CONTRIBUTING.md"
+        if guide.is_file() and files.get_file_from_path("contributing.md") is None:
+            # one source for the guide: the repository's CONTRIBUTING.md is also the site's page
+            text = 'title: "Contributing"\n'
+            files.append(
+                File.generated(
+                    config,
+                    "contributing.md",
+                    content=f"---\n{text}---\n\n" + guide.read_text(encoding="utf-8"),
+                )
+            )
         for path, data in self.output.files.items():
             files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
@@ -112,6 +123,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.staging_dir and self.final_site_dir:
+            if _strict_warnings_counted():
+                return  # the build aborts right after this event; on_build_error discards the staging folder
             _replace_directory(Path(self.staging_dir), Path(self.final_site_dir))
             config.site_dir = self.final_site_dir
             self.staging_dir = None
@@ -127,6 +140,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.root / "content"))
         return server
+
+
+def _strict_warnings_counted() -> bool:
+    """True when ``--strict`` has counted a warning: MkDocs (and ProperDocs) raise their "Aborted with N
+    warnings" only after ``on_post_build``, so swapping the staging folder in there would publish a failed build."""
+    for name in ("mkdocs", "properdocs"):
+        for handler in logging.getLogger(name).handlers:
+            get_counts = getattr(handler, "get_counts", None)
+            if callable(get_counts) and get_counts():
+                return True
+    return False
 
 
 def _replace_directory(new: Path, target: Path) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from generator.model import Chronology
 from generator.render.pages import GeneratedPage, SiteRenderer
+from generator.render.reference import error_codes_markdown, fields_page_markdown
 from generator.render.urls import page_path, page_url, relative
 
 STYLESHEET = "assets/fault-lines/types.css"
@@ -30,6 +31,11 @@ def render_site(chronology: Chronology, *, edit_base: str = "", directory_urls: 
     """Render every page and file of the site (pure: same chronology, same bytes)."""
     renderer = SiteRenderer(chronology, edit_base=edit_base, directory_urls=directory_urls)
     pages = {page.path: page for page in renderer.all_pages()}
+    for path, text in (
+        ("reference/error-codes.md", error_codes_markdown()),
+        ("reference/fields.md", fields_page_markdown()),
+    ):
+        pages[path] = GeneratedPage(path, text, in_nav=True)
     files = {STYLESHEET: type_stylesheet(chronology)}
     try:  # exports are added by the data stage when it is present
         from generator.export import render_exports
