@@ -21,6 +21,8 @@ from mkdocs.structure.pages import Page
 
 from generator.diagnostics import format_text
 from generator.pipeline import Result, run
+from generator.history import file_history
+from generator.render.source_health import sources_fragment
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
@@ -74,14 +76,24 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         result = run(self.root)
         self.result = result
-        if result.diagnostics:
-            text = format_text(result.diagnostics).rstrip("\n")
-            (log.warning if result.failed(self.config.strict) else log.info)("content check:\n%s", text)
+        text = format_text(result.diagnostics).rstrip("\n")
+        if result.failed(self.config.strict):
+            log.error("content check:\n%s", text)
+        elif result.diagnostics:  # warnings only: one line, the details are in 'faultlines check'
+            log.info("content check: %s (run 'faultlines check' for details)", text.splitlines()[-1])
         if result.failed(self.config.strict) or result.chronology is None:
             raise PluginError(
                 f"content has errors ({text.splitlines()[-1]}); run 'faultlines check' for details"
             )
-        self.output = render_site(result.chronology, directory_urls=config.use_directory_urls)
+        history = file_history(self.root)  # one git call per build; says so when the clone is shallow
+        if history.unavailable:
+            log.info("%s", history.unavailable)
+        self.output = render_site(
+            result.chronology,
+            directory_urls=config.use_directory_urls,
+            site_url=config.site_url or "",
+            history=history,
+        )
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             if files.get_file_from_path(page.path) is not None:
@@ -109,6 +121,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             fragments = home_fragments(self.result.chronology, page.file.src_uri)
             for name, fragment in fragments.items():
                 markdown = markdown.replace(MARKER.format(name), fragment)
+        if MARKER.format("sources") in markdown:
+            fragment = sources_fragment(self.result.chronology, page.file.src_uri, config.use_directory_urls)
+            markdown = markdown.replace(MARKER.format("sources"), fragment)
         return markdown
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
