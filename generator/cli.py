@@ -48,7 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--type", dest="type_", default="", help="incident type (a key of incident_types)")
     new.add_argument("--kind", dest="entity_kind", default="", help="actor or place kind")
     new.add_argument("--id", dest="slug", default="", help="id/slug (default: from the title)")
-    for sub in (build, new):
+    sources = commands.add_parser("sources", help="report source health: archive coverage, kinds, dead links")
+    sources.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/")
+    sources.add_argument("--check-links", action="store_true", help="check every source URL over HTTP")
+    sources.add_argument("--concurrency", type=int, default=8, metavar="N", help="links checked at once (8)")
+    sources.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per request (10)")
+    sources.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    for sub in (build, new, sources):
         sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -67,9 +73,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = run(args.root)
     items = list(result.diagnostics)
     if args.base:
-        from generator.history import removed_ids
+        from generator.history import HistoryError, removed_ids
 
-        items = sorted([*items, *removed_ids(args.root, args.base, result)])
+        try:
+            items = sorted([*items, *removed_ids(args.root, args.base, result)])
+        except HistoryError as exc:
+            print(f"faultlines check: error: --base {args.base}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     if args.strict:
         items = [d.promoted() for d in items]
     sys.stdout.write(FORMATTERS[args.format](items))
@@ -78,6 +88,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, render and write the generated tree; print problems like ``check`` and write nothing on errors."""
+    from generator.history import file_history
     from generator.pipeline import run
     from generator.publish import UnsafeOutput, check_destination, write_tree
     from generator.render.site import render_site
@@ -93,7 +104,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.failed(args.strict) or result.chronology is None:
         print("faultlines: nothing written", file=sys.stderr)
         return EXIT_PROBLEMS
-    count = write_tree(render_site(result.chronology), args.out)
+    count = write_tree(render_site(result.chronology, history=file_history(args.root)), args.out)
     print(f"wrote {count} files to {args.out}")
     return EXIT_OK
 
@@ -112,7 +123,39 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new}
+def cmd_sources(args: argparse.Namespace) -> int:
+    """Print the source-health report; with --check-links exit 1 when a link is dead and not yet marked so."""
+    from generator import sources
+    from generator.pipeline import run
+
+    if args.concurrency < 1 or args.timeout <= 0:
+        print("faultlines sources: error: --concurrency and --timeout must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    if not (args.root / "content").is_dir():
+        print(f"faultlines sources: error: {args.root.as_posix()} has no content/ folder", file=sys.stderr)
+        return EXIT_USAGE
+    result = run(args.root)
+    if result.chronology is None:
+        print("faultlines sources: content has errors; run 'faultlines check' for details", file=sys.stderr)
+        return EXIT_PROBLEMS
+    report = sources.source_report(result.chronology)
+    links = None
+    if args.check_links:
+        uses = sources.link_uses(result.chronology)
+        links = sources.check_links(uses, concurrency=args.concurrency, timeout=args.timeout)
+    if args.format == "json":
+        data = sources.report_json(report)
+        if links is not None:
+            data["links"] = sources.links_json(links)
+        sys.stdout.write(sources.dumps(data))
+    else:
+        sys.stdout.write(sources.format_report_text(report))
+        if links is not None:
+            sys.stdout.write(sources.format_links_text(links))
+    return EXIT_PROBLEMS if links and any(r.newly_dead for r in links) else EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "sources": cmd_sources}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

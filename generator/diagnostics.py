@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -85,13 +86,25 @@ def summary(items: list[Diagnostic]) -> str:
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(files, 'file')}"
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters and line breaks shown as escapes (``\\n``, ``\\x07``).
+
+    Messages quote what contributors wrote: a key holding a newline must not start a second, fake problem
+    line.
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def format_text(items: list[Diagnostic]) -> str:
     """``path:line:col: error CODE message`` lines, each hint indented below, then the summary."""
     lines = []
     for d in items:
-        lines.append(f"{d.path}:{d.line}:{d.column}: {d.severity} {d.code} {d.message}")
+        lines.append(f"{one_line(d.path)}:{d.line}:{d.column}: {d.severity} {d.code} {one_line(d.message)}")
         if d.hint:
-            lines.append(f"    hint: {d.hint}")
+            lines.append(f"    hint: {one_line(d.hint)}")
     lines.append(summary(items))
     return "\n".join(lines) + "\n"
 

@@ -20,10 +20,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.diagnostics import format_text
-from generator.pipeline import Result, run
 from generator.history import file_history
-from generator.render.source_health import sources_fragment
+from generator.pipeline import Result, run
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
+from generator.render.source_health import sources_fragment
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
 MARKER = "<!-- fault-lines: {} -->"

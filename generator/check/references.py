@@ -40,11 +40,12 @@ class _Resolver:
         line, column = document.position(keypath)
         guess = suggest(value, known)
         message = f"unknown {what} '{value}'" + (f"; did you mean '{guess}'?" if guess else "")
-        hint = (
-            ""
-            if guess
-            else (f"known: {', '.join(sorted(known)[:12])}" + (", ..." if len(known) > 12 else ""))
-        )
+        if guess:
+            hint = ""
+        elif known:
+            hint = f"known: {', '.join(sorted(known)[:12])}" + (", ..." if len(known) > 12 else "")
+        else:
+            hint = f"there is no {what} yet; add one first"
         self.problems.append(Diagnostic(document.path, line, column, code, message, hint))
 
 

@@ -24,12 +24,14 @@ _ENTITY_SCHEME = re.compile(r"(?:href|src)\s*=\s*[\"']?\s*&#", re.IGNORECASE)
 
 def scan_text(text: str) -> Iterator[tuple[int, int, str]]:
     """(offset, length, description) for each unsafe construct in ``text``."""
+    if "<" not in text and "]" not in text and "=" not in text:  # fast path: every pattern needs one of these
+        return
     for match in _DANGEROUS_TAG.finditer(text):
         yield match.start(), len(match.group(0)), f"raw <{match.group(1).lower()}> element"
     for match in _EVENT_HANDLER.finditer(text):
         yield match.start(1), len(match.group(1)), f"event-handler attribute '{match.group(1).lower()}'"
     for match in _DANGEROUS_URL.finditer(text):
-        scheme = re.sub(r"\s", "", match.group(0).split("(")[-1].split("=")[-1].lstrip("<\"' ")).lower()
+        scheme = re.sub(r"\s", "", match.group(0).split("(")[-1].split("=")[-1].lstrip("]:<\"' ")).lower()
         yield match.start(), len(match.group(0)), f"'{scheme}' URL"
     for match in _ENTITY_SCHEME.finditer(text):
         yield match.start(), len(match.group(0)), "URL hidden in character entities"

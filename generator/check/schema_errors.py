@@ -95,8 +95,8 @@ def suggest(word: str, choices: list[str] | Any) -> str | None:
 
 
 def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> Diagnostic:
-    loc: KeyPath = tuple(p for p in error["loc"] if isinstance(p, int) or "[" not in str(p))
     kind = error["type"]
+    loc = _data_loc(document.data, tuple(error["loc"]), keep_last=kind == "missing")
     name = field_name(loc)
     value = error.get("input")
     line, column = document.position(loc)
@@ -133,6 +133,8 @@ def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> 
         hint = "write true or false without quotes" if kind == "bool_type" else ""
         if kind == "int_type" and isinstance(value, str) and value.strip().isdigit():
             hint = "remove the quotes around the number"
+        if kind == "string_type" and isinstance(value, bool | int | float):
+            hint = "YAML reads this as a number or true/false; put it in quotes to keep it as text"
         return Diagnostic(
             document.path, line, column, "FL303", f"'{name}' must be {expected}, not {describe(value)}", hint
         )
@@ -160,6 +162,24 @@ def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> 
     if kind in _RANGE_ERRORS:
         return Diagnostic(document.path, line, column, "FL308", f"'{name}': {error['msg'].lower()}")
     return Diagnostic(document.path, line, column, "FL303", f"'{name}': {error['msg']}")
+
+
+def _data_loc(data: Any, loc: tuple[Any, ...], keep_last: bool) -> KeyPath:
+    """``loc`` without pydantic's own steps (union members such as ``int`` or ``function-before[...]``).
+
+    A step stays when it is a key (or index) of the data at that point, so a contributor's key that happens to
+    look like one of pydantic's steps is kept; a missing field's name is kept as the last step."""
+    path: list[str | int] = []
+    current = data
+    for part in loc[:-1] if keep_last else loc:
+        is_key = isinstance(current, dict) and isinstance(part, str) and part in current
+        is_index = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if is_key or is_index:
+            current = current[part]
+            path.append(part)
+    if keep_last and loc:
+        path.append(loc[-1])
+    return tuple(path)
 
 
 def validate(document: Document) -> tuple[Model | None, list[Diagnostic]]:

@@ -12,9 +12,11 @@ import jinja2
 from markupsafe import Markup
 
 from generator.dates import MONTHS, PartialDate, human_range
+from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
-from generator.render import svgmap
-from generator.render.text import body_html, escape
+from generator.render import changes, cite, svgmap
+from generator.render.filters import timeline_filters
+from generator.render.text import body_html, escape, markdown_inline
 from generator.render.urls import page_path, page_url, relative
 
 MAX_MAIN_ACTORS = 4
@@ -32,20 +34,24 @@ class GeneratedPage:
 
 def environment() -> jinja2.Environment:
     """The one Jinja2 environment: autoescape on for every template, undefined names are errors."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
     )
+    # a Markdown heading (`## {{ x | markdown_text }}`) is parsed by MkDocs: without this, `{: onclick=… }`
+    # (attr_list) or `[a](url)` in a vocabulary label would become markup
+    env.filters["markdown_text"] = lambda value: Markup(markdown_inline(str(value)))
+    return env
 
 
 def page_meta(title: str, description: str = "", **extra: Any) -> Markup:
-    """YAML front matter for MkDocs. The title is HTML-escaped once here because the theme prints it raw."""
+    """YAML front matter for MkDocs. Title and description are HTML-escaped here: the theme prints them raw."""
     meta: dict[str, Any] = {"title": escape(title)}
-    if description:
-        meta["description"] = description
+    if description:  # printed raw too, inside <meta name="description" content="…">
+        meta["description"] = escape(description)
     meta.update(extra)
     # JSON is valid YAML, and json.dumps escapes every quote and control character, so this is safe to mark up
     return Markup("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()))
@@ -54,11 +60,21 @@ def page_meta(title: str, description: str = "", **extra: Any) -> Markup:
 class SiteRenderer:
     """Renders every page of one Chronology; holds only the chronology, the options and the template env."""
 
-    def __init__(self, chronology: Chronology, *, edit_base: str = "", directory_urls: bool = True) -> None:
+    def __init__(
+        self,
+        chronology: Chronology,
+        *,
+        edit_base: str = "",
+        directory_urls: bool = True,
+        history: History | None = None,
+        site_url: str = "",
+    ) -> None:
         self.c = chronology
         self.vocab = chronology.vocabulary
         self.edit_base = edit_base
         self.directory_urls = directory_urls
+        self.history = history  # git commits by content file; None: no History sections, no Changes page
+        self.site_url = site_url  # absolute page URLs for citations and sharing; "" when unknown
         self.env = environment()
 
     # --- links ---------------------------------------------------------------------------------------------
@@ -142,10 +158,13 @@ class SiteRenderer:
                 ],
             })  # fmt: skip
         meta = page_meta("Timeline", f"Every incident in {self.vocab.title}, newest first.")
-        text = self.render("timeline.md.j2", here, meta=meta, years=years, total=len(self.c.incidents))
+        text = self.render("timeline.md.j2", here, meta=meta, years=years, total=len(self.c.incidents),
+                           filters=timeline_filters(self.c))  # fmt: skip
         return GeneratedPage(here, text, in_nav=True)
 
     def incident(self, record: IncidentRecord) -> GeneratedPage:
+        if record.data.status == "retracted":
+            return changes.tombstone_page(self, record)
         here = page_path("incidents", record.id)
         data = record.data
         source_numbers = {s.url: n for n, s in enumerate(data.sources, start=1)}
@@ -190,6 +209,7 @@ class SiteRenderer:
                 "coordinates": f"{coordinates[0]:.2f}, {coordinates[1]:.2f}" if coordinates else "",
                 "approximate": data.location.approximate,
             }
+        history, history_note = changes.history_view(record, self.history)
         view = {
             "title": data.title,
             "iso": data.date.iso(),
@@ -254,16 +274,27 @@ class SiteRenderer:
                 }
                 for s in data.sources
             ],
-            "citation": self.citation(record),
-            "history": [],
+            "citation": cite.citation(self.vocab.title, record, self.absolute_url(here)),
+            "history": history,
+            "history_note": history_note,
         }
-        meta = page_meta(data.title, data.summary, fault_lines_source=record.path)
+        share = {"title": data.title, "description": data.summary, "type": "article"}
+        places = [self.c.places[p].data.name for p in dict.fromkeys(data.places)]
+        json_ld = cite.json_ld(record, self.absolute_url(here), places)
+        meta = page_meta(
+            data.title, data.summary, fault_lines_source=record.path, share=share, json_ld=json_ld
+        )
         return GeneratedPage(here, self.render("incident.md.j2", here, meta=meta, i=view), source=record.path)
+
+    def absolute_url(self, here: str) -> str:
+        """The page's absolute URL under ``site_url``, or "" when the site has none."""
+        if not self.site_url:
+            return ""
+        return self.site_url.rstrip("/") + "/" + page_url(here, self.directory_urls)
 
     def citation(self, record: IncidentRecord) -> str:
         """A plain-text citation of an incident page."""
-        data = record.data
-        return f"{self.vocab.title}, “{data.title}” ({human_range(data.date, data.end_date)}), incident {record.id}."
+        return cite.plain_text(self.vocab.title, record, self.absolute_url(page_path("incidents", record.id)))
 
     def _relation_label(self, relation: str | None, inverse: bool) -> str:
         if not relation:
@@ -328,7 +359,7 @@ class SiteRenderer:
             "map": None,
         }
         description = f"{data.name}: every incident in the chronology it appears in."
-        meta = page_meta(data.name, description, fault_lines_source=record.path)
+        meta = page_meta(data.name, description, fault_lines_source=record.path, feed=view["feed"])
         return GeneratedPage(here, self.render("entity.md.j2", here, meta=meta, e=view), source=record.path)
 
     def _compact(self, here: str, incidents: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
@@ -392,7 +423,9 @@ class SiteRenderer:
         here = page_path(kind, key)
         records = list(records)
         sections = [{"heading": "", "description": "", "rows": [], "entries": self.entries(here, records)}]
-        meta = page_meta(title, lede)
+        feed_url = relative(here, f"feeds/types/{key}.xml", self.directory_urls)
+        feed = {"feed": feed_url} if kind == "types" else {}
+        meta = page_meta(title, lede, **feed)
         text = self.render("index.md.j2", here, meta=meta, title=title, lede=lede, sections=sections)
         return GeneratedPage(here, text)
 
@@ -521,6 +554,8 @@ class SiteRenderer:
         pages += self.indexes()
         pages += self.taxonomy_pages()
         pages += self.redirects()
+        if self.history is not None:
+            pages.append(changes.changes_page(self, self.history))
         return sorted(pages, key=lambda p: p.path)
 
 

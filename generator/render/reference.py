@@ -6,6 +6,7 @@ CONTRIBUTING.md embeds the same field reference between markers; a test fails wh
 
 from __future__ import annotations
 
+import html
 import sys
 import typing
 from pathlib import Path
@@ -21,7 +22,10 @@ START, END = "<!-- field-reference:start -->", "<!-- field-reference:end -->"
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # `<script>` in prose would be raw HTML (a real script element); inside `code spans` Markdown escapes it
+    parts = text.split("`")
+    parts[::2] = [html.escape(part, quote=False) for part in parts[::2]]
+    return "`".join(parts).replace("|", "\\|").replace("\n", " ")
 
 
 def error_codes_markdown() -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.history import History
 from generator.model import Chronology
+from generator.render.changes import changes_files
+from generator.render.contrast import text_color
 from generator.render.pages import GeneratedPage, SiteRenderer
 from generator.render.reference import error_codes_markdown, fields_page_markdown
 from generator.render.urls import page_path, page_url, relative
@@ -22,14 +25,27 @@ class SiteOutput:
 
 def type_stylesheet(chronology: Chronology) -> bytes:
     """Badge colours from the vocabulary (validated as #rrggbb by the schema), as CSS custom properties."""
-    lines = [f".fl-type--{key} {{ --fl-type-color: {term.color}; }}"
+    lines = [f".fl-type--{key} {{ --fl-type-color: {term.color}; --fl-type-text: {text_color(term.color)}; }}"
              for key, term in chronology.vocabulary.incident_types.items()]  # fmt: skip
     return ("\n".join(lines) + "\n").encode()
 
 
-def render_site(chronology: Chronology, *, edit_base: str = "", directory_urls: bool = True) -> SiteOutput:
-    """Render every page and file of the site (pure: same chronology, same bytes)."""
-    renderer = SiteRenderer(chronology, edit_base=edit_base, directory_urls=directory_urls)
+def render_site(
+    chronology: Chronology,
+    *,
+    edit_base: str = "",
+    directory_urls: bool = True,
+    history: History | None = None,
+    site_url: str = "",
+) -> SiteOutput:
+    """Render every page and file of the site (pure: same chronology and history, same bytes).
+
+    ``history`` (git commits by content file, see generator/history.py) adds each incident's History and the
+    Changes page with changes.json and changes.xml; without it the site has neither.
+    """
+    renderer = SiteRenderer(
+        chronology, edit_base=edit_base, directory_urls=directory_urls, history=history, site_url=site_url
+    )
     pages = {page.path: page for page in renderer.all_pages()}
     for path, text in (
         ("reference/error-codes.md", error_codes_markdown()),
@@ -37,12 +53,15 @@ def render_site(chronology: Chronology, *, edit_base: str = "", directory_urls: 
     ):
         pages[path] = GeneratedPage(path, text, in_nav=True)
     files = {STYLESHEET: type_stylesheet(chronology)}
+    if history is not None:
+        files.update(changes_files(chronology, history, site_url=site_url, directory_urls=directory_urls))
     try:  # exports are added by the data stage when it is present
-        from generator.export import render_exports
+        from generator.export import export_pages, render_exports
     except ImportError:  # pragma: no cover - during development only
         pass
     else:
-        files.update(render_exports(chronology))
+        files.update(render_exports(chronology, site_url=site_url, directory_urls=directory_urls))
+        pages.update((page.path, page) for page in export_pages(chronology, directory_urls=directory_urls))
     return SiteOutput(pages, dict(sorted(files.items())))
 
 

@@ -428,8 +428,11 @@ def render_map(
         tuple((m.lat, m.lon, m.label, m.href, m.approximate, m.kind) for m in markers),
     )
     w, h = projection.width, projection.height
+    # role="img" would make the marker links presentational (unreachable by screen readers; axe-core
+    # nested-interactive): a map with links is a named group instead
+    role = "group" if any(m.href for m in markers) else "img"
     parts = [
-        f'<svg xmlns="{_SVG_NS}" class="fl-map" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
+        f'<svg xmlns="{_SVG_NS}" class="fl-map" role="{role}" aria-labelledby="{prefix}-title {prefix}-desc" '
         f'viewBox="0 0 {w} {h}" width="{w}" height="{h}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{prefix}-title">{_esc(title)}</title>',
         f'<desc id="{prefix}-desc">{_esc(description)}</desc>',

@@ -1,0 +1,190 @@
+"""Atom (RFC 4287, via feedgen) and JSON Feed 1.1 of the latest incidents; Atom per actor and type too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from generator.dates import human_range
+from generator.export.records import Links, latest_date
+from generator.export.tables import to_json
+from generator.model import Chronology, IncidentRecord
+from generator.render.text import escape
+
+FEED_SIZE = 50
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# characters XML 1.0 cannot carry at all (lxml refuses them): C0 controls but tab, LF and CR; DEL; surrogates
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text an XML document can hold: each character XML forbids becomes U+FFFD, so it stays visible."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def timestamp(day: dt.date) -> dt.datetime:
+    """Midnight UTC of a content date: the only clock the feeds use, so builds are reproducible."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def entry_day(record: IncidentRecord) -> dt.date:
+    """The day an entry is dated: the first day the incident covers (never a later, invented day)."""
+    return record.data.date.first_day()
+
+
+def content_html(chronology: Chronology, record: IncidentRecord, links: Links) -> str:
+    """The entry body: date, type, actors, the full summary and every source as a link (all text escaped)."""
+    data, vocab = record.data, chronology.vocabulary
+    actors = ", ".join(
+        f"{escape(chronology.actors[a.actor].data.name)} ({escape(vocab.roles[a.role].label.lower())})"
+        for a in data.actors
+    )
+    sources = "".join(
+        f'<li><a href="{escape(s.url)}">{escape(s.publisher)}{": " + escape(s.title) if s.title else ""}</a>'
+        f"{' (' + escape(s.published.human()) + ')' if s.published else ''}</li>"
+        for s in data.sources
+    )
+    return (
+        f"<p><strong>{escape(human_range(data.date, data.end_date))}</strong> · "
+        f"{escape(vocab.incident_types[data.type].label)} · {escape(vocab.statuses[data.status].label)}</p>"
+        f"<p>{escape(data.summary)}</p>"
+        f"<p>Actors: {actors}</p>"
+        f"<p>Sources:</p><ul>{sources}</ul>"
+        f'<p><a href="{escape(links.page("incidents", record.id))}">Read the full entry</a></p>'
+    )
+
+
+def latest(records: Sequence[IncidentRecord]) -> list[IncidentRecord]:
+    """The newest FEED_SIZE incidents (records are already sorted newest first)."""
+    return list(records[:FEED_SIZE])
+
+
+def atom_feed(
+    chronology: Chronology,
+    records: Sequence[IncidentRecord],
+    *,
+    path: str,
+    title: str,
+    subtitle: str,
+    page: str,
+    links: Links,
+) -> bytes:
+    """One Atom feed of ``records`` (newest first) published at ``path``; ``page`` is its HTML alternate."""
+    feed = FeedGenerator()
+    feed_url = links.site(path)
+    feed.id(feed_url if links.site_url else f"urn:fault-lines:feed:{path}")
+    feed.title(xml_text(title))
+    feed.subtitle(xml_text(subtitle))
+    feed.author({"name": xml_text(chronology.vocabulary.title)})
+    feed.link(href=feed_url, rel="self", type="application/atom+xml")
+    feed.link(href=page, rel="alternate", type="text/html")
+    feed.rights("CC BY 4.0")
+    feed.generator("Fault Lines")
+    feed.language("en")
+    entries = latest(records)
+    days = [entry_day(r) for r in entries]
+    feed.updated(timestamp(max(days, default=latest_date(chronology))))
+    for record in entries:
+        data = record.data
+        entry = feed.add_entry(order="append")
+        entry.id(links.incident_id(record.id))
+        entry.title(xml_text(data.title))
+        entry.link(href=links.page("incidents", record.id), rel="alternate", type="text/html")
+        entry.published(timestamp(entry_day(record)))
+        entry.updated(timestamp(entry_day(record)))
+        entry.summary(xml_text(data.summary))
+        entry.content(xml_text(content_html(chronology, record, links)), type="html")
+        entry.category(term=data.type, label=xml_text(chronology.vocabulary.incident_types[data.type].label))
+    return feed.atom_str(pretty=True)
+
+
+def json_feed(chronology: Chronology, links: Links) -> bytes:
+    """JSON Feed 1.1 of the latest incidents; date, precision, type and sources under ``_fault_lines``."""
+    vocab = chronology.vocabulary
+    items: list[dict[str, Any]] = []
+    for record in latest(chronology.incidents):
+        data = record.data
+        items.append(
+            {
+                "id": links.incident_id(record.id),
+                "url": links.page("incidents", record.id),
+                "title": data.title,
+                "summary": data.summary,
+                "content_html": content_html(chronology, record, links),
+                "content_text": data.summary,
+                "date_published": timestamp(entry_day(record)).isoformat().replace("+00:00", "Z"),
+                "tags": [vocab.incident_types[data.type].label, *data.tags],
+                "language": "en",
+                "_fault_lines": {
+                    "about": links.site("data/"),
+                    "date": data.date.iso(),
+                    "end_date": data.end_date.iso() if data.end_date else None,
+                    "date_precision": data.date.precision,
+                    "type": data.type,
+                    "status": data.status,
+                    "actors": [a.actor for a in data.actors],
+                    "places": list(data.places),
+                    "sources": [s.url for s in data.sources],
+                },
+            }
+        )
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": vocab.title,
+        "home_page_url": links.site(""),
+        "feed_url": links.site("feed.json"),
+        "description": f"The latest {FEED_SIZE} incidents in {vocab.title}, newest first.",
+        "language": "en",
+        "authors": [{"name": vocab.title}],
+        "items": items,
+    }
+    # without a site URL the home page's relative URL would be "": say nothing rather than something wrong
+    if not links.site_url:
+        del feed["home_page_url"], feed["feed_url"]
+    return to_json(feed)
+
+
+def render_feeds(chronology: Chronology, links: Links) -> dict[str, bytes]:
+    """feed.xml, feed.json and feeds/{actors,types}/<id>.xml."""
+    vocab = chronology.vocabulary
+    files = {
+        "feed.xml": atom_feed(
+            chronology,
+            chronology.incidents,
+            path="feed.xml",
+            title=vocab.title,
+            subtitle=f"The latest {FEED_SIZE} incidents, newest first.",
+            page=links.page("timeline"),
+            links=links,
+        ),
+        "feed.json": json_feed(chronology, links),
+    }
+    for actor_id, actor in chronology.actors.items():
+        # by_actor is newest first already; an actor with two roles in one incident appears twice
+        records = list({r.id: r for r, _ in chronology.by_actor.get(actor_id, ())}.values())
+        path = f"feeds/actors/{actor_id}.xml"
+        files[path] = atom_feed(
+            chronology,
+            records,
+            path=path,
+            title=f"{vocab.title}: {actor.data.name}",
+            subtitle=f"The latest incidents involving {actor.data.name}.",
+            page=links.page("actors", actor_id),
+            links=links,
+        )
+    for type_id, term in vocab.incident_types.items():
+        path = f"feeds/types/{type_id}.xml"
+        files[path] = atom_feed(
+            chronology,
+            chronology.by_type.get(type_id, ()),
+            path=path,
+            title=f"{vocab.title}: {term.label}",
+            subtitle=f"The latest incidents of type {term.label}.",
+            page=links.page("types", type_id),
+            links=links,
+        )
+    return files

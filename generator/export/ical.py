@@ -1,0 +1,55 @@
+"""incidents.ics (RFC 5545, via icalendar): one all-day event per incident, at the precision it is known."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar, Event
+
+from generator.dates import human_range
+from generator.export.feeds import timestamp, xml_text
+from generator.export.records import Links
+from generator.model import Chronology, IncidentRecord
+
+PRECISION_NOTE = {"month": "month-precision date", "year": "year-precision date"}
+
+
+def event(chronology: Chronology, record: IncidentRecord, links: Links) -> Event:
+    """An all-day VEVENT. A month- or year-precision incident spans its whole month or year and says so in
+    SUMMARY, DESCRIPTION and X-FAULT-LINES-PRECISION, rather than being pinned to an invented first day."""
+    data, vocab = record.data, chronology.vocabulary
+    first = data.date.first_day()
+    last = (data.end_date or data.date).last_day()
+    note = PRECISION_NOTE.get(data.date.precision)
+    url = links.page("incidents", record.id)
+    lines = [data.summary, "", f"When: {human_range(data.date, data.end_date)}"]
+    if note:
+        lines.append(f"Known only to the {data.date.precision} ({note}): the event spans the whole period.")
+    lines += ["", "Sources:", *(f"- {s.publisher}: {s.url}" for s in data.sources), "", url]
+    item = Event()
+    item.add("uid", f"{record.id}@fault-lines")
+    item.add("dtstamp", timestamp(first))
+    item.add("dtstart", first)
+    item.add("dtend", last + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
+    # RFC 5545 TEXT allows no control characters but tab (line breaks are escaped by the library)
+    item.add("summary", xml_text(f"{data.title} ({note})" if note else data.title))
+    item.add("description", xml_text("\n".join(lines)))
+    item.add("url", url)
+    item.add("categories", [xml_text(vocab.incident_types[data.type].label)])
+    item.add("transp", "TRANSPARENT")
+    item.add("x-fault-lines-precision", data.date.precision)
+    item.add("x-fault-lines-type", data.type)
+    item.add("x-fault-lines-status", data.status)
+    return item
+
+
+def render_calendar(chronology: Chronology, links: Links) -> dict[str, bytes]:
+    """incidents.ics, events oldest first."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Fault Lines//fault-lines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", xml_text(chronology.vocabulary.title))
+    for record in reversed(chronology.incidents):
+        calendar.add_component(event(chronology, record, links))
+    return {"incidents.ics": calendar.to_ical()}

@@ -1,0 +1,211 @@
+"""The record over time, from git: ids that vanished since a base revision, and each content file's commits.
+
+Git is run with argument lists (never a shell), with ``--`` before paths and with the options that make its
+output independent of the user's configuration (no rename detection, no path quoting, no signatures), so the
+same commit always gives the same history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.diagnostics import Diagnostic
+from generator.pipeline import Result
+
+INCIDENTS = "content/incidents"
+RECORD, FIELD = "\x1e", "\x1f"
+GIT_CONFIG = ("-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never")
+SHALLOW_NOTE = "history unavailable in a shallow clone (fetch the full history: git fetch --unshallow)"
+NO_GIT_NOTE = "history unavailable: the site was not built from a git checkout"
+
+
+class HistoryError(Exception):
+    """Git could not answer (no git, not a repository, unknown revision); the message is one line."""
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    """One commit that touched a file: its date (YYYY-MM-DD), full hash, subject line and exact time."""
+
+    date: str
+    commit: str
+    message: str
+    timestamp: str = ""  # ISO 8601 committer time with its offset, for feeds
+
+
+class History(Mapping[str, tuple[Change, ...]]):
+    """Commits by file path, newest first; ``head`` is the newest commit that touched content/, and
+    ``unavailable`` says why there is no history (shallow clone, no git)."""
+
+    def __init__(
+        self, changes: Mapping[str, tuple[Change, ...]] | None = None, unavailable: str = "", head: str = ""
+    ) -> None:
+        self._changes = dict(sorted((changes or {}).items()))
+        self.unavailable = unavailable
+        self.head = head
+
+    def __getitem__(self, path: str) -> tuple[Change, ...]:
+        return self._changes[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._changes)
+
+    def __len__(self) -> int:
+        return len(self._changes)
+
+    def __repr__(self) -> str:
+        return f"History({len(self)} files, unavailable={self.unavailable!r}, head={self.head!r})"
+
+    def of(self, path: str, previous_paths: Iterable[str] = ()) -> tuple[Change, ...]:
+        """The commits of ``path`` and of the paths it had before (renamed files), newest first, once each."""
+        seen: dict[str, Change] = {}
+        for each in (path, *previous_paths):
+            for change in self._changes.get(each, ()):
+                seen.setdefault(change.commit, change)
+        return tuple(sorted(seen.values(), key=_moment, reverse=True))
+
+
+def _moment(change: Change) -> tuple[dt.datetime, str]:
+    return dt.datetime.fromisoformat(change.timestamp), change.commit
+
+
+# --- running git ------------------------------------------------------------------------------------------
+
+
+def git(root: Path, *args: str) -> str:
+    """Run ``git -C root ARGS`` and return its standard output; raise HistoryError with git's own reason."""
+    command = ["git", "-C", str(root), *GIT_CONFIG, *args]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=False)
+    except FileNotFoundError as exc:
+        raise HistoryError("git is not installed (or not on PATH); it is needed for history") from exc
+    if done.returncode != 0:
+        reason = " ".join(done.stderr.split()) or f"git {args[0]} failed with status {done.returncode}"
+        if "not a git repository" in reason:
+            raise HistoryError(f"{root.as_posix()} is not inside a git repository")
+        raise HistoryError(reason)
+    return done.stdout
+
+
+def resolve_ref(root: Path, ref: str) -> str:
+    """The commit hash ``ref`` names; refuse anything that could be read as an option."""
+    if not ref or ref.startswith("-") or any(ch.isspace() or ch == "\0" for ch in ref):
+        raise HistoryError(f"'{ref}' is not a git revision (a branch, tag or commit such as origin/main)")
+    git(root, "rev-parse", "--git-dir")  # a clear "not a repository" before a vaguer "unknown revision"
+    try:
+        return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}").strip()
+    except HistoryError:
+        shallow = is_shallow(root)
+        hint = " (this is a shallow clone: fetch it first, e.g. git fetch origin main)" if shallow else ""
+        raise HistoryError(f"unknown git revision '{ref}'{hint}") from None
+
+
+def is_shallow(root: Path) -> bool:
+    """True when the repository is a shallow clone (its history is cut off)."""
+    return git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+
+
+# --- ids removed since a base revision --------------------------------------------------------------------
+
+
+def _incident_ids(paths: Iterable[str]) -> dict[str, str]:
+    """Incident id → path for every ``content/incidents/**/*.md`` path."""
+    ids = {}
+    for path in paths:
+        pure = PurePosixPath(path)
+        if pure.suffix == ".md" and path.startswith(INCIDENTS + "/"):
+            ids.setdefault(pure.stem, path)
+    return ids
+
+
+def _current_ids(root: Path, result: Result) -> tuple[set[str], set[str]]:
+    """(current incident ids, ids listed in some incident's ``previous_ids``), even when the check failed."""
+    if result.chronology is not None:
+        return set(result.chronology.incident_by_id), set(result.chronology.redirects)
+    from generator.load import load
+
+    documents, _ = load(root)
+    current, previous = set(), set()
+    for document in documents:
+        if document.kind != "incident":
+            continue
+        current.add(document.id)
+        olds = (document.data or {}).get("previous_ids")
+        if isinstance(olds, list):
+            previous.update(str(old) for old in olds)
+    return current, previous
+
+
+def removed_ids(root: Path, ref: str, result: Result) -> list[Diagnostic]:
+    """FL405 for every incident id at revision ``ref`` that is now neither an incident nor a previous id.
+
+    Raises HistoryError when git cannot answer (not a repository, unknown revision): a usage problem, not a
+    problem in the content.
+    """
+    commit = resolve_ref(root, ref)
+    listing = git(root, "ls-tree", "-r", "--name-only", commit, "--", INCIDENTS)
+    old_ids = _incident_ids(listing.splitlines())
+    current, previous = _current_ids(root, result)
+    problems = []
+    for old_id, old_path in sorted(old_ids.items()):
+        if old_id in current or old_id in previous:
+            continue
+        problems.append(
+            Diagnostic(
+                old_path,
+                0,
+                0,
+                "FL405",
+                f"incident '{old_id}' exists at {ref} but is gone now, and no incident lists it in "
+                "previous_ids; its published URL would break",
+                hint=f"if it was renamed or merged, add '{old_id}' to previous_ids of the incident that "
+                "replaces it; if it was withdrawn, restore the file with status: retracted, a status_note "
+                "and replaced_by",
+            )
+        )
+    return problems
+
+
+# --- file history -----------------------------------------------------------------------------------------
+
+
+def _parse_log(output: str) -> Iterator[tuple[Change, list[str]]]:
+    for record in output.split(RECORD):
+        if not record.strip():
+            continue
+        header, _, names = record.partition("\n")
+        commit, timestamp, subject = header.split(FIELD, 2)
+        change = Change(timestamp[:10], commit, subject.strip(), timestamp)
+        yield change, [name for name in names.splitlines() if name.strip()]
+
+
+def file_history(root: Path, paths: Iterable[str] | None = None) -> History:
+    """The commits that touched each file under content/ (or only ``paths``), newest first, from one git call.
+
+    Dates are committer dates, so the history is the same for a given commit whoever builds it. A shallow
+    clone or a tree outside git gives an empty History whose ``unavailable`` says so, instead of a guess.
+    """
+    try:
+        if is_shallow(root):
+            return History(unavailable=SHALLOW_NOTE)
+    except HistoryError:  # no git, or not a repository
+        return History(unavailable=NO_GIT_NOTE)
+    try:
+        git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except HistoryError:  # a repository without any commit yet
+        return History()
+    output = git(root, "log", "--no-renames", "--no-merges", "--relative", "--name-only",
+                 f"--format={RECORD}%H{FIELD}%cI{FIELD}%s", "HEAD", "--", "content/")  # fmt: skip
+    wanted = set(paths) if paths is not None else None
+    changes: dict[str, list[Change]] = {}
+    latest = ""  # the newest commit that touched content/: data files change only when content does
+    for change, names in _parse_log(output):
+        latest = latest or change.commit
+        for name in names:
+            if wanted is None or name in wanted:
+                changes.setdefault(name, []).append(change)
+    return History({path: tuple(items) for path, items in changes.items()}, head=latest)

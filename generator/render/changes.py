@@ -1,0 +1,269 @@
+"""The record over time on the site: each incident's history, tombstones for retracted incidents, and the
+Changes page with ``changes.json`` and ``changes.xml`` (Atom).
+
+Everything here is read from a ``History`` (git commits by file, see generator/history.py) that the publish
+step computes once per build; rendering stays pure: the same chronology and history give the same bytes.
+
+What counts as a change, per incident file (its current path and the paths of its ``previous_ids``):
+``new`` is the oldest commit, ``corrected`` every later one, and for an incident whose status is now
+``retracted`` the newest commit is reported as ``retracted``. That last rule is an approximation: telling
+exactly which commit changed the status would mean reading every version of every file.
+
+A retracted incident keeps its URL as a tombstone page (what it was, why it was withdrawn, what replaces it),
+never a 404. It stays in the timeline and the other lists, marked with its "Retracted" status badge and
+``data-status="retracted"``, so a reader who remembers it can find out what happened to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from feedgen.feed import FeedGenerator
+
+from generator.dates import human_range
+from generator.history import Change, History
+from generator.model import Chronology, IncidentRecord
+from generator.render.urls import page_path, page_url, relative
+
+if TYPE_CHECKING:
+    from generator.render.pages import GeneratedPage, SiteRenderer
+
+RETRACTED = "retracted"
+KINDS = {"new": "New", "corrected": "Corrected", "retracted": "Retracted"}
+PAGE = "changes.md"
+JSON_PATH = "changes.json"
+ATOM_PATH = "changes.xml"
+PAGE_LIMIT = 500
+FEED_LIMIT = 100
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """One commit's effect on one incident."""
+
+    kind: str  # new | corrected | retracted
+    change: Change
+    incident: IncidentRecord
+
+    @property
+    def moment(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.change.timestamp) if self.change.timestamp else EPOCH
+
+
+def _sentence(note: str) -> str:
+    return note[:1].upper() + note[1:] + "." if note else ""
+
+
+# --- per incident -----------------------------------------------------------------------------------------
+
+
+def _paths_by_id(history: Mapping[str, Sequence[Change]]) -> dict[str, list[str]]:
+    paths: dict[str, list[str]] = {}
+    for path in history:
+        paths.setdefault(PurePosixPath(path).stem, []).append(path)
+    return paths
+
+
+def incident_changes(
+    record: IncidentRecord, history: History, paths: dict[str, list[str]]
+) -> tuple[Change, ...]:
+    """The commits of an incident's file and of the files its ``previous_ids`` had, newest first."""
+    previous = [p for old in record.data.previous_ids for p in paths.get(old, ())]
+    return history.of(record.path, previous)
+
+
+def history_view(record: IncidentRecord, history: History | None) -> tuple[list[dict[str, str]], str]:
+    """(entries for the page's History list, a note when there is no history to show)."""
+    if history is None:
+        return [], ""
+    if history.unavailable:
+        return [], _sentence(history.unavailable)
+    changes = incident_changes(record, history, _paths_by_id(history))
+    if not changes:
+        return [], "Not yet committed: this incident has no recorded history."
+    return [{"date": c.date, "message": c.message, "commit": c.commit[:12]} for c in changes], ""
+
+
+def events(chronology: Chronology, history: History) -> list[ChangeEvent]:
+    """Every change to every incident, newest first (ties broken by commit, then incident id)."""
+    paths = _paths_by_id(history)
+    found = []
+    for record in chronology.incidents:
+        changes = incident_changes(record, history, paths)
+        for index, change in enumerate(changes):
+            if index == 0 and record.data.status == RETRACTED:
+                kind = "retracted"
+            elif index == len(changes) - 1:
+                kind = "new"
+            else:
+                kind = "corrected"
+            found.append(ChangeEvent(kind, change, record))
+    return sorted(found, key=lambda e: (-e.moment.timestamp(), e.change.commit, e.incident.id))
+
+
+# --- tombstones -------------------------------------------------------------------------------------------
+
+
+def tombstone_page(renderer: SiteRenderer, record: IncidentRecord) -> GeneratedPage:
+    """The page of a retracted incident: what it was, that it is withdrawn, why, and what replaces it."""
+    from generator.render.pages import GeneratedPage, page_meta
+
+    here = page_path("incidents", record.id)
+    data = record.data
+    replacement = renderer.c.incident_by_id.get(data.replaced_by or "")
+    history, history_note = history_view(record, renderer.history)
+    view = {
+        "title": data.title,
+        "iso": data.date.iso(),
+        "when": human_range(data.date, data.end_date),
+        "type": renderer.term(here, "incident_types", data.type),
+        "status": renderer.term(here, "statuses", data.status),
+        "reason": data.status_note or "",
+        "replaced_by": {
+            "title": replacement.data.title,
+            "url": renderer.url(here, "incidents", replacement.id),
+            "when": human_range(replacement.data.date, replacement.data.end_date),
+        }
+        if replacement
+        else None,
+        "history": history,
+        "history_note": history_note,
+    }
+    meta = page_meta(f"Retracted: {data.title}", data.status_note or "This incident was retracted.",
+                     fault_lines_source=record.path)  # fmt: skip
+    text = renderer.render("tombstone.md.j2", here, meta=meta, t=view)
+    return GeneratedPage(here, text, source=record.path)
+
+
+# --- the Changes page and its feeds -----------------------------------------------------------------------
+
+
+def changes_page(renderer: SiteRenderer, history: History) -> GeneratedPage:
+    """``changes.md``: the latest changes, newest first, grouped by day."""
+    from generator.render.pages import GeneratedPage, page_meta
+
+    found = events(renderer.c, history)
+    days: dict[str, list[dict[str, str]]] = {}
+    for event in found[:PAGE_LIMIT]:
+        days.setdefault(event.change.date, []).append({
+            "kind": event.kind,
+            "label": KINDS[event.kind],
+            "title": event.incident.data.title,
+            "url": renderer.url(PAGE, "incidents", event.incident.id),
+            "message": event.change.message,
+            "commit": event.change.commit[:12],
+        })  # fmt: skip
+    lede = (
+        f"What changed in {renderer.vocab.title}: new incidents, corrections and retractions, "
+        "from the git history."
+    )
+    meta = page_meta("Changes", lede)
+    text = renderer.render(
+        "changes.md.j2",
+        PAGE,
+        meta=meta,
+        lede=lede,
+        days=[{"date": day, "changes": items} for day, items in days.items()],
+        total=len(found),
+        limit=PAGE_LIMIT,
+        unavailable=_sentence(history.unavailable),
+        json_url=relative(PAGE, JSON_PATH, renderer.directory_urls),
+        atom_url=relative(PAGE, ATOM_PATH, renderer.directory_urls),
+    )
+    return GeneratedPage(PAGE, text, in_nav=True)
+
+
+def _links(site_url: str, directory_urls: bool) -> Any:
+    from generator.export.records import Links
+
+    return Links(site_url, directory_urls)
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (a commit message may carry control bytes)."""
+    return _NOT_XML.sub("", text)
+
+
+def _event_id(event: ChangeEvent) -> str:
+    return f"urn:fault-lines:change:{event.change.commit}:{event.incident.id}"
+
+
+def changes_json(
+    chronology: Chronology, history: History, *, site_url: str = "", directory_urls: bool = True
+) -> bytes:
+    """``changes.json``: every change, newest first, so data users fetch only what changed since last time."""
+    links = _links(site_url, directory_urls)
+    document = {
+        "title": f"{chronology.vocabulary.title}: changes",
+        "commit": history.head or None,
+        "complete": not history.unavailable,
+        "note": history.unavailable or None,
+        "kinds": {
+            "new": "the commit that added the incident's file",
+            "corrected": "a later commit that changed it",
+            "retracted": "the latest commit of an incident whose status is now retracted (approximate)",
+        },
+        "changes": [
+            {
+                "id": _event_id(e),
+                "kind": e.kind,
+                "date": e.change.date,
+                "timestamp": e.change.timestamp,
+                "commit": e.change.commit,
+                "message": e.change.message,
+                "incident": e.incident.id,
+                "title": e.incident.data.title,
+                "status": e.incident.data.status,
+                "path": e.incident.path,
+                "url": links.page("incidents", e.incident.id),
+            }
+            for e in events(chronology, history)
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def changes_atom(
+    chronology: Chronology, history: History, *, site_url: str = "", directory_urls: bool = True
+) -> bytes:
+    """``changes.xml``: the latest changes as an Atom feed (RFC 4287)."""
+    links = _links(site_url, directory_urls)
+    found = events(chronology, history)[:FEED_LIMIT]
+    feed = FeedGenerator()
+    feed.id(links.site(ATOM_PATH) if site_url else f"urn:fault-lines:feed:{ATOM_PATH}")
+    feed.title(_xml_text(f"{chronology.vocabulary.title}: changes"))
+    feed.subtitle(f"The latest {FEED_LIMIT} new, corrected and retracted incidents.")
+    feed.author({"name": _xml_text(chronology.vocabulary.title)})
+    feed.link(href=links.site(ATOM_PATH), rel="self", type="application/atom+xml")
+    feed.link(href=links.site(page_url(PAGE, directory_urls)), rel="alternate", type="text/html")
+    feed.generator("Fault Lines")
+    feed.language("en")
+    feed.updated(max((e.moment for e in found), default=EPOCH))
+    for event in found:
+        entry = feed.add_entry(order="append")
+        entry.id(_event_id(event))
+        entry.title(_xml_text(f"{KINDS[event.kind]}: {event.incident.data.title}"))
+        entry.link(href=links.page("incidents", event.incident.id), rel="alternate", type="text/html")
+        entry.updated(event.moment)
+        entry.summary(_xml_text(event.change.message))
+        entry.category(term=event.kind, label=KINDS[event.kind])
+    return feed.atom_str(pretty=True)
+
+
+def changes_files(
+    chronology: Chronology, history: History, *, site_url: str = "", directory_urls: bool = True
+) -> dict[str, bytes]:
+    """The two data files of the Changes page."""
+    options = {"site_url": site_url, "directory_urls": directory_urls}
+    return {
+        JSON_PATH: changes_json(chronology, history, **options),  # type: ignore[arg-type]
+        ATOM_PATH: changes_atom(chronology, history, **options),  # type: ignore[arg-type]
+    }

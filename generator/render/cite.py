@@ -1,0 +1,157 @@
+"""How to cite an incident page, and how machines read it: plain text, BibTeX, CSL-JSON and JSON-LD.
+
+Pure functions of the record, the chronology's title and the page's absolute URL (empty when the site has no
+``site_url``). No access date or build time goes in: the same chronology gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from generator.dates import PartialDate, human_range
+from generator.model import IncidentRecord
+
+BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One incident's citation in every format the page offers."""
+
+    text: str
+    bibtex: str
+    csl_json: str
+
+    def formats(self) -> list[dict[str, str]]:
+        """What the page shows, in order: element id, label, CSS class and text of each format."""
+        return [
+            {"id": "cite-text", "label": "Plain text", "class": "fl-cite-text", "text": self.text},
+            {"id": "cite-bibtex", "label": "BibTeX", "class": "fl-cite-code", "text": self.bibtex},
+            {"id": "cite-csl", "label": "CSL-JSON", "class": "fl-cite-code", "text": self.csl_json},
+        ]
+
+
+def slug(text: str) -> str:
+    """ASCII letters and digits joined by hyphens: a BibTeX key prefix from the chronology's title."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chronology"
+
+
+def bibtex_escape(text: str) -> str:
+    """Text as a BibTeX field value: LaTeX's special characters escaped, everything else (UTF-8) kept."""
+    return "".join(BIBTEX_SPECIALS.get(ch, ch) for ch in " ".join(text.split()))
+
+
+def date_parts(date: PartialDate) -> list[int]:
+    """CSL's ``date-parts`` for a date known to the year, month or day."""
+    return [part for part in (date.year, date.month, date.day) if part]
+
+
+def plain_text(chronology_title: str, record: IncidentRecord, url: str) -> str:
+    data = record.data
+    text = (
+        f"{chronology_title}, “{data.title}” ({human_range(data.date, data.end_date)}), incident {record.id}."
+    )
+    return f"{text} {url}" if url else text
+
+
+def bibtex(chronology_title: str, record: IncidentRecord, url: str) -> str:
+    """A ``@misc`` entry: the chronology as author, the incident's dates in the note (never as a publication
+    date, which the record does not have)."""
+    data = record.data
+    fields = [
+        ("title", "{" + bibtex_escape(data.title) + "}"),  # double braces keep the capitals as written
+        ("author", "{" + bibtex_escape(chronology_title) + "}"),
+        ("howpublished", bibtex_escape(chronology_title)),
+        ("note", bibtex_escape(f"Incident of {human_range(data.date, data.end_date)}, record {record.id}")),
+    ]
+    if url:
+        fields.append(("url", url))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{slug(chronology_title)}:{record.id},\n{body}\n}}"
+
+
+def csl_item(chronology_title: str, record: IncidentRecord, url: str) -> dict[str, Any]:
+    data = record.data
+    event = [date_parts(data.date)] + ([date_parts(data.end_date)] if data.end_date else [])
+    item: dict[str, Any] = {
+        "id": f"{slug(chronology_title)}:{record.id}",
+        "type": "webpage",
+        "title": data.title,
+        "container-title": chronology_title,
+        "author": [{"literal": chronology_title}],
+        "event-date": {"date-parts": event},
+        "abstract": data.summary,
+        "note": f"Incident record {record.id}",
+    }
+    if url:
+        item["URL"] = url
+    return item
+
+
+def csl_json(chronology_title: str, record: IncidentRecord, url: str) -> str:
+    """CSL-JSON (a list of one item), as Zotero, Pandoc and citeproc read it."""
+    return json.dumps([csl_item(chronology_title, record, url)], ensure_ascii=False, indent=2)
+
+
+def citation(chronology_title: str, record: IncidentRecord, url: str = "") -> Citation:
+    """Plain text, BibTeX and CSL-JSON for one incident page."""
+    return Citation(
+        text=plain_text(chronology_title, record, url),
+        bibtex=bibtex(chronology_title, record, url),
+        csl_json=csl_json(chronology_title, record, url),
+    )
+
+
+def json_ld(record: IncidentRecord, url: str = "", places: list[str] | None = None) -> str:
+    """A schema.org ``Event`` with the sources as ``citation``, safe to place inside ``<script>``.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e`` and ``\\u0026`` (the same JSON), so
+    nothing a contributor wrote can close the script element or open a comment in it.
+    """
+    data = record.data
+    event: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": data.title,
+        "description": data.summary,
+        "startDate": data.date.iso(),
+    }
+    if data.end_date:
+        event["endDate"] = data.end_date.iso()
+    if url:
+        event["url"] = url
+    if places:
+        event["location"] = [{"@type": "Place", "name": name} for name in places]
+    event["citation"] = [source_item(source) for source in data.sources]
+    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def source_item(source: Any) -> dict[str, Any]:
+    """A source as a schema.org ``CreativeWork``."""
+    item: dict[str, Any] = {"@type": "CreativeWork", "url": source.url}
+    if source.title:
+        item["name"] = source.title
+    item["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.published:
+        item["datePublished"] = source.published.iso()
+    if source.language:
+        item["inLanguage"] = source.language
+    if source.archive_url:
+        item["sameAs"] = source.archive_url
+    return item

@@ -1,0 +1,95 @@
+"""The timeline's filter form as a view model: one control per facet, each option with its label and count.
+
+The form is rendered into the page (hidden) so that every label comes from Python and no inline script is
+needed; ``timeline/assets/fault-lines.js`` reveals it and filters the entries by their ``data-*`` attributes.
+Each facet's ``name`` is both the URL query parameter and the entry attribute it matches.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from generator.model import Chronology
+
+TEXT_PARAMETER = "text"  # not "q": Material opens its search dialog for ?q=
+
+
+def option(value: str, label: str, count: int) -> dict[str, Any]:
+    return {"value": value, "label": f"{label} ({count})", "count": count}
+
+
+def useful(facet: dict[str, Any], total: int) -> bool:
+    """False when every choice would show every incident (one year, one status): no control for it."""
+    return any(o["count"] < total for o in facet["options"])
+
+
+def timeline_filters(chronology: Chronology) -> dict[str, Any]:
+    """Facets (type, actor, place, series, year, status) and the free-text field, in the order shown."""
+    vocab = chronology.vocabulary
+    incidents = chronology.incidents
+    types = Counter(r.data.type for r in incidents)
+    statuses = Counter(r.data.status for r in incidents)
+    actors = {key: len({i.id for i, _ in rows}) for key, rows in chronology.by_actor.items() if rows}
+    places = {key: len(rows) for key, rows in chronology.by_place.items() if rows}
+    facets = [
+        {
+            "name": "type",
+            "attribute": "data-type",
+            "label": "Type",
+            "any": "All types",
+            "options": [option(k, t.label, types[k]) for k, t in vocab.incident_types.items() if types[k]],
+        },
+        {
+            "name": "actor",
+            "attribute": "data-actors",
+            "label": "Actor",
+            "any": "All actors",
+            "options": sorted(
+                (option(k, chronology.actors[k].data.name, n) for k, n in actors.items()),
+                key=lambda o: o["label"].casefold(),
+            ),
+        },
+        {
+            "name": "place",
+            "attribute": "data-places",
+            "label": "Place",
+            "any": "All places",
+            "options": sorted(
+                (option(k, chronology.places[k].data.name, n) for k, n in places.items()),
+                key=lambda o: o["label"].casefold(),
+            ),
+        },
+        {
+            "name": "series",
+            "attribute": "data-series",
+            "label": "Series",
+            "any": "All series",
+            "options": [
+                option(k, s.label, len(chronology.by_series[k]))
+                for k, s in vocab.series.items()
+                if chronology.by_series.get(k)
+            ],
+        },
+        {
+            "name": "year",
+            "attribute": "data-year",
+            "label": "Year",
+            "any": "All years",
+            "options": [
+                option(str(y), str(y), len(rs)) for y, rs in sorted(chronology.by_year.items(), reverse=True)
+            ],
+        },
+        {
+            "name": "status",
+            "attribute": "data-status",
+            "label": "Status",
+            "any": "Any status",
+            "options": [option(k, s.label, statuses[k]) for k, s in vocab.statuses.items() if statuses[k]],
+        },
+    ]
+    return {
+        "text": TEXT_PARAMETER,
+        "total": len(incidents),
+        "facets": [f for f in facets if useful(f, len(incidents))],
+    }

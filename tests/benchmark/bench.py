@@ -1,0 +1,249 @@
+"""The Fault Lines benchmark: how check, the pipeline and the MkDocs build scale with the number of incidents.
+
+    python -m tests.benchmark.bench [--sizes 1000,5000,10000] [--out bench-results/bench.json]
+
+For each N it writes a synthetic content tree (see ``corpus.py``) next to a copy of the repository's
+``mkdocs.yml`` and ``timeline/``, and measures ``faultlines check`` (wall time, with interpreter start-up),
+load → check → render_site in this process, a full ``mkdocs build`` (wall time, peak memory of the child),
+the output and search-index sizes, one incident page's HTML, and a bare Material build of N plain Markdown
+pages of the same length with the same theme settings and search and a short navigation: the floor.
+Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.benchmark.corpus import counts, incident_id, write_corpus, write_plain_pages
+
+REPO = Path(__file__).resolve().parents[2]
+PROBE = 20  # the incident whose page is measured: the same content at every N
+
+
+def _run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int, str]:
+    """(wall seconds, exit status, peak RSS in KiB of the child, stderr) of one command."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    stderr_chunks = process.stderr.read() if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, process.returncode, usage.ru_maxrss, stderr_chunks
+
+
+def _tree_size(folder: Path) -> tuple[int, int]:
+    """(bytes, files) under ``folder``."""
+    total = files = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            files += 1
+    return total, files
+
+
+def setup_project(where: Path, n: int) -> Path:
+    """A Fault Lines project of ``n`` synthetic incidents: the repository's mkdocs.yml and timeline/."""
+    where.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", where / "mkdocs.yml")
+    shutil.copytree(REPO / "timeline", where / "timeline", dirs_exist_ok=True)
+    write_corpus(where, n)
+    return where
+
+
+def setup_bare(where: Path, n: int) -> Path:
+    """The floor: N plain pages, the same Material theme settings and search, and a short navigation."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    docs = where / "docs"
+    shutil.copytree(REPO / "timeline", docs, dirs_exist_ok=True)
+    write_plain_pages(docs, n)
+    config["docs_dir"] = "docs"
+    config["theme"]["custom_dir"] = "docs/overrides"
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "fault-lines" in p)]
+    config["strict"] = False  # the copied home page links to generated pages that do not exist here
+    config["nav"] = [{"Home": "index.md"}, *({f"Page {i}": f"pages/page-{i:06d}.md"} for i in range(5))]
+    config["not_in_nav"] = "/pages/\n"
+    config["validation"] = {"omitted_files": "info", "unrecognized_links": "info", "anchors": "info"}
+    (where / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return where
+
+
+def pipeline_times(root: Path) -> dict[str, float]:
+    """load → check → render_site in this process, each stage timed."""
+    from generator.check import check
+    from generator.load import load
+    from generator.render.site import render_site
+
+    gc.collect()
+    t0 = time.perf_counter()
+    documents, problems = load(root)
+    t1 = time.perf_counter()
+    chronology, found = check(documents)
+    t2 = time.perf_counter()
+    errors = [d for d in [*problems, *found] if d.severity == "error"]
+    if chronology is None or errors:
+        raise SystemExit(f"synthetic content has errors: {errors[:3]}")
+    output = render_site(chronology)
+    t3 = time.perf_counter()
+    return {
+        "stage_load_s": t1 - t0,
+        "stage_check_s": t2 - t1,
+        "stage_render_s": t3 - t2,
+        "pipeline_s": t3 - t0,
+        "generated_pages": len(output.pages),
+    }
+
+
+def measure(n: int, work: Path, *, bare: bool = True) -> dict[str, Any]:
+    """Every number for one N."""
+    result: dict[str, Any] = {"incidents": n}
+    result["actors"], result["places"] = counts(n)
+    project = setup_project(work / f"fl-{n}", n)
+    seconds, status, _, stderr = _run([sys.executable, "-m", "generator", "check", str(project)])
+    if status != 0:
+        raise SystemExit(f"faultlines check failed on the synthetic tree (exit {status}):\n{stderr[-2000:]}")
+    result["check_s"] = seconds
+    result.update(pipeline_times(project))
+    site = project / "site"
+    seconds, status, rss, stderr = _run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    )
+    if status != 0:
+        raise SystemExit(f"mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
+    result["build_s"], result["build_peak_mb"] = seconds, rss / 1024
+    result["site_mb"], result["site_files"] = (lambda b, f: (b / 1e6, f))(*_tree_size(site))
+    result["search_index_mb"] = (site / "search" / "search_index.json").stat().st_size / 1e6
+    probe_id = incident_id(PROBE)[0]
+    page = (site / "incidents" / probe_id / "index.html").read_text(encoding="utf-8")
+    result["incident_page_kb"] = len(page.encode()) / 1000
+    # how many incident pages this page links to: a navigation listing incidents would make it grow with N
+    result["incident_page_incident_links"] = page.count("synthetic-incident-") - page.count(probe_id)
+    if bare:
+        floor = setup_bare(work / f"bare-{n}", n)
+        seconds, status, rss, stderr = _run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(floor / "mkdocs.yml")]
+        )
+        if status != 0:
+            raise SystemExit(f"bare mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
+        bare_site = floor / "site"
+        result["bare_build_s"], result["bare_peak_mb"] = seconds, rss / 1024
+        result["bare_site_mb"] = _tree_size(bare_site)[0] / 1e6
+        result["bare_search_index_mb"] = (bare_site / "search" / "search_index.json").stat().st_size / 1e6
+        bare_page = bare_site / "pages" / f"page-{PROBE:06d}" / "index.html"
+        result["bare_page_kb"] = bare_page.stat().st_size / 1000
+        result["build_vs_bare"] = result["build_s"] / result["bare_build_s"]
+        shutil.rmtree(floor, ignore_errors=True)
+    shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    from importlib.metadata import version
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            int(line.split()[1]) / 1024 / 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(memory, 1),
+        "python": platform.python_version(),
+        "mkdocs": version("mkdocs"),
+        "material": version("mkdocs-material"),
+        "pydantic": version("pydantic"),
+        "pyyaml": version("pyyaml"),
+    }
+
+
+COLUMNS = [
+    ("incidents", "N", "{:d}"),
+    ("check_s", "check s", "{:.2f}"),
+    ("pipeline_s", "pipeline s", "{:.2f}"),
+    ("build_s", "build s", "{:.1f}"),
+    ("bare_build_s", "bare s", "{:.1f}"),
+    ("build_vs_bare", "×bare", "{:.2f}"),
+    ("build_peak_mb", "peak MB", "{:.0f}"),
+    ("site_mb", "site MB", "{:.1f}"),
+    ("search_index_mb", "search MB", "{:.1f}"),
+    ("incident_page_kb", "page KB", "{:.1f}"),
+    ("bare_page_kb", "bare page KB", "{:.1f}"),
+]
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """The results as a Markdown table."""
+    columns = [c for c in COLUMNS if any(c[0] in r for r in results)]
+    lines = ["| " + " | ".join(title for _, title, _ in columns) + " |"]
+    lines.append("|" + "|".join("---:" for _ in columns) + "|")
+    for r in results:
+        cells = [fmt.format(r[key]) if key in r else "–" for key, _, fmt in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmark.bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--sizes", default="1000,5000", help="comma-separated incident counts")
+    parser.add_argument("--out", type=Path, default=Path("bench-results/bench.json"))
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare MkDocs floor")
+    parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    work = args.work or Path(tempfile.mkdtemp(prefix="fl-bench-"))
+    results = []
+    try:
+        for n in sizes:
+            print(f"measuring N={n} ...", file=sys.stderr, flush=True)
+            results.append(measure(n, work, bare=not args.no_bare))
+            print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    report = {"machine": machine(), "results": results}
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        report["scaling"] = {
+            "sizes": [first["incidents"], last["incidents"]],
+            "build_ratio": last["build_s"] / first["build_s"],
+            "check_ratio": last["check_s"] / first["check_s"],
+        }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\nmachine: {json.dumps(report['machine'])}\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,345 @@
+"""The record over time, against real git repositories in temporary folders: redirects for renamed incidents,
+``check --base`` catching vanished ids, tombstones, each page's History, the Changes page and its feeds, and
+shallow clones that say so."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import feedparser
+import pytest
+from helpers import (
+    incident_path,
+    minimal_files,
+    problem_lines,
+    render_file,
+    run_cli,
+    valid_incident,
+    valid_source,
+    write_tree,
+)
+
+from generator.history import NO_GIT_NOTE, HistoryError, file_history, removed_ids
+from generator.pipeline import run
+from generator.render.site import render_site
+
+PATROL = "2025-12-09-joint-bomber-patrol"
+RADAR = "2025-12-06-radar-lock-on"
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fixed identity and no user or system git configuration, so the tests run the same on CI."""
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{name}_NAME", "Fault Lines Test")
+        monkeypatch.setenv(f"GIT_{name}_EMAIL", "test@example.org")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def git(root: Path, *args: str, date: str = "") -> str:
+    env = None
+    if date:
+        import os
+
+        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
+    )
+    return done.stdout
+
+
+def commit(root: Path, message: str, date: str) -> str:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, date=date)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding the minimal valid project, committed once on 2025-12-11."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write_tree(root, minimal_files())
+    commit(root, "Add the first incidents", "2025-12-11T10:00:00+00:00")
+    return root
+
+
+def write(root: Path, path: str, data: dict) -> None:
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(render_file(path, data))
+
+
+def rename_patrol(root: Path) -> str:
+    """Rename the patrol incident to a new id that lists the old one, fixing the reference to it."""
+    new_id = "2025-12-09-china-russia-joint-bomber-patrol"
+    git(root, "mv", incident_path(PATROL), incident_path(new_id))
+    write(root, incident_path(new_id), valid_incident(previous_ids=[PATROL], __body__="Renamed.\n"))
+    statement = minimal_files()[incident_path("2025-12-10-defense-ministry-statement")]
+    write(root, incident_path("2025-12-10-defense-ministry-statement"), {**statement, "related": [new_id]})
+    return new_id
+
+
+# --- stable ids -------------------------------------------------------------------------------------------
+
+
+def test_renamed_incident_keeps_its_old_url(repo: Path, tmp_path: Path) -> None:
+    new_id = rename_patrol(repo)
+    commit(repo, "Rename the patrol incident", "2025-12-12T09:00:00+00:00")
+
+    status, out, _ = run_cli("check", str(repo), "--base", "HEAD~1")
+    assert status == 0, out
+    assert "FL405" not in out
+
+    status, out, err = run_cli("build", str(repo), "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    old_page = (tmp_path / "out" / "incidents" / f"{PATROL}.md").read_text()
+    assert f'redirect: "../{new_id}/"' in old_page
+    assert f'href="../{new_id}/"' in old_page
+
+
+def test_deleted_incident_without_tombstone_fails_check_base(repo: Path) -> None:
+    (repo / incident_path(RADAR)).unlink()
+    commit(repo, "Remove the radar incident", "2025-12-12T09:00:00+00:00")
+
+    status, out, err = run_cli("check", str(repo), "--base", "HEAD~1")
+
+    assert status == 1, err
+    assert [line for line in problem_lines(out) if "FL405" in line] == [
+        f"{incident_path(RADAR)}:0:0: error FL405 incident '{RADAR}' exists at HEAD~1 but is gone now, and "
+        "no incident lists it in previous_ids; its published URL would break"
+    ]
+    assert "previous_ids" in out and "status: retracted" in out  # the hint says what to do
+
+
+def test_vanished_id_is_reported_even_when_other_checks_fail(repo: Path) -> None:
+    (repo / incident_path(RADAR)).unlink()
+    (repo / incident_path(PATROL)).write_text("---\ntitle: [broken\n---\n")  # a YAML error: no chronology
+    status, out, _ = run_cli("check", str(repo), "--base", "HEAD", "--format", "json")
+    assert status == 1
+    assert [d["path"] for d in json.loads(out) if d["code"] == "FL405"] == [incident_path(RADAR)]
+
+
+def test_retracted_incident_is_a_tombstone_not_a_404(repo: Path, tmp_path: Path) -> None:
+    write(repo, incident_path(RADAR), valid_incident(
+        title="Chinese carrier aircraft aim radar at Japanese fighters",
+        date="2025-12-06", type="radar-lock", status="retracted",
+        status_note="The report was a duplicate of the 9 December patrol.", replaced_by=PATROL,
+        summary="J-15 fighters from the Liaoning locked their radar on JASDF F-15s near Okinawa.",
+        sources=[valid_source(3), valid_source(4)],
+    ))  # fmt: skip
+    commit(repo, "Retract the radar incident", "2025-12-12T09:00:00+00:00")
+
+    status, out, _ = run_cli("check", str(repo), "--base", "HEAD~1")
+    assert status == 0, out
+
+    result = run(repo)
+    assert result.chronology is not None
+    page = render_site(result.chronology, history=file_history(repo)).pages[f"incidents/{RADAR}.md"].markdown
+    assert "withdrawn from the chronology" in page
+    assert "The report was a duplicate of the 9 December patrol." in page
+    assert f'See instead: <a href="../{PATROL}/">Joint bomber patrol over the East China Sea</a>' in page
+    assert "## Claims" not in page and "## Sources" not in page
+    timeline = render_site(result.chronology).pages["timeline.md"].markdown
+    assert 'data-status="retracted"' in timeline  # still listed, marked
+    assert 'fl-status--retracted" title="">Retracted</span>' in timeline
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("no-such-branch", "unknown git revision 'no-such-branch'"),
+        ("--output=/tmp/x", "is not a git revision"),
+        ("-h", "is not a git revision"),
+    ],
+)
+def test_bad_base_ref_is_a_one_line_usage_error(repo: Path, ref: str, expected: str) -> None:
+    status, _, err = run_cli("check", str(repo), f"--base={ref}")
+    assert status == 2
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_base_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "plain", minimal_files())
+    status, _, err = run_cli("check", str(root), "--base", "main")
+    assert status == 2
+    assert "is not inside a git repository" in err
+
+
+def test_removed_ids_raises_history_error_not_a_traceback(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "plain", minimal_files())
+    with pytest.raises(HistoryError, match="not inside a git repository"):
+        removed_ids(root, "HEAD", run(root))
+
+
+# --- history on incident pages ----------------------------------------------------------------------------
+
+
+def test_page_history_lists_every_commit_newest_first(repo: Path) -> None:
+    first = git(repo, "rev-parse", "HEAD").strip()
+    write(
+        repo,
+        incident_path(PATROL),
+        valid_incident(summary="Two Chinese H-6 and two Russian Tu-95 bombers flew."),
+    )
+    second = commit(repo, "Correct the aircraft types", "2025-12-14T08:30:00+09:00")
+    new_id = rename_patrol(repo)
+    third = commit(repo, "Rename the patrol incident", "2025-12-20T09:00:00+00:00")
+
+    history = file_history(repo)
+    result = run(repo)
+    assert result.chronology is not None
+    page = render_site(result.chronology, history=history).pages[f"incidents/{new_id}.md"].markdown
+    history_section = page.split("## History", 1)[1]
+    lines = [line for line in history_section.splitlines() if line.startswith("<li>")]
+    assert lines == [
+        f'<li><time datetime="{day}">{day}</time> {message} <code class="fl-commit">{sha[:12]}</code></li>'
+        for day, message, sha in [
+            ("2025-12-20", "Rename the patrol incident", third),
+            ("2025-12-14", "Correct the aircraft types", second),
+            ("2025-12-11", "Add the first incidents", first),
+        ]
+    ]
+
+
+def test_history_is_the_same_for_the_same_commit(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True)
+    result = run(repo)
+    assert result.chronology is not None
+    one = render_site(result.chronology, history=file_history(repo))
+    two = render_site(result.chronology, history=file_history(clone))
+    assert one.pages == two.pages and one.files == two.files
+
+
+def test_shallow_clone_says_history_is_unavailable(repo: Path, tmp_path: Path) -> None:
+    write(
+        repo,
+        incident_path(PATROL),
+        valid_incident(summary="Two Chinese H-6 and two Russian Tu-95 bombers flew."),
+    )
+    commit(repo, "Correct the aircraft types", "2025-12-14T08:30:00+00:00")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+
+    history = file_history(shallow)
+    assert history.unavailable.startswith("history unavailable in a shallow clone")
+    assert len(history) == 0
+    result = run(shallow)
+    assert result.chronology is not None
+    site = render_site(result.chronology, history=history)
+    assert "History unavailable in a shallow clone" in site.pages[f"incidents/{PATROL}.md"].markdown
+    assert "History unavailable in a shallow clone" in site.pages["changes.md"].markdown
+    data = json.loads(site.files["changes.json"])
+    assert data["complete"] is False and data["changes"] == []
+
+
+def test_tree_outside_git_has_no_history(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "plain", minimal_files())
+    assert file_history(root).unavailable == NO_GIT_NOTE
+
+
+def test_uncommitted_incident_says_so(repo: Path) -> None:
+    write(repo, incident_path("2025-12-15-new-patrol"), valid_incident(date="2025-12-15"))
+    result = run(repo)
+    assert result.chronology is not None
+    page = render_site(result.chronology, history=file_history(repo)).pages[
+        "incidents/2025-12-15-new-patrol.md"
+    ]
+    assert "no recorded history" in page.markdown
+
+
+def test_file_history_runs_git_log_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.history as history_module
+
+    calls: list[tuple[str, ...]] = []
+    real = history_module.git
+
+    def counting(root: Path, *args: str) -> str:
+        calls.append(args)
+        return real(root, *args)
+
+    monkeypatch.setattr(history_module, "git", counting)
+    history_module.file_history(repo)
+    assert sum(args[0] == "log" for args in calls) == 1
+    assert len(calls) <= 3
+
+
+# --- the Changes page and its feeds -----------------------------------------------------------------------
+
+
+def test_changes_feed_lists_new_corrected_and_retracted(repo: Path) -> None:
+    write(
+        repo,
+        incident_path(PATROL),
+        valid_incident(summary="Two Chinese H-6 and two Russian Tu-95 bombers flew."),
+    )
+    corrected = commit(repo, "Correct the aircraft types", "2025-12-14T08:30:00+00:00")
+    write(repo, incident_path(RADAR), valid_incident(
+        title="Chinese carrier aircraft aim radar at Japanese fighters",
+        date="2025-12-06", type="radar-lock", status="retracted", status_note="Duplicate report.",
+        summary="J-15 fighters from the Liaoning locked their radar on JASDF F-15s near Okinawa.",
+        sources=[valid_source(3), valid_source(4)],
+    ))  # fmt: skip
+    retracted = commit(repo, "Retract the radar incident", "2025-12-15T08:30:00+00:00")
+
+    result = run(repo)
+    assert result.chronology is not None
+    site = render_site(result.chronology, history=file_history(repo), site_url="https://example.org/fl/")
+
+    feed = feedparser.parse(site.files["changes.xml"])
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "Test Chronology: changes"
+    titles = [e.title for e in feed.entries]
+    assert titles[:2] == [
+        "Retracted: Chinese carrier aircraft aim radar at Japanese fighters",
+        "Corrected: Joint bomber patrol over the East China Sea",
+    ]
+    assert sorted(titles[2:]) == sorted(f"New: {r.data.title}" for r in result.chronology.incidents)
+    assert feed.entries[0].link == f"https://example.org/fl/incidents/{RADAR}/"
+    assert feed.entries[0].id == f"urn:fault-lines:change:{retracted}:{RADAR}"
+
+    data = json.loads(site.files["changes.json"])
+    assert data["complete"] is True and data["commit"] == retracted
+    assert [(c["kind"], c["incident"], c["commit"]) for c in data["changes"][:2]] == [
+        ("retracted", RADAR, retracted),
+        ("corrected", PATROL, corrected),
+    ]
+    assert {c["kind"] for c in data["changes"][2:]} == {"new"}
+
+    page = site.pages["changes.md"]
+    assert page.in_nav
+    assert "Correct the aircraft types" in page.markdown
+    assert 'href="../changes.json"' in page.markdown and 'href="../changes.xml"' in page.markdown
+
+
+def test_without_history_there_is_no_changes_page(repo: Path) -> None:
+    result = run(repo)
+    assert result.chronology is not None
+    site = render_site(result.chronology)
+    assert "changes.md" not in site.pages and "changes.json" not in site.files
+    assert "## History" not in site.pages[f"incidents/{PATROL}.md"].markdown
+
+
+def test_hostile_commit_message_is_text_everywhere(repo: Path) -> None:
+    write(
+        repo,
+        incident_path(PATROL),
+        valid_incident(summary="Two Chinese H-6 and two Russian Tu-95 bombers flew."),
+    )
+    commit(repo, 'Fix <script>alert(1)</script> & "quotes" \x02done', "2025-12-14T08:30:00+00:00")
+    result = run(repo)
+    assert result.chronology is not None
+    site = render_site(result.chronology, history=file_history(repo))
+
+    for page in (site.pages[f"incidents/{PATROL}.md"], site.pages["changes.md"]):
+        assert "<script>" not in page.markdown
+        assert "Fix &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;" in page.markdown
+    feed = feedparser.parse(site.files["changes.xml"])
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.entries[0].summary == 'Fix <script>alert(1)</script> & "quotes" done'

@@ -1,0 +1,227 @@
+/* Fault Lines: timeline filters and "copy" buttons for citations.
+ *
+ * Plain JavaScript, no framework, no network. Every page works without it: the filter form and the copy buttons
+ * are in the HTML but hidden, and only this file reveals them. The filter state lives in the URL query
+ * (?type=radar-lock&actor=jasdf&year=2025&text=…) so a filtered view can be shared; the back button restores
+ * the previous view. Free text uses "text", not "q": Material opens its search dialog for ?q=.
+ */
+(function () {
+  "use strict";
+
+  var NARROW = "(max-width: 44.9375em)"; /* Material's phone/tablet breakpoint: the filters fold away */
+  var TYPING_PAUSE = 1000; /* ms: one history entry per burst of typing, not one per key */
+
+  function normalise(text) {
+    return (text || "").normalize("NFKC").toLocaleLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  function words(value) {
+    return value ? value.split(/\s+/).filter(Boolean) : [];
+  }
+
+  function toArray(list) {
+    return Array.prototype.slice.call(list);
+  }
+
+  /* --- timeline filters ---------------------------------------------------------------------------------- */
+
+  function setupFilters(root) {
+    var form = root.querySelector("form");
+    var text = root.querySelector("[data-fl-text]");
+    var selects = toArray(root.querySelectorAll("select[data-fl-attribute]"));
+    var count = root.querySelector("[data-fl-count]");
+    var active = root.querySelector("[data-fl-active]");
+    var panel = root.querySelector("details");
+    var container = root.parentElement;
+    var entries = toArray(container.querySelectorAll(".fl-timeline > li.fl-entry")).map(function (li) {
+      return { element: li, text: normalise(li.textContent) };
+    });
+    var total = entries.length;
+    var parameters = [text.name].concat(selects.map(function (select) { return select.name; }));
+    var typingTimer = null;
+
+    /* The filter values as the form holds them, by parameter name. */
+    function formState() {
+      var state = {};
+      state[text.name] = text.value.trim();
+      selects.forEach(function (select) { state[select.name] = select.value; });
+      return state;
+    }
+
+    /* Put a state (from the URL) into the form; values with no matching option are ignored. */
+    function setForm(state) {
+      text.value = state[text.name] || "";
+      selects.forEach(function (select) {
+        var value = state[select.name] || "";
+        var known = toArray(select.options).some(function (o) { return o.value === value; });
+        select.value = known ? value : "";
+      });
+    }
+
+    function urlState(search) {
+      var params = new URLSearchParams(search);
+      var state = {};
+      parameters.forEach(function (name) { state[name] = params.get(name) || ""; });
+      return state;
+    }
+
+    /* This page's URL for a state: our parameters in a fixed order, any others (e.g. Material's ?h=) kept. */
+    function stateUrl(state) {
+      var params = new URLSearchParams(location.search);
+      parameters.forEach(function (name) { params.delete(name); });
+      selects.forEach(function (select) {
+        if (state[select.name]) params.append(select.name, state[select.name]);
+      });
+      if (state[text.name]) params.append(text.name, state[text.name]);
+      var query = params.toString();
+      return location.pathname + (query ? "?" + query : "") + location.hash;
+    }
+
+    function matches(entry, state) {
+      for (var i = 0; i < selects.length; i++) {
+        var value = state[selects[i].name];
+        if (value && words(entry.element.getAttribute(selects[i].dataset.flAttribute)).indexOf(value) < 0)
+          return false;
+      }
+      var terms = words(normalise(state[text.name]));
+      for (var j = 0; j < terms.length; j++)
+        if (entry.text.indexOf(terms[j]) < 0) return false;
+      return true;
+    }
+
+    /* Show the matching entries; hide month and year headings (and their table-of-contents links) left empty. */
+    function apply(state) {
+      var shown = 0;
+      entries.forEach(function (entry) {
+        var visible = matches(entry, state);
+        entry.element.hidden = !visible;
+        if (visible) shown++;
+      });
+      var year = null;
+      var month = null;
+      var seen = new Set();
+      toArray(container.children).forEach(function (element) {
+        if (element.tagName === "H2") year = element;
+        else if (element.tagName === "H3") month = element;
+        else if (element.classList.contains("fl-timeline")) {
+          var visible = element.querySelector("li.fl-entry:not([hidden])") !== null;
+          element.hidden = !visible;
+          if (visible) {
+            if (year) seen.add(year);
+            if (month) seen.add(month);
+          }
+        }
+      });
+      toArray(container.querySelectorAll("h2[id], h3[id]")).forEach(function (heading) {
+        if (heading.compareDocumentPosition(root) & Node.DOCUMENT_POSITION_FOLLOWING) return;
+        heading.hidden = !seen.has(heading);
+        toArray(document.querySelectorAll('.md-nav--secondary a[href="#' + heading.id + '"]')).forEach(
+          function (link) { link.parentElement.hidden = heading.hidden; }
+        );
+      });
+      count.textContent = shown + " of " + total + " incident" + (total === 1 ? "" : "s");
+      var n = parameters.filter(function (name) { return state[name]; }).length;
+      active.textContent = n ? "(" + n + " active)" : "";
+    }
+
+    function record(push) {
+      var state = formState();
+      var url = stateUrl(state);
+      if (url === location.pathname + location.search + location.hash) return;
+      if (push) history.pushState({ flFilters: true }, "", url);
+      else history.replaceState({ flFilters: true }, "", url);
+    }
+
+    selects.forEach(function (select) {
+      select.addEventListener("change", function () {
+        apply(formState());
+        record(true);
+      });
+    });
+    text.addEventListener("input", function () {
+      apply(formState());
+      record(typingTimer === null);
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { typingTimer = null; }, TYPING_PAUSE);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      apply(formState());
+      record(false);
+    });
+    root.querySelector("[data-fl-clear]").addEventListener("click", function () {
+      setForm({});
+      apply(formState());
+      record(true);
+      text.focus();
+    });
+    window.addEventListener("popstate", function () {
+      setForm(urlState(location.search));
+      apply(formState());
+    });
+
+    var narrow = window.matchMedia(NARROW);
+    panel.open = !narrow.matches;
+    narrow.addEventListener("change", function () { panel.open = !narrow.matches; });
+
+    setForm(urlState(location.search));
+    apply(formState());
+    root.hidden = false;
+  }
+
+  /* --- copy buttons -------------------------------------------------------------------------------------- */
+
+  /* Select the element's text, so the reader can copy it with the keyboard when the clipboard is refused. */
+  function selectText(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function copyFallback(element) {
+    selectText(element);
+    try {
+      return document.execCommand("copy");
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function setupCopy(button) {
+    /* the id is on the figure: Material renames the ids of pre elements (to __code_…) */
+    var figure = document.getElementById(button.dataset.flCopy);
+    var target = figure && figure.querySelector("pre");
+    if (!target) return;
+    var status = button.closest(".fl-cite-block").querySelector("[data-fl-copy-status]");
+    var label = button.textContent.replace(/^Copy /, "");
+    function report(copied) {
+      if (!status) return;
+      status.textContent = copied
+        ? label + " copied to the clipboard."
+        : label + " selected: press Ctrl+C (⌘C on a Mac) to copy it.";
+    }
+    button.addEventListener("click", function () {
+      var text = target.textContent;
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(
+          function () { report(true); },
+          function () { report(copyFallback(target)); }
+        );
+      } else {
+        report(copyFallback(target));
+      }
+    });
+    button.hidden = false;
+  }
+
+  function setup() {
+    var filters = document.getElementById("fl-filters");
+    if (filters && filters.querySelector("form")) setupFilters(filters);
+    toArray(document.querySelectorAll("button[data-fl-copy]")).forEach(setupCopy);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();
