@@ -532,8 +532,28 @@ def classify(parts: tuple[str, ...]) -> str | None:
     return None
 
 
-def load(root: Path) -> tuple[list[Document], list[Diagnostic]]:
-    """Load every content file under ``root/content``: the documents and the problems found."""
+# (kind, mtime_ns, size) of a file when it was loaded, its Document and the problems it had
+LoadCache = dict[str, tuple[tuple[str, int, int], Document, list[Diagnostic]]]
+
+
+def _load_cached(root: Path, relative: str, kind: str, cache: LoadCache) -> tuple[Document, list[Diagnostic]]:
+    """``load_file`` through ``cache``: an unchanged file (same kind, mtime_ns and size) is not read again."""
+    status = (root / relative).stat()
+    key = (kind, status.st_mtime_ns, status.st_size)
+    hit = cache.get(relative)
+    if hit is not None and hit[0] == key:
+        return hit[1], hit[2]
+    problems: list[Diagnostic] = []
+    document = load_file(root, relative, kind, problems)
+    cache[relative] = (key, document, problems)
+    return document, problems
+
+
+def load(root: Path, cache: LoadCache | None = None) -> tuple[list[Document], list[Diagnostic]]:
+    """Load every content file under ``root/content``: the documents and the problems found.
+
+    ``cache`` (optional, kept by the caller across runs, as the MkDocs plugin does across ``mkdocs serve``
+    rebuilds) maps each file to its last result; a file with unchanged mtime and size is not re-parsed."""
     problems: list[Diagnostic] = []
     if not (root / "content").is_dir():
         problems.append(
@@ -549,9 +569,19 @@ def load(root: Path) -> tuple[list[Document], list[Diagnostic]]:
         )
         return [], problems
     documents = []
+    seen = set()
     for relative, kind in discover(root, problems):
         try:
-            documents.append(load_file(root, relative, kind, problems))
+            if cache is None:
+                documents.append(load_file(root, relative, kind, problems))
+            else:
+                seen.add(relative)
+                document, found = _load_cached(root, relative, kind, cache)
+                documents.append(document)
+                problems.extend(found)
         except OSError as exc:
             problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {exc.strerror}"))
+    if cache is not None:
+        for gone in cache.keys() - seen:  # deleted or renamed files
+            del cache[gone]
     return documents, problems

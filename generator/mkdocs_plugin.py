@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 
 from generator.diagnostics import format_text
 from generator.history import file_history
+from generator.load import LoadCache
 from generator.pipeline import Result, run
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
 from generator.render.source_health import sources_fragment
@@ -47,6 +48,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.result: Result | None = None
+        self.load_cache: LoadCache = {}  # parsed files, kept across `mkdocs serve` rebuilds (see load.load)
         self.output: SiteOutput | None = None
         self.final_site_dir: str | None = None
         self.staging_dir: str | None = None
@@ -74,7 +76,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        result = run(self.root)
+        result = run(self.root, cache=self.load_cache)
         self.result = result
         text = format_text(result.diagnostics).rstrip("\n")
         if result.failed(self.config.strict):

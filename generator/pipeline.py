@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.check import check
 from generator.diagnostics import Diagnostic, Diagnostics
-from generator.load import load
+from generator.load import LoadCache, load
 from generator.model import Chronology
 
 
@@ -25,10 +25,10 @@ class Result:
         return any(d.severity == "error" or strict for d in self.diagnostics)
 
 
-def run(root: Path, today: dt.date | None = None) -> Result:
-    """Load and check every content file under ``root/content``."""
+def run(root: Path, today: dt.date | None = None, cache: LoadCache | None = None) -> Result:
+    """Load and check every content file under ``root/content`` (``cache``: see ``load``)."""
     collector = Diagnostics()
-    documents, problems = load(root)
+    documents, problems = load(root, cache)
     collector.extend(problems)
     chronology, found = check(documents, today=today)
     collector.extend(found)

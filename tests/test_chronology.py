@@ -10,6 +10,7 @@ import pytest
 
 from generator.model import Chronology
 from generator.pipeline import run
+from generator.schema import Incident
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTBASE = ROOT / "tests" / "fixtures" / "factbase"
@@ -37,7 +38,9 @@ def test_every_fact_base_incident_with_sources_is_published(chronology: Chronolo
     assert len(blocks) >= 60
     assert len(chronology.incidents) >= len(blocks)
     published = {r.data.date.iso() for r in chronology.incidents}
-    published |= {day[:7] for day in published}  # month-precision blocks, later settled to a day by the fact-check
+    published |= {
+        day[:7] for day in published
+    }  # month-precision blocks, later settled to a day by the fact-check
     missing = [b for b in blocks if b[:10] not in published and b[:7] not in published]
     assert not missing, f"fact-base incidents with no incident on their date: {missing}"
 
@@ -64,7 +67,7 @@ def test_source_titles_are_headlines_quoted_in_the_research(chronology: Chronolo
                 assert source.title in text, (record.id, source.title)
 
 
-def _incident(chronology: Chronology, incident_id: str):  # noqa: ANN202
+def _incident(chronology: Chronology, incident_id: str) -> Incident:
     assert incident_id in chronology.incident_by_id, incident_id
     return chronology.incident_by_id[incident_id].data
 

@@ -38,12 +38,16 @@ class Citation:
     csl_json: str
 
     def formats(self) -> list[dict[str, str]]:
-        """What the page shows, in order: element id, label, CSS class and text of each format."""
+        """What the page shows, in order: element id, caption, button text, CSS class and text of each."""
         return [
-            {"id": "cite-text", "label": "Plain text", "class": "fl-cite-text", "text": self.text},
-            {"id": "cite-bibtex", "label": "BibTeX", "class": "fl-cite-code", "text": self.bibtex},
-            {"id": "cite-csl", "label": "CSL-JSON", "class": "fl-cite-code", "text": self.csl_json},
+            format_view("cite-text", "Plain text", "plain text", "fl-cite-text", self.text),
+            format_view("cite-bibtex", "BibTeX", "BibTeX", "fl-cite-code", self.bibtex),
+            format_view("cite-csl", "CSL-JSON", "CSL-JSON", "fl-cite-code", self.csl_json),
         ]
+
+
+def format_view(element_id: str, label: str, name: str, css_class: str, text: str) -> dict[str, str]:
+    return {"id": element_id, "label": label, "copy": f"Copy {name}", "class": css_class, "text": text}
 
 
 def slug(text: str) -> str:
@@ -105,7 +109,10 @@ def csl_item(chronology_title: str, record: IncidentRecord, url: str) -> dict[st
 
 def csl_json(chronology_title: str, record: IncidentRecord, url: str) -> str:
     """CSL-JSON (a list of one item), as Zotero, Pandoc and citeproc read it."""
-    return json.dumps([csl_item(chronology_title, record, url)], ensure_ascii=False, indent=2)
+    item = csl_item(chronology_title, record, url)
+    # one field a line, each value on one line: shorter to read than json.dumps(indent=2), the same JSON
+    fields = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in item.items())
+    return "[\n  {\n" + fields + "\n  }\n]"
 
 
 def citation(chronology_title: str, record: IncidentRecord, url: str = "") -> Citation:
