@@ -407,6 +407,7 @@ REFUSED_PAYLOADS = [
     "[x](javascript:alert(1))",
     "<a href='&#106;avascript:alert(1)'>x</a>",
     "<iframe src=//evil></iframe>",
+    "Text \u0007 with a bell",  # crashed the XML feeds before the check refused control characters
 ]
 
 

@@ -8,7 +8,6 @@ their own copy.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import posixpath
 import re
@@ -76,8 +75,8 @@ class Element:
 
     tag: str
     attrs: dict[str, str]
-    parent: Element | None = None
-    children: list[Element | str] = field(default_factory=list)
+    parent: Element | None = field(default=None, repr=False)
+    children: list[Element | str] = field(default_factory=list, repr=False)
 
     @property
     def classes(self) -> set[str]:
@@ -176,10 +175,12 @@ def copy_site_sources(root: Path) -> None:
 
     docs = root / "timeline"
     shutil.copytree(PROJECT / "timeline", docs)
+    if (PROJECT / "CONTRIBUTING.md").is_file():  # the plugin publishes it as contributing.md
+        shutil.copy(PROJECT / "CONTRIBUTING.md", root / "CONTRIBUTING.md")
     result = run(root)
     assert result.chronology is not None, [str(d) for d in result.diagnostics]
     output = render_site(result.chronology)
-    generated = set(output.pages) | set(output.files)
+    generated = set(output.pages) | set(output.files) | {"contributing.md"}
     dropped: set[str] = set()
     while True:  # until no page links to a missing one (a page may link to a page just left out)
         broken = set()
@@ -603,6 +604,7 @@ def test_actor_page_lists_incidents_names_parent_and_co_actors(site: Site) -> No
     assert fact["Country"].text() == "JP"
     assert fact["Part of"].links() == [("../japan-ministry-of-defense/", "Japan Ministry of Defense")]
     assert fact["Name (ja)"].text() == "航空自衛隊"
+    assert fact["Name (ja)"].attrs["lang"] == "ja"  # so browsers and screen readers use Japanese
     assert fact["Also known as"].text() == "JASDF"
     incident_links = [href for href, _ in article.links() if href.startswith("../../incidents/")]
     assert incident_links == [
@@ -710,6 +712,9 @@ def test_navigation_lists_sections_and_indexes_never_incidents(site: Site) -> No
     for index in ("../../timeline/", "../../actors/", "../../places/", "../../types/", "../../years/"):
         assert index in links
     assert len(links) <= 20
+    labels = [a.text() for a in page.find("nav", class_="md-nav--primary").find_all("a")]
+    for label in ("Timeline", "Actors", "Places", "Incident types", "Series", "Years"):
+        assert label in labels, f"{label} is missing from the navigation"
     assert nav_links(site.page(f"incidents/{OLDER}/")) == links, "the nav differs between incidents"
 
 
@@ -807,6 +812,8 @@ def test_build_out_writes_the_pages_mkdocs_builds(site: Site, tmp_path: Path) ->
         p.relative_to(site.root / "timeline").as_posix() for p in (site.root / "timeline").rglob("*.md")
     }
     hand_written = {p for p in hand_written if not p.startswith("overrides/")}
+    if (site.root / "CONTRIBUTING.md").is_file():
+        hand_written.add("contributing.md")
     built = {p.relative_to(site.dir) for p in site.dir.rglob("index.html")}
     from_markdown = {built_page(site.dir, p).relative_to(site.dir) for p in markdown | hand_written}
     assert built == from_markdown
@@ -871,22 +878,25 @@ def wait_for(url: str, predicate: Any, seconds: float) -> str | None:
 
 
 def test_serve_picks_up_an_edited_incident(tmp_path: Path) -> None:
-    write_tree(tmp_path, minimal_files())
-    copy_site_sources(tmp_path)
+    project = tmp_path / "project"
+    write_tree(project, minimal_files())
+    copy_site_sources(project)
     port = free_port()
-    server = subprocess.Popen(
-        [MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=tmp_path,
-        env=build_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project,
+            env=build_env(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{port}{site_prefix()}incidents/{PATROL}/"
         h1 = "<h1>Joint bomber patrol over the East China Sea</h1>"
-        assert wait_for(url, lambda text: h1 in text, 60), "the server did not serve the incident"
-        path = tmp_path / incident_path(PATROL)
+        served = wait_for(url, lambda text: h1 in text, 60)
+        assert served, f"the server did not serve the incident:\n{log.read_text()[-3000:]}"
+        path = project / incident_path(PATROL)
         text = path.read_text(encoding="utf-8")
         path.write_text(
             text.replace("title: Joint bomber patrol", "title: Edited bomber patrol"), encoding="utf-8"
@@ -894,7 +904,7 @@ def test_serve_picks_up_an_edited_incident(tmp_path: Path) -> None:
         edited = wait_for(
             url, lambda text: "<h1>Edited bomber patrol over the East China Sea</h1>" in text, 30
         )
-        assert edited is not None, "the edit did not show within 30 s"
+        assert edited, f"the edit did not show within 30 s:\n{log.read_text()[-3000:]}"
     finally:
         server.terminate()
         try:
@@ -902,6 +912,3 @@ def test_serve_picks_up_an_edited_incident(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        with contextlib.suppress(Exception):
-            server.stderr.close()  # type: ignore[union-attr]
-    assert server.returncode is not None

@@ -74,6 +74,7 @@ def check_document(document: Document) -> list[Diagnostic]:
                 )
             )
             break
+    problems += _control_characters(document)
     for offset, length, what in scan_text(document.body):
         line, column = _position(document.body, offset, document.body_line, 1)
         problems.append(
@@ -89,3 +90,31 @@ def check_document(document: Document) -> list[Diagnostic]:
             )
         )
     return problems
+
+
+# C0 controls (bar tab and newline), DEL and the XML non-characters: invisible, and feeds (XML) cannot hold them.
+# YAML escapes ("\a", "\x1b") are the way they reach a value; the loader refuses them written raw.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+
+
+def _control_characters(document: Document) -> list[Diagnostic]:
+    """One FL308 per text (front matter value or body) that holds an invisible control character."""
+    found = []
+    texts = [(document.position(keypath), text) for keypath, text in _strings(document.data or {})]
+    texts.append(((document.body_line, 1), document.body))
+    for (line, column), text in texts:
+        match = _CONTROL.search(text)
+        if match:
+            if text is document.body:
+                line, column = _position(text, match.start(), document.body_line, 1)
+            found.append(
+                Diagnostic(
+                    document.path,
+                    line,
+                    column,
+                    "FL308",
+                    f"invisible control character U+{ord(match.group()):04X} is not allowed in text",
+                    "delete it (it often comes from copying text out of a PDF or a terminal)",
+                )
+            )
+    return found

@@ -38,7 +38,8 @@ class Citation:
     csl_json: str
 
     def formats(self) -> list[dict[str, str]]:
-        """What the page shows, in order: element id, caption, button text, CSS class and text of each."""
+        """What the page shows, in order: element id, caption, button text, CSS class and text of each
+        (keys that are not dict methods: Jinja2 would find `copy` on the dict before the key)."""
         return [
             format_view("cite-text", "Plain text", "plain text", "fl-cite-text", self.text),
             format_view("cite-bibtex", "BibTeX", "BibTeX", "fl-cite-code", self.bibtex),
@@ -47,7 +48,7 @@ class Citation:
 
 
 def format_view(element_id: str, label: str, name: str, css_class: str, text: str) -> dict[str, str]:
-    return {"id": element_id, "label": label, "copy": f"Copy {name}", "class": css_class, "text": text}
+    return {"id": element_id, "label": label, "button": f"Copy {name}", "class": css_class, "text": text}
 
 
 def slug(text: str) -> str:

@@ -317,7 +317,8 @@ class SiteRenderer:
             facts.append({"label": "Part of", "value": self.c.actors[data.parent].data.name,
                           "url": self.url(here, "actors", data.parent)})  # fmt: skip
         facts += [
-            {"label": f"Name ({lang})", "value": name, "url": ""} for lang, name in sorted(data.names.items())
+            {"label": f"Name ({lang})", "value": name, "url": "", "lang": lang}
+            for lang, name in sorted(data.names.items())
         ]
         if data.aliases:
             facts.append({"label": "Also known as", "value": ", ".join(data.aliases), "url": ""})
@@ -377,7 +378,8 @@ class SiteRenderer:
             approx = " (approximate)" if data.coordinates_approximate else ""
             facts.append({"label": "Coordinates", "value": f"{lat:.2f}, {lon:.2f}{approx}", "url": ""})
         facts += [
-            {"label": f"Name ({lang})", "value": name, "url": ""} for lang, name in sorted(data.names.items())
+            {"label": f"Name ({lang})", "value": name, "url": "", "lang": lang}
+            for lang, name in sorted(data.names.items())
         ]
         if data.aliases:
             facts.append({"label": "Also known as", "value": ", ".join(data.aliases), "url": ""})

@@ -33,8 +33,11 @@ REPO = Path(__file__).resolve().parents[2]
 PROBE = 20  # the incident whose page is measured: the same content at every N
 
 
-def _run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int, str]:
-    """(wall seconds, exit status, peak RSS in KiB of the child, stderr) of one command."""
+def _run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int, str, float]:
+    """(wall seconds, exit status, peak RSS in KiB of the child, stderr, CPU seconds) of one command.
+
+    CPU seconds (user + system of the child) are reported next to wall time: on a shared machine the wall
+    time also counts waiting for the CPU."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -44,7 +47,7 @@ def _run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int, 
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, process.returncode, usage.ru_maxrss, stderr_chunks
+    return elapsed, process.returncode, usage.ru_maxrss, stderr_chunks, usage.ru_utime + usage.ru_stime
 
 
 def _tree_size(folder: Path) -> tuple[int, int]:
@@ -90,6 +93,7 @@ def pipeline_times(root: Path) -> dict[str, float]:
     from generator.render.site import render_site
 
     gc.collect()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     documents, problems = load(root)
     t1 = time.perf_counter()
@@ -101,6 +105,7 @@ def pipeline_times(root: Path) -> dict[str, float]:
     output = render_site(chronology)
     t3 = time.perf_counter()
     return {
+        "pipeline_cpu_s": time.process_time() - c0,
         "stage_load_s": t1 - t0,
         "stage_check_s": t2 - t1,
         "stage_render_s": t3 - t2,
@@ -114,18 +119,18 @@ def measure(n: int, work: Path, *, bare: bool = True) -> dict[str, Any]:
     result: dict[str, Any] = {"incidents": n}
     result["actors"], result["places"] = counts(n)
     project = setup_project(work / f"fl-{n}", n)
-    seconds, status, _, stderr = _run([sys.executable, "-m", "generator", "check", str(project)])
+    seconds, status, _, stderr, cpu = _run([sys.executable, "-m", "generator", "check", str(project)])
     if status != 0:
         raise SystemExit(f"faultlines check failed on the synthetic tree (exit {status}):\n{stderr[-2000:]}")
-    result["check_s"] = seconds
+    result["check_s"], result["check_cpu_s"] = seconds, cpu
     result.update(pipeline_times(project))
     site = project / "site"
-    seconds, status, rss, stderr = _run(
+    seconds, status, rss, stderr, cpu = _run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     )
     if status != 0:
         raise SystemExit(f"mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
-    result["build_s"], result["build_peak_mb"] = seconds, rss / 1024
+    result["build_s"], result["build_cpu_s"], result["build_peak_mb"] = seconds, cpu, rss / 1024
     result["site_mb"], result["site_files"] = (lambda b, f: (b / 1e6, f))(*_tree_size(site))
     result["search_index_mb"] = (site / "search" / "search_index.json").stat().st_size / 1e6
     probe_id = incident_id(PROBE)[0]
@@ -135,21 +140,46 @@ def measure(n: int, work: Path, *, bare: bool = True) -> dict[str, Any]:
     result["incident_page_incident_links"] = page.count("synthetic-incident-") - page.count(probe_id)
     if bare:
         floor = setup_bare(work / f"bare-{n}", n)
-        seconds, status, rss, stderr = _run(
+        seconds, status, rss, stderr, cpu = _run(
             [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(floor / "mkdocs.yml")]
         )
         if status != 0:
             raise SystemExit(f"bare mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
         bare_site = floor / "site"
-        result["bare_build_s"], result["bare_peak_mb"] = seconds, rss / 1024
+        result["bare_build_s"], result["bare_cpu_s"], result["bare_peak_mb"] = seconds, cpu, rss / 1024
         result["bare_site_mb"] = _tree_size(bare_site)[0] / 1e6
         result["bare_search_index_mb"] = (bare_site / "search" / "search_index.json").stat().st_size / 1e6
         bare_page = bare_site / "pages" / f"page-{PROBE:06d}" / "index.html"
         result["bare_page_kb"] = bare_page.stat().st_size / 1000
-        result["build_vs_bare"] = result["build_s"] / result["bare_build_s"]
+        result["build_vs_bare"] = result["build_cpu_s"] / result["bare_cpu_s"]
         shutil.rmtree(floor, ignore_errors=True)
     shutil.rmtree(project, ignore_errors=True)
     return result
+
+
+def rebuild_times(project: Path) -> dict[str, float]:
+    """What ``mkdocs serve`` does after a save: build, touch one incident, build again with the same plugins.
+
+    Run in a child process (``--rebuild ROOT``): MkDocs keeps plugin instances across serve rebuilds, so the
+    second build reuses the plugin's cache of parsed files. Wall and CPU seconds of both builds."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    times: dict[str, float] = {}
+    for label in ("first", "rebuild"):
+        if label == "rebuild":
+            target = project / "content" / "incidents" / incident_id(PROBE)[1].strftime("%Y")
+            path = target / f"{incident_id(PROBE)[0]}.md"
+            path.write_text(path.read_text(encoding="utf-8").replace("tags: [synthetic]", "tags: [edited]"))
+        c0, t0 = time.process_time(), time.perf_counter()
+        build(config, serve_url=None)
+        times[f"{label}_build_s"] = time.perf_counter() - t0
+        times[f"{label}_build_cpu_s"] = time.process_time() - c0
+    config.plugins.on_shutdown()
+    return times
 
 
 def machine() -> dict[str, Any]:
@@ -187,10 +217,13 @@ def machine() -> dict[str, Any]:
 COLUMNS = [
     ("incidents", "N", "{:d}"),
     ("check_s", "check s", "{:.2f}"),
-    ("pipeline_s", "pipeline s", "{:.2f}"),
+    ("check_cpu_s", "check CPU s", "{:.2f}"),
+    ("pipeline_cpu_s", "pipeline CPU s", "{:.2f}"),
     ("build_s", "build s", "{:.1f}"),
+    ("build_cpu_s", "build CPU s", "{:.1f}"),
     ("bare_build_s", "bare s", "{:.1f}"),
-    ("build_vs_bare", "×bare", "{:.2f}"),
+    ("bare_cpu_s", "bare CPU s", "{:.1f}"),
+    ("build_vs_bare", "×bare (CPU)", "{:.2f}"),
     ("build_peak_mb", "peak MB", "{:.0f}"),
     ("site_mb", "site MB", "{:.1f}"),
     ("search_index_mb", "search MB", "{:.1f}"),
@@ -218,7 +251,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench-results/bench.json"))
     parser.add_argument("--no-bare", action="store_true", help="skip the bare MkDocs floor")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
+    parser.add_argument("--rebuild", type=int, metavar="N", help="only time a serve-style rebuild at N")
     args = parser.parse_args(argv)
+    if args.rebuild:
+        with tempfile.TemporaryDirectory(prefix="fl-rebuild-") as folder:
+            times = rebuild_times(setup_project(Path(folder), args.rebuild))
+        print(json.dumps({"incidents": args.rebuild, **times}, indent=2))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="fl-bench-"))
     results = []
@@ -230,13 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    report = {"machine": machine(), "results": results}
+    report = {"machine": machine(), "load_average": os.getloadavg(), "results": results}
     if len(results) > 1:
         first, last = results[0], results[-1]
         report["scaling"] = {
             "sizes": [first["incidents"], last["incidents"]],
-            "build_ratio": last["build_s"] / first["build_s"],
-            "check_ratio": last["check_s"] / first["check_s"],
+            "build_cpu_ratio": last["build_cpu_s"] / first["build_cpu_s"],
+            "check_cpu_ratio": last["check_cpu_s"] / first["check_cpu_s"],
         }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -149,7 +149,7 @@ def write_corpus(root: Path, n: int, seed: int = 9) -> Path:
         ]
         lines = [
             "---",
-            f"title: Synthetic incident {i:06d} near synthetic place {i % n_places:05d}",
+            f"title: Incident {i:06d} — {_sentence(rng, 6)[:-1]}",
             f"date: {day.isoformat()}",
             f"type: {types[i % len(types)]}",
             f"status: {('confirmed', 'reported', 'disputed')[i % 3]}",

@@ -1,7 +1,7 @@
-"""Every kind of page in Chromium: usable at 375 px with no horizontal scrolling, no serious or critical axe-core
-violation, and not one request to a host other than the local server.
+"""Every kind of page in Chromium: usable at 375 px with no horizontal scrolling, no serious or critical
+axe-core violation, and not one request to a host other than the local server.
 
-Set ``FL_SCREENSHOTS=/some/folder`` to also save full-page screenshots at 1280 and 375 px for a human to look at.
+Set ``FL_SCREENSHOTS=/some/folder`` to also save full-page screenshots at 1280 and 375 px to look at.
 """
 
 from __future__ import annotations

@@ -161,12 +161,12 @@ def test_copy_buttons_put_each_citation_on_the_clipboard(site: Site, context: An
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
     page = context.new_page()
     page.goto(site.url + f"incidents/{COAST_GUARD}/")
-    for label, element in (
-        ("Plain text", "#cite-text pre"),
-        ("BibTeX", "#cite-bibtex pre"),
-        ("CSL-JSON", "#cite-csl pre"),
+    for label, button, element in (
+        ("Plain text", "plain text", "#cite-text pre"),
+        ("BibTeX", "BibTeX", "#cite-bibtex pre"),
+        ("CSL-JSON", "CSL-JSON", "#cite-csl pre"),
     ):
-        page.get_by_role("button", name=f"Copy {label}").click()
+        page.get_by_role("button", name=f"Copy {button}").click()
         page.wait_for_function(
             "label => document.querySelector('[data-fl-copy-status]').textContent.startsWith(label)",
             arg=label,

@@ -195,7 +195,7 @@
     var target = figure && figure.querySelector("pre");
     if (!target) return;
     var status = button.closest(".fl-cite-block").querySelector("[data-fl-copy-status]");
-    var label = button.textContent.replace(/^Copy /, "");
+    var label = button.dataset.flLabel || "Text";
     function report(copied) {
       if (!status) return;
       status.textContent = copied
