@@ -154,6 +154,7 @@ class _Builder:
         self.keys: dict[KeyPath, Pos] = {}
         self.refused: set[KeyPath] = set()
         self.aliases_reported = False
+        self.may_alias = "*" in text or not text
 
     def pos(self, node: yaml.Node) -> Pos:
         return self.mark_position(node.start_mark)
@@ -167,11 +168,13 @@ class _Builder:
         self.problems.append(Diagnostic(self.path, line, col, code, message, hint))
 
     def build(self, node: yaml.Node, keypath: KeyPath = (), depth: int = 0) -> Any:
-        if id(node) in self.seen:
-            self.refused.add(keypath)
-            self.report_aliases()
-            return None
-        self.seen.add(id(node))
+        # a node is reached twice only through an alias, and an alias needs a '*' in the text
+        if self.may_alias:
+            if id(node) in self.seen:
+                self.refused.add(keypath)
+                self.report_aliases()
+                return None
+            self.seen.add(id(node))
         if depth > MAX_DEPTH:
             self.refused.add(keypath)
             self.error(node, "FL114", f"the YAML nests more than {MAX_DEPTH} levels deep")

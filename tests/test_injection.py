@@ -361,7 +361,7 @@ def assert_site_safe(pages: dict[str, tuple[str, dict[str, Any]]], allowed: set,
 
 
 @settings(
-    max_examples=80,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -46,14 +46,17 @@ def _position(text: str, offset: int, line: int, column: int) -> tuple[int, int]
 
 
 def _strings(value: Any, keypath: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    if isinstance(value, str):
-        yield keypath, value
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*keypath, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*keypath, key))
+    """Every string in ``value`` with its key path, in document order (a stack, not recursive generators:
+    the benchmark found nested ``yield from`` to be a third of this stage's time)."""
+    stack: list[tuple[KeyPath, Any]] = [(keypath, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            yield path, item
+        elif isinstance(item, list):
+            stack.extend(((*path, index), child) for index, child in reversed(list(enumerate(item))))
+        elif isinstance(item, dict):
+            stack.extend(((*path, key), child) for key, child in reversed(list(item.items())))
 
 
 def check_document(document: Document) -> list[Diagnostic]:

@@ -266,10 +266,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"measuring N={n} ...", file=sys.stderr, flush=True)
             results.append(measure(n, work, bare=not args.no_bare))
             print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+            _write(args.out, results)  # after every size, so a long run that stops keeps what it measured
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    report = {"machine": machine(), "load_average": os.getloadavg(), "results": results}
+    report = _write(args.out, results)
+    print(table(results))
+    print(f"\nmachine: {json.dumps(report['machine'])}\nwritten to {args.out}")
+    return 0
+
+
+def _write(out: Path, results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON report: the machine, its load average now, every result and the scaling ratios."""
+    report: dict[str, Any] = {"machine": machine(), "load_average": os.getloadavg(), "results": results}
     if len(results) > 1:
         first, last = results[0], results[-1]
         report["scaling"] = {
@@ -277,11 +286,9 @@ def main(argv: list[str] | None = None) -> int:
             "build_cpu_ratio": last["build_cpu_s"] / first["build_cpu_s"],
             "check_cpu_ratio": last["check_cpu_s"] / first["check_cpu_s"],
         }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(table(results))
-    print(f"\nmachine: {json.dumps(report['machine'])}\nwritten to {args.out}")
-    return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
 
 
 if __name__ == "__main__":

@@ -1,0 +1,143 @@
+"""Deterministic and atomic: two builds of the same content are byte-identical, and a build that fails or is
+killed leaves the previous site/ (or ``build --out`` folder) exactly as it was, with no temporary folder left."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from helpers import VOCABULARY, incident_path, minimal_files, run_cli, valid_incident, valid_source
+from mkdocs_project import build_env, make_project, mkdocs_build, mkdocs_command
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by relative path: the hash of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(parent: Path) -> list[str]:
+    """Temporary build folders (``.site-*``, ``.out-*``, backups) left next to the site."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".") and p.is_dir())
+
+
+def big_files(incidents: int) -> dict[str, object]:
+    """The minimal project plus ``incidents`` more incidents, so that a build takes a few seconds."""
+    files = minimal_files()
+    for n in range(incidents):
+        day = 1 + n % 28
+        month = 1 + (n // 28) % 12
+        incident_id = f"2024-{month:02d}-{day:02d}-patrol-number-{n}"
+        files[incident_path(incident_id)] = valid_incident(
+            title=f"Joint patrol number {n} over the East China Sea",
+            date=f"2024-{month:02d}-{day:02d}",
+            sources=[valid_source(1000 + 2 * n), valid_source(1001 + 2 * n)],
+            __body__=f"Patrol {n}. The [[jasdf]] scrambled fighters.\n",
+        )
+    return files
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    root = make_project(tmp_path, minimal_files())
+    mkdocs_build(root)
+    first = snapshot(root / "site")
+    gz = root / "site" / "sitemap.xml.gz"
+    first_gz = gz.read_bytes() if gz.exists() else None
+    time.sleep(1.1)  # a timestamp in seconds would differ now
+    mkdocs_build(root)
+    second = snapshot(root / "site")
+    assert "sitemap.xml" in first
+    differ = sorted(path for path in first.keys() | second.keys() if first.get(path) != second.get(path))
+    assert differ == [], f"files differ between two builds: {differ}"
+    if first_gz is not None:
+        assert int.from_bytes(first_gz[4:8], "little") in (0, 1765238400), "gzip mtime must be fixed"
+        assert gzip.decompress(first_gz) == (root / "site" / "sitemap.xml").read_bytes()
+
+
+def test_sitemap_dates_follow_source_date_epoch(tmp_path: Path) -> None:
+    root = make_project(tmp_path, minimal_files())
+    mkdocs_build(root, SOURCE_DATE_EPOCH="1700000000")
+    assert "<lastmod>2023-11-14</lastmod>" in (root / "site" / "sitemap.xml").read_text()
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    root = make_project(tmp_path, minimal_files())
+    mkdocs_build(root)
+    before = snapshot(root / "site")
+    (root / VOCABULARY).write_text("incident_types: [not, a, mapping]\n")
+    process = mkdocs_build(root, check=False)
+    assert process.returncode != 0
+    assert "FL" in process.stdout + process.stderr, "the failure must show the diagnostics"
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == []
+
+
+def test_sigterm_mid_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    root = make_project(tmp_path, big_files(400))
+    mkdocs_build(root)
+    before = snapshot(root / "site")
+    (root / incident_path("2025-12-09-joint-bomber-patrol")).write_text(
+        (root / incident_path("2025-12-09-joint-bomber-patrol"))
+        .read_text()
+        .replace("Joint bomber", "Changed")
+    )
+    process = subprocess.Popen(
+        mkdocs_command(),
+        cwd=root,
+        env=build_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(p.name.startswith(".site-") for p in root.iterdir()):
+        time.sleep(0.02)  # wait until the build is writing into its staging folder
+    time.sleep(0.5)
+    assert process.poll() is None, (
+        "the build finished before it could be interrupted; make the fixture bigger"
+    )
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode != 0, output
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == [], "a killed build must not leave its staging folder behind"
+
+
+def test_cli_build_out_failure_leaves_the_previous_tree(tmp_path: Path) -> None:
+    root = make_project(tmp_path, minimal_files())
+    out = tmp_path / "generated"
+    status, _, _ = run_cli("build", str(root), "--out", str(out))
+    assert status == 0 and any(out.iterdir())
+    before = snapshot(out)
+    (root / VOCABULARY).write_text("incident_types: [not, a, mapping]\n")
+    status, stdout, stderr = run_cli("build", str(root), "--out", str(out))
+    assert status != 0 and "FL" in stdout + stderr
+    assert snapshot(out) == before
+    assert [p for p in leftovers(tmp_path) if p.startswith(".generated")] == []
+
+
+def test_cli_build_out_twice_is_byte_identical(tmp_path: Path) -> None:
+    root = make_project(tmp_path, minimal_files())
+    run_cli("build", str(root), "--out", str(tmp_path / "a"))
+    run_cli("build", str(root), "--out", str(tmp_path / "b"))
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+@pytest.mark.parametrize("target", ["content", "content/generated", "content/incidents", "."])
+def test_cli_build_out_refuses_content_and_the_project(tmp_path: Path, target: str) -> None:
+    root = make_project(tmp_path, minimal_files())
+    before = snapshot(root / "content")
+    status, stdout, stderr = run_cli("build", str(root), "--out", str(root / target))
+    assert status != 0
+    assert "refus" in (stdout + stderr).lower()
+    assert snapshot(root / "content") == before
