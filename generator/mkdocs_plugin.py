@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +74,21 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             self.staging_dir = tempfile.mkdtemp(prefix=".site-", dir=parent)
             os.chmod(self.staging_dir, 0o755)  # mkdtemp makes it private; a published site is not
             config.site_dir = self.staging_dir
+            self._clean_up_on_sigterm()
         return config
+
+    def _clean_up_on_sigterm(self) -> None:
+        """A killed build (CI cancel, Ctrl-C in a wrapper) removes its staging folder; site/ was never touched."""
+        if threading.current_thread() is not threading.main_thread():
+            return  # signal handlers can only be set from the main thread (an embedding program's business)
+        previous = signal.getsignal(signal.SIGTERM)
+
+        def terminate(signum: int, frame: Any) -> None:
+            signal.signal(signal.SIGTERM, previous)
+            self.on_build_error(error=Exception("terminated"))
+            raise SystemExit(128 + signum)
+
+        signal.signal(signal.SIGTERM, terminate)
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -142,9 +158,14 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.staging_dir and self.final_site_dir:
             if _strict_warnings_counted():
                 return  # the build aborts right after this event; on_build_error discards the staging folder
-            _replace_directory(Path(self.staging_dir), Path(self.final_site_dir))
-            config.site_dir = self.final_site_dir
-            self.staging_dir = None
+            # no SIGTERM/SIGINT between the two renames: site/ is never missing
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+            try:
+                _replace_directory(Path(self.staging_dir), Path(self.final_site_dir))
+                config.site_dir = self.final_site_dir
+                self.staging_dir = None
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging_dir:
