@@ -232,8 +232,8 @@ _TABLE = [
         "bad-value",
         "error",
         "A value is outside what the field allows (a latitude above 90, a malformed language tag, an "
-        "unknown time zone).",
-        "Correct the value; the allowed range is in the message.",
+        "unknown time zone), or text contains an invisible control character that feeds and pages cannot hold.",
+        "Correct the value (the allowed range is in the message) or delete the control character.",
     ),
     # --- FL4xx: identity -----------------------------------------------------------------------------------
     Code(
