@@ -13,6 +13,7 @@ import posixpath
 import re
 import shutil
 import socket
+import json
 import subprocess
 import sys
 import time
@@ -912,3 +913,13 @@ def test_serve_picks_up_an_edited_incident(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_search_indexes_each_incident_summary_once_on_its_own_page(site: Site) -> None:
+    index = json.loads((site.dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    summary = "Two Chinese and two Russian bombers flew together over the East China Sea."
+    holders = {doc["location"].split("#")[0] for doc in index["docs"] if summary in doc["text"]}
+    # the timeline, type, year, actor and place pages list it too, but only incident pages are indexed with it
+    # (the fixture's older incident shares the default summary)
+    assert "incidents/2025-12-09-joint-bomber-patrol/" in holders
+    assert all(location.startswith("incidents/") for location in holders), holders
