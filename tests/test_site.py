@@ -8,12 +8,12 @@ their own copy.
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
 import shutil
 import socket
-import json
 import subprocess
 import sys
 import time
