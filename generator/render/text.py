@@ -6,6 +6,7 @@ functions here; nothing a contributor wrote is ever a template.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -49,6 +50,12 @@ def sanitise(fragment: str) -> str:
     )
 
 
+@functools.cache
+def _converter() -> markdown.Markdown:
+    """One Markdown converter, reset between bodies (building one costs more than converting a body)."""
+    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
 def body_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> str:
     """Render a contributor's Markdown body to sanitised HTML, resolving ``[[id]]`` and ``[[id|text]]``.
 
@@ -67,7 +74,7 @@ def body_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> str:
         return f"[{markdown_inline(text.strip())}]({url})"
 
     source = WIKI_LINK.sub(replace, body)
-    rendered = markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
+    rendered = _converter().reset().convert(source)
     # headings inside a body must not compete with the page's own h1/h2 structure
     rendered = re.sub(r"<(/?)h1>", r"<\1h3>", rendered)
     return sanitise(rendered)

@@ -29,7 +29,18 @@ def relative(from_path: str, to_url: str, directory_urls: bool = True) -> str:
     target, _, fragment = to_url.partition("#")
     here = page_url(from_path, directory_urls)
     base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-    rel = posixpath.relpath(target or ".", base or ".")
+    rel = _relpath(target, base)
     if (target.endswith("/") or not target) and not rel.endswith("/"):
         rel += "/"
     return rel + (f"#{fragment}" if fragment else "")
+
+
+def _relpath(target: str, base: str) -> str:
+    """``posixpath.relpath`` for site-relative paths, without its filesystem calls (it is on the hot path:
+    every link on every page)."""
+    target_parts = [part for part in target.split("/") if part and part != "."]
+    base_parts = [part for part in base.split("/") if part and part != "."]
+    common = 0
+    while common < min(len(target_parts), len(base_parts)) and target_parts[common] == base_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
