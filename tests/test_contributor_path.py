@@ -64,7 +64,9 @@ def test_new_incident_check_fix_build(tmp_path: Path) -> None:
     path.write_text(fill_in(template, actor="jasdf"), encoding="utf-8")
     passed = faultlines(root, "check")
     assert passed.returncode == 0, passed.stdout
-    assert passed.stdout.endswith("0 errors, 2 warnings in 1 file\n"), passed.stdout  # no archive_url, one source
+    assert passed.stdout.endswith("0 errors, 2 warnings in 1 file\n"), (
+        passed.stdout
+    )  # no archive_url, one source
 
     again = faultlines(root, "new", "incident", "--date", "2025-12-11", "--title",
                        "Bombers fly over the Sea of Japan", "--type", "joint-patrol")  # fmt: skip
