@@ -25,6 +25,7 @@ from generator.diagnostics import format_text
 from generator.history import file_history
 from generator.load import LoadCache
 from generator.pipeline import Result, run
+from generator.publish import replace_directory
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
 from generator.render.source_health import sources_fragment
 
@@ -161,7 +162,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             # no SIGTERM/SIGINT between the two renames: site/ is never missing
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
             try:
-                _replace_directory(Path(self.staging_dir), Path(self.final_site_dir))
+                replace_directory(Path(self.staging_dir), Path(self.final_site_dir))
                 config.site_dir = self.final_site_dir
                 self.staging_dir = None
             finally:
@@ -189,14 +190,3 @@ def _strict_warnings_counted() -> bool:
             if callable(get_counts) and get_counts():
                 return True
     return False
-
-
-def _replace_directory(new: Path, target: Path) -> None:
-    """Swap ``new`` into ``target`` with renames, so readers never see a half-built site."""
-    backup = None
-    if target.exists():
-        backup = target.with_name(f".{target.name}-old-{os.getpid()}")
-        target.rename(backup)
-    new.rename(target)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)

@@ -41,17 +41,23 @@ def write_tree(output: SiteOutput, out: Path) -> int:
             _write(staging / path, data)
             count += 1
         os.chmod(staging, 0o755)
-        backup = None
-        if out.exists():
-            backup = out.with_name(f".{out.name}-old-{os.getpid()}")
-            out.rename(backup)
-        staging.rename(out)
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
+        replace_directory(staging, out)
         return count
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def replace_directory(new: Path, target: Path) -> None:
+    """Swap ``new`` into ``target`` with renames, so readers never see a half-written tree (used by the CLI's
+    ``build --out`` and by the MkDocs plugin's atomic ``site/``)."""
+    backup = None
+    if target.exists():
+        backup = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(backup)
+    new.rename(target)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
 
 
 def _write(path: Path, data: bytes) -> None:

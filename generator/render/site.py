@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from generator.history import History
 from generator.model import Chronology
+from generator.render import charts, svgmap
 from generator.render.changes import changes_files
 from generator.render.contrast import text_color
 from generator.render.pages import GeneratedPage, SiteRenderer
@@ -24,10 +25,11 @@ class SiteOutput:
 
 
 def type_stylesheet(chronology: Chronology) -> bytes:
-    """Badge colours from the vocabulary (validated as #rrggbb by the schema), as CSS custom properties."""
+    """The generated stylesheet: badge colours from the vocabulary (validated as #rrggbb by the schema), as CSS
+    custom properties, then the chart and map styles, which live beside their renderers."""
     lines = [f".fl-type--{key} {{ --fl-type-color: {term.color}; --fl-type-text: {text_color(term.color)}; }}"
              for key, term in chronology.vocabulary.incident_types.items()]  # fmt: skip
-    return ("\n".join(lines) + "\n").encode()
+    return ("\n".join(lines) + "\n" + charts.CHART_CSS + svgmap.MAP_CSS).encode()
 
 
 def render_site(
