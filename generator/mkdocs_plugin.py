@@ -25,12 +25,14 @@ from generator.diagnostics import format_text
 from generator.history import file_history
 from generator.load import LoadCache
 from generator.pipeline import Result, run
+from generator.prerender import restore, stash
 from generator.publish import replace_directory
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
 from generator.render.source_health import sources_fragment
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
 MARKER = "<!-- fault-lines: {} -->"
+PLACEHOLDER = "flprerenderedblock"
 
 
 class FaultLinesConfig(Config):
@@ -41,6 +43,9 @@ class FaultLinesConfig(Config):
     branch = c.Type(str, default="main")
     strict = c.Type(bool, default=False)  # warnings fail the build
     atomic = c.Type(bool, default=True)  # build into a temporary folder that replaces site/ only on success
+    prerendered_html = c.Type(
+        bool, default=True
+    )  # skip Markdown's second parse of generated HTML (same output)
 
 
 class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
@@ -55,6 +60,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.output: SiteOutput | None = None
         self.final_site_dir: str | None = None
         self.staging_dir: str | None = None
+        self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -134,6 +140,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.generated_by and self.config.prerendered_html and self.output is not None:
+            if page.file.src_uri in self.output.pages:
+                markdown, self._stashed[page.file.src_uri] = stash(markdown, PLACEHOLDER)
+            return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown
         if MARKER.format("latest") in markdown or MARKER.format("counts") in markdown:
@@ -144,6 +154,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             fragment = sources_fragment(self.result.chronology, page.file.src_uri, config.use_directory_urls)
             markdown = markdown.replace(MARKER.format("sources"), fragment)
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        chunks = self._stashed.pop(page.file.src_uri, None)
+        return restore(html, chunks) if chunks else html
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         repository = self.config.repository.rstrip("/")

@@ -1,0 +1,42 @@
+"""Handing MkDocs pre-rendered HTML blocks is an optimisation only: the site must be byte-identical without it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import minimal_files
+from mkdocs_project import make_project, mkdocs_build
+
+from generator.prerender import restore, stash
+
+pytestmark = pytest.mark.slow
+
+
+def test_stash_swaps_only_closed_raw_html_blocks() -> None:
+    page = "## Actors\n\n<dl class='x'>\n<dt>a</dt>\n</dl>\n\n<div>\n<p>open\n\n</div>\n\n*text*"
+    skeleton, chunks = stash(page, "tok")
+    assert list(chunks.values()) == ["<dl class='x'>\n<dt>a</dt>\n</dl>"]
+    assert skeleton == "## Actors\n\ntokx1x\n\n<div>\n<p>open\n\n</div>\n\n*text*"
+    assert restore("<h2>Actors</h2>\n<p>tokx1x</p>\n<div>", chunks) == (
+        "<h2>Actors</h2>\n<dl class='x'>\n<dt>a</dt>\n</dl>\n\n<div>"
+    )
+
+
+def test_site_is_byte_identical_with_and_without_prerendered_html(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project", minimal_files())
+    shutil.copy(Path(__file__).resolve().parent.parent / "CONTRIBUTING.md", root / "CONTRIBUTING.md")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "      branch: main\n" in config
+    off = config.replace("      branch: main\n", "      branch: main\n      prerendered_html: false\n")
+    (root / "mkdocs-off.yml").write_text(off, encoding="utf-8")
+    mkdocs_build(root, "-d", str(tmp_path / "on"))
+    mkdocs_build(root, "-f", "mkdocs-off.yml", "-d", str(tmp_path / "off"))
+    on_files = sorted(p.relative_to(tmp_path / "on") for p in (tmp_path / "on").rglob("*") if p.is_file())
+    off_files = sorted(p.relative_to(tmp_path / "off") for p in (tmp_path / "off").rglob("*") if p.is_file())
+    assert on_files == off_files and len(on_files) > 50
+    different = [
+        p for p in on_files if (tmp_path / "on" / p).read_bytes() != (tmp_path / "off" / p).read_bytes()
+    ]
+    assert different == []
