@@ -32,12 +32,16 @@ def stash(markdown: str, prefix: str) -> tuple[str, dict[str, str]]:
 
 
 def restore(html: str, chunks: dict[str, str]) -> str:
-    """Put each stashed block back where Markdown left its token (as a paragraph of its own)."""
-    for token, block in chunks.items():
+    """Put each stashed block back where Markdown left its token (as a paragraph of its own).
+
+    One pass over the converted page: text coming back from the blocks (contributor text included) is never
+    scanned for tokens again."""
+    if not chunks:
+        return html
+    pattern = re.compile("<p>(" + "|".join(map(re.escape, chunks)) + r")</p>(\n?)")
+
+    def put_back(match: re.Match[str]) -> str:
         # Markdown follows a raw block with a blank line where a paragraph gets a line break (none at the end)
-        paragraph = f"<p>{token}</p>"
-        if paragraph + "\n" in html:
-            html = html.replace(paragraph + "\n", block + "\n\n", 1)
-        else:
-            html = html.replace(paragraph, block, 1)
-    return html
+        return chunks[match.group(1)] + ("\n\n" if match.group(2) else "")
+
+    return pattern.sub(put_back, html)

@@ -40,3 +40,13 @@ def test_site_is_byte_identical_with_and_without_prerendered_html(tmp_path: Path
         p for p in on_files if (tmp_path / "on" / p).read_bytes() != (tmp_path / "off" / p).read_bytes()
     ]
     assert different == []
+
+
+def test_a_token_written_by_a_contributor_is_never_replaced() -> None:
+    page = "<div>\n<p>tokx2x</p>\n</div>\n\n## Sources\n\n<ol>\n<li>real</li>\n</ol>"
+    skeleton, chunks = stash(page, "tok")
+    assert skeleton == "tokx0x\n\n## Sources\n\ntokx2x"
+    converted = "<p>tokx0x</p>\n<h2>Sources</h2>\n<p>tokx2x</p>"
+    assert restore(converted, chunks) == (
+        "<div>\n<p>tokx2x</p>\n</div>\n\n<h2>Sources</h2>\n<ol>\n<li>real</li>\n</ol>"
+    )
