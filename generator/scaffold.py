@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from pathlib import Path
 
+from generator.check.identity import slugify
 from generator.dates import PartialDate
 
 
 class ScaffoldError(ValueError):
     """The file cannot be written (it exists, or an argument is invalid)."""
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """A lowercase ASCII slug: accents folded, everything else turned into single hyphens."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "untitled"
 
 
 def _quote(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic
@@ -112,7 +113,9 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
     return problems
 
 
-def slugify(text: str) -> str:
-    """A lowercase ASCII slug from any text (``'Joint Patrol!'`` → ``joint-patrol``)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "untitled"
+def slugify(text: str, limit: int = 60) -> str:
+    """A lowercase ASCII slug from any text: accents folded, everything else turned into single hyphens
+    (``'Joint Patrol!'`` → ``joint-patrol``)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "untitled"

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.dates import MONTHS, PartialDate, human_range
+from generator.dates import MONTHS, human_range
 from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
 from generator.render import changes, cite, svgmap
@@ -559,8 +559,3 @@ class SiteRenderer:
         if self.history is not None:
             pages.append(changes.changes_page(self, self.history))
         return sorted(pages, key=lambda p: p.path)
-
-
-def is_partial(date: PartialDate) -> bool:
-    """True when the date is not known to the day."""
-    return date.precision != "day"
