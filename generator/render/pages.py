@@ -300,7 +300,8 @@ class SiteRenderer:
         if not relation:
             return ""
         label = self.vocab.relations[relation].label
-        return f"{label} (this incident)" if inverse else label
+        # the other incident is the one that "responds to" this one: say so, rather than reverse the verb
+        return f"{label} this incident:" if inverse else f"{label}:"
 
     def _brief(self, here: str, record: IncidentRecord | None) -> dict[str, str] | None:
         if record is None:
