@@ -235,6 +235,14 @@ _TABLE = [
         "unknown time zone), or text contains an invisible control character that feeds and pages cannot hold.",
         "Correct the value (the allowed range is in the message) or delete the control character.",
     ),
+    Code(
+        "FL309",
+        "placeholder",
+        "error",
+        "A value still holds a `TODO` placeholder, as written by `faultlines new` or left by a contributor. "
+        "It would be published as if it were a fact.",
+        "Replace the placeholder with the real value, or remove the optional field.",
+    ),
     # --- FL4xx: identity -----------------------------------------------------------------------------------
     Code(
         "FL401",

@@ -756,3 +756,12 @@ def test_no_known_ids_gives_a_useful_hint(tmp_path: Path) -> None:
     lines = out.splitlines()
     index = lines.index(f"{PATROL}:12:3: error FL202 unknown place 'east-china-sea'")
     assert lines[index + 1] == "    hint: there is no place yet; add one first"
+
+
+def test_fl309_placeholder_from_the_template(tmp_path: Path) -> None:
+    text = patrol("  - url: https://www.mod.go.jp/news/1.html\n    publisher: Publisher 1\n",
+                  "  - url: https://www.mod.go.jp/news/1.html\n    publisher: TODO Publisher\n")  # fmt: skip
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "TODO Publisher" in row)
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:{line}:16: error FL309 placeholder left in place: 'TODO Publisher'"
+    ]

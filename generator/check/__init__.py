@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.check import identity, references, safety, warnings
+from generator.check import identity, placeholders, references, safety, warnings
 from generator.check.schema_errors import validate
 from generator.diagnostics import Diagnostic
 from generator.load import Document
@@ -36,6 +36,7 @@ def check(
     incidents, actors, places = [], [], []
     for document in documents:
         problems.extend(safety.check_document(document))
+        problems.extend(placeholders.check_document(document))
         if document.data is None:
             continue
         record, errors = validate(document)

@@ -46,7 +46,7 @@ def _position(text: str, offset: int, line: int, column: int) -> tuple[int, int]
     return line + newlines, offset - before.rfind("\n")
 
 
-def _strings(value: Any, keypath: KeyPath = ()) -> list[tuple[KeyPath, str]]:
+def string_values(value: Any, keypath: KeyPath = ()) -> list[tuple[KeyPath, str]]:
     """Every string in ``value`` with its key path, in document order."""
     found: list[tuple[KeyPath, str]] = []
     _collect(value, keypath, found)
@@ -68,7 +68,7 @@ def _collect(value: Any, keypath: KeyPath, found: list[tuple[KeyPath, str]]) -> 
 def check_document(document: Document) -> list[Diagnostic]:
     """Every unsafe construct in the document's front matter values and body."""
     problems = []
-    strings = _strings(document.data or {})
+    strings = string_values(document.data or {})
     for keypath, text in strings:
         for _offset, _length, what in scan_text(text):
             line, column = document.position(keypath)  # only on a hit: most strings are clean
