@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from markupsafe import Markup
 
 from generator.dates import human_range
 from generator.export.records import coordinates
-from generator.model import Chronology
+from generator.model import Chronology, IncidentRecord
 from generator.render import svgmap
 from generator.render.pages import GeneratedPage, environment, page_meta
 from generator.render.urls import page_path, page_url, relative
@@ -21,14 +23,18 @@ def in_map_area(lat: float, lon: float) -> bool:
     return west <= lon <= east and south <= lat <= north
 
 
+def located_incidents(chronology: Chronology) -> Iterator[tuple[IncidentRecord, float, float, bool, str]]:
+    """(incident, latitude, longitude, approximate, where) for every incident with a location, newest first."""
+    for record in chronology.incidents:
+        located = coordinates(chronology, record)
+        if located is not None:
+            yield (record, *located)
+
+
 def markers(chronology: Chronology, directory_urls: bool = True) -> list[svgmap.Marker]:
     """One marker per located incident (newest first), linking to the incident from the map page."""
     found = []
-    for record in chronology.incidents:
-        located = coordinates(chronology, record)
-        if located is None:
-            continue
-        lat, lon, approximate, _ = located
+    for record, lat, lon, approximate, _where in located_incidents(chronology):
         if not in_map_area(lat, lon):
             continue
         url = relative(HERE, page_url(page_path("incidents", record.id), directory_urls), directory_urls)
@@ -41,11 +47,7 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
     """Render map.md."""
     vocab = chronology.vocabulary
     rows = []
-    for record in chronology.incidents:
-        located = coordinates(chronology, record)
-        if located is None:
-            continue
-        lat, lon, approximate, where = located
+    for record, lat, lon, approximate, where in located_incidents(chronology):
         data = record.data
         rows.append(
             {
