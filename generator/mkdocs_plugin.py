@@ -3,6 +3,7 @@ and file to the build in memory, so ``mkdocs build`` and ``mkdocs serve`` need n
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -25,7 +26,7 @@ from generator.diagnostics import format_text
 from generator.history import file_history
 from generator.load import LoadCache
 from generator.pipeline import Result, run
-from generator.prerender import restore, stash
+from generator.prerender import SkeletonMemo, restore, stash
 from generator.publish import replace_directory
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
 from generator.render.source_health import sources_fragment
@@ -61,6 +62,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.final_site_dir: str | None = None
         self.staging_dir: str | None = None
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
+        self._skeletons = SkeletonMemo()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -101,6 +103,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         result = run(self.root, cache=self.load_cache)
         self.result = result
+        self._skeletons.clear()
         text = format_text(result.diagnostics).rstrip("\n")
         if result.failed(self.config.strict):
             log.error("content check:\n%s", text)
@@ -139,10 +142,24 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self._prerendered(page):
+            # pages of one shape share their skeleton's conversion (generator/prerender.py)
+            page.render = functools.partial(self._skeletons.render, page)  # type: ignore[method-assign]
+        return page
+
+    def _prerendered(self, page: Page) -> bool:
+        """Whether ``page`` is one of ours and is handed to MkDocs pre-rendered."""
+        return bool(
+            page.file.generated_by
+            and self.config.prerendered_html
+            and self.output is not None
+            and page.file.src_uri in self.output.pages
+        )
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.generated_by and self.config.prerendered_html and self.output is not None:
-            if page.file.src_uri in self.output.pages:
-                markdown, self._stashed[page.file.src_uri] = stash(markdown, PLACEHOLDER)
+        if self._prerendered(page):
+            markdown, self._stashed[page.file.src_uri] = stash(markdown, PLACEHOLDER)
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown

@@ -5,30 +5,49 @@ passes through verbatim, after parsing them with its HTML parser: the largest si
 block is swapped for a plain token before conversion and swapped back into the converted HTML, which is what
 Markdown would have produced. Only blocks that are certainly raw HTML blocks are swapped; anything else is left
 for Markdown. A test builds the site both ways and requires byte-identical pages.
+
+What is left for Markdown, a page's *skeleton* (its headings between tokens), is the same on every page of one
+shape (1,118 pages of the 1,000-incident benchmark have 17 skeletons), so :class:`SkeletonMemo` converts each
+skeleton once and gives the other pages of that shape the same HTML and table of contents.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+from typing import Any
+
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 # Python-Markdown passes these through as raw HTML blocks when they start a block at column 0
 _BLOCK_START = re.compile(r"^<(div|dl|ol|ul|table|nav|figure|h1|p)[\s>]")
+_BLANK_LINES = re.compile(r"(\n\n+)")
 
 
 def stash(markdown: str, prefix: str) -> tuple[str, dict[str, str]]:
     """Markdown with each raw-HTML block replaced by a token, and the blocks by token."""
-    blocks = markdown.split("\n\n")
+    blocks = _BLANK_LINES.split(markdown)  # blocks at even indexes, the blank lines between them at odd ones
     chunks: dict[str, str] = {}
-    for index, block in enumerate(blocks):
-        match = _BLOCK_START.match(block)
-        if not match or not block.endswith(f"</{match.group(1)}>") or "\n\n" in block:
+    open_tag, depth = "", 0  # a raw block that spans blank lines: nothing inside it is swapped
+    for index in range(0, len(blocks), 2):
+        block = blocks[index]
+        if open_tag:
+            depth += block.count(f"<{open_tag}") - block.count(f"</{open_tag}>")
+            open_tag = open_tag if depth > 0 else ""
             continue
-        if block.count(f"<{match.group(1)}") != block.count(f"</{match.group(1)}>"):
-            continue  # the element may not close where the block ends: leave it to Markdown
-        token = f"{prefix}x{index}x"
+        match = _BLOCK_START.match(block)
+        if not match:
+            continue
+        tag = match.group(1)
+        depth = block.count(f"<{tag}") - block.count(f"</{tag}>")
+        if depth != 0 or not block.endswith(f"</{tag}>"):
+            open_tag = tag if depth > 0 else ""  # the element may not close where the block ends
+            continue
+        token = f"{prefix}x{index // 2}x"
         chunks[token] = block
         blocks[index] = token
-    return "\n\n".join(blocks), chunks
+    return "".join(blocks), chunks
 
 
 def restore(html: str, chunks: dict[str, str]) -> str:
@@ -45,3 +64,48 @@ def restore(html: str, chunks: dict[str, str]) -> str:
         return chunks[match.group(1)] + ("\n\n" if match.group(2) else "")
 
     return pattern.sub(put_back, html)
+
+
+# a skeleton whose conversion cannot depend on the page: tokens and plain headings, no link, image, HTML or code
+_PLAIN_SKELETON = re.compile(r"[^\[\]()<>!`]*")
+
+
+class SkeletonMemo:
+    """Converts each distinct page skeleton once per build (see the module's docstring).
+
+    ``render`` stands in for ``Page.render``: the first page of a skeleton is converted by MkDocs itself; later
+    pages with the same skeleton get copies of its content, table of contents, title and anchors. Skeletons
+    with links, images, code or HTML are always converted (links are resolved relative to each page)."""
+
+    def __init__(self) -> None:
+        # skeleton -> (content, toc, title, anchor ids, links to its own anchors, links_to_anchors as MkDocs left it)
+        self._done: dict[str, tuple[str, Any, str | None, set[str] | None, dict[str, str] | None, Any]] = {}
+
+    def clear(self) -> None:
+        self._done.clear()
+
+    def render(self, page: Page, config: Any, files: Files) -> None:
+        skeleton = page.markdown or ""
+        hit = self._done.get(skeleton)
+        if hit is None:
+            Page.render(page, config, files)
+            links = page.links_to_anchors
+            # the only links a plain skeleton has are its headings' permalinks, to the page itself
+            if _PLAIN_SKELETON.fullmatch(skeleton) and (not links or set(links) == {page.file}):
+                anchors = set(page.present_anchor_ids) if page.present_anchor_ids is not None else None
+                own = dict(links[page.file]) if links else None
+                self._done[skeleton] = (
+                    page.content or "",
+                    copy.deepcopy(page.toc),
+                    page._title_from_render,
+                    anchors,
+                    own,
+                    links,
+                )
+            return
+        content, toc, title, anchors, own, links = hit
+        page.content = content
+        page.toc = copy.deepcopy(toc)
+        page._title_from_render = title
+        page.present_anchor_ids = set(anchors) if anchors is not None else None
+        page.links_to_anchors = {page.file: dict(own)} if own is not None else (None if links is None else {})

@@ -50,3 +50,17 @@ def test_a_token_written_by_a_contributor_is_never_replaced() -> None:
     assert restore(converted, chunks) == (
         "<div>\n<p>tokx2x</p>\n</div>\n\n<h2>Sources</h2>\n<ol>\n<li>real</li>\n</ol>"
     )
+
+
+def test_nothing_inside_a_raw_block_that_spans_blank_lines_is_swapped() -> None:
+    # Markdown passes the whole <div> through verbatim, so a token inside it would never come back
+    page = "<div class='a'>\n<p>one</p>\n\n<p>two</p>\n\n<div>\n<p>x</p>\n</div>\n</div>\n\n<p>after</p>"
+    skeleton, chunks = stash(page, "tok")
+    assert list(chunks.values()) == ["<p>after</p>"]
+    assert skeleton == page.replace("<p>after</p>", "tokx3x")
+
+
+def test_runs_of_blank_lines_do_not_hide_a_block() -> None:
+    skeleton, chunks = stash("## A\n\n\n\n<nav class='n'>x</nav>\n\n\n## B", "tok")
+    assert skeleton == "## A\n\n\n\ntokx1x\n\n\n## B"
+    assert chunks == {"tokx1x": "<nav class='n'>x</nav>"}
