@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from generator.diagnostics import format_text
 from generator.history import file_history
 from generator.load import LoadCache
+from generator.nav_cache import NavCache
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, stash
 from generator.publish import replace_directory
@@ -44,9 +45,8 @@ class FaultLinesConfig(Config):
     branch = c.Type(str, default="main")
     strict = c.Type(bool, default=False)  # warnings fail the build
     atomic = c.Type(bool, default=True)  # build into a temporary folder that replaces site/ only on success
-    prerendered_html = c.Type(
-        bool, default=True
-    )  # skip Markdown's second parse of generated HTML (same output)
+    # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
+    prerendered_html = c.Type(bool, default=True)
 
 
 class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
@@ -63,6 +63,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.staging_dir: str | None = None
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
         self._skeletons = SkeletonMemo()
+        self._nav_cache = NavCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -141,6 +142,14 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         for path, data in self.output.files.items():
             files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._nav_cache.start(nav, enabled=self.config.prerendered_html)
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        env.globals["fault_lines_nav"] = self._nav_cache
+        return env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if self._prerendered(page):
