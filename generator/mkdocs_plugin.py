@@ -27,7 +27,7 @@ from generator.history import file_history
 from generator.load import LoadCache
 from generator.nav_cache import NavCache
 from generator.pipeline import Result, run
-from generator.prerender import SkeletonMemo, restore, stash
+from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
 from generator.publish import replace_directory
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
 from generator.render.source_health import sources_fragment
@@ -64,6 +64,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
         self._skeletons = SkeletonMemo()
         self._nav_cache = NavCache()
+        self._search_views: dict[str, tuple[str, str]] = {}  # page -> (its content, the lighter search view)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -145,6 +146,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
+        self._search_views.clear()
+        if self.config.prerendered_html:
+            self._index_search_view(config)
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -183,7 +187,37 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         chunks = self._stashed.pop(page.file.src_uri, None)
-        return restore(html, chunks) if chunks else html
+        if not chunks:
+            return html
+        content = restore(html, chunks)
+        excluded = search_excluded(chunks)
+        if excluded:
+            self._search_views[page.file.src_uri] = (content, search_view(html, chunks, excluded))
+        return content
+
+    def _index_search_view(self, config: MkDocsConfig) -> None:
+        """Let Material's search index read each page's search view instead of its whole HTML (same index).
+
+        Wraps the index's ``add_entry_from_context(page)``; without it (another search plugin, another Material
+        version) every page is indexed from its content as usual."""
+        for plugin in config.plugins.values():
+            index = getattr(plugin, "search_index", None)
+            add_entry = getattr(index, "add_entry_from_context", None)
+            if index is None or not callable(add_entry) or getattr(add_entry, "fault_lines", False):
+                continue
+
+            def add_entry_from_view(page: Page, add_entry: Any = add_entry) -> Any:
+                content, view = self._search_views.pop(page.file.src_uri, (None, None))
+                if view is None or page.content is not content:  # changed by another plugin since
+                    return add_entry(page)
+                page.content = view
+                try:
+                    return add_entry(page)
+                finally:
+                    page.content = content
+
+            add_entry_from_view.fault_lines = True  # type: ignore[attr-defined]
+            index.add_entry_from_context = add_entry_from_view
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         repository = self.config.repository.rstrip("/")

@@ -66,6 +66,38 @@ def restore(html: str, chunks: dict[str, str]) -> str:
     return pattern.sub(put_back, html)
 
 
+# a block Material's search skips whole: excluded, and no nested element of its name (the search parser matches
+# elements by name when it leaves one, so a nested namesake would end the exclusion early) and no heading
+_EXCLUDED_START = re.compile(r"<(div|dl|ol|ul|table|nav|figure)\b[^>]*\sdata-search-exclude[\s>=]")
+_HEADING = re.compile(r"<h[1-6][\s>]")
+
+
+def search_excluded(chunks: dict[str, str]) -> set[str]:
+    """The tokens of blocks that Material's search parser reads only to skip (see :func:`search_view`)."""
+    excluded = set()
+    for token, block in chunks.items():
+        match = _EXCLUDED_START.match(block)
+        if match and not _HEADING.search(block) and len(re.findall(f"<{match.group(1)}[\\s>]", block)) == 1:
+            excluded.add(token)
+    return excluded
+
+
+def search_view(html: str, chunks: dict[str, str], excluded: set[str]) -> str:
+    """The converted page as :func:`restore` makes it, without the search-excluded blocks: the same index.
+
+    Material's search plugin parses every page's HTML and throws away what ``data-search-exclude`` marks; its
+    parser costs time per tag. Such a block stands on its own between blank lines, so leaving it out joins only
+    whitespace to whitespace, which the parser collapses the same way; blocks before the first Markdown heading
+    stay (the first tag of a page opens its first search section).
+    A test builds the site both ways and requires a byte-identical search index."""
+    first_heading = _HEADING.search(html)
+    if not excluded or first_heading is None:
+        return restore(html, chunks)
+    start = first_heading.start()
+    kept = {token: ("" if token in excluded else block) for token, block in chunks.items()}
+    return restore(html[:start], chunks) + restore(html[start:], kept)
+
+
 # a skeleton whose conversion cannot depend on the page: tokens and plain headings, no link, image, HTML or code
 _PLAIN_SKELETON = re.compile(r"[^\[\]()<>!`]*")
 

@@ -64,3 +64,19 @@ def test_runs_of_blank_lines_do_not_hide_a_block() -> None:
     skeleton, chunks = stash("## A\n\n\n\n<nav class='n'>x</nav>\n\n\n## B", "tok")
     assert skeleton == "## A\n\n\n\ntokx1x\n\n\n## B"
     assert chunks == {"tokx1x": "<nav class='n'>x</nav>"}
+
+
+def test_search_view_leaves_out_only_blocks_the_search_parser_skips_whole() -> None:
+    from generator.prerender import search_excluded, search_view
+
+    chunks = {
+        "tokx1x": '<ul class="a" data-search-exclude>\n<li>skipped</li>\n</ul>',
+        "tokx3x": "<div data-search-exclude>\n<div>inner</div>\n<p>after the inner div</p>\n</div>",
+        "tokx5x": "<ul data-search-exclude>\n<li>x</li>\n</ul>\n<h2 id='y'>y</h2>",
+        "tokx6x": "<ol data-search-exclude>\n<li>before any heading</li>\n</ol>",
+    }
+    # a nested namesake ends Material's exclusion early, and a heading starts a section: both stay
+    assert search_excluded(chunks) == {"tokx1x", "tokx6x"}
+    html = "<p>tokx6x</p>\n<h2 id='a'>A</h2>\n<p>tokx1x</p>\n<p>tokx3x</p>\n"
+    view = search_view(html, chunks, search_excluded(chunks))
+    assert "before any heading" in view and "skipped" not in view and "inner" in view
