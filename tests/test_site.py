@@ -923,3 +923,14 @@ def test_search_indexes_each_incident_summary_once_on_its_own_page(site: Site) -
     # (the fixture's older incident shares the default summary)
     assert "incidents/2025-12-09-joint-bomber-patrol/" in holders
     assert all(location.startswith("incidents/") for location in holders), holders
+
+
+def test_search_has_no_empty_entries_for_sections_it_does_not_index(site: Site) -> None:
+    index = json.loads((site.dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    page = "incidents/2025-12-09-joint-bomber-patrol/"
+    sections = {doc["location"].removeprefix(page) for doc in index["docs"] if doc["location"].startswith(page)}
+    # related incidents, citations and history are not indexed, so their headings are not entries either
+    assert {"#related-incidents", "#cite-this-incident", "#history"}.isdisjoint(sections), sections
+    assert {"", "#actors", "#sources"} <= sections
+    html = (site.dir / page / "index.html").read_text(encoding="utf-8")
+    assert 'id="related-incidents"' in html and 'href="#cite-this-incident"' in html  # still on the page and TOC
