@@ -45,6 +45,8 @@ class FaultLinesConfig(Config):
     branch = c.Type(str, default="main")
     strict = c.Type(bool, default=False)  # warnings fail the build
     atomic = c.Type(bool, default=True)  # build into a temporary folder that replaces site/ only on success
+    # "summary": incidents are found by title, summary and facts; their bodies and sections are not indexed
+    search_index = c.Choice(("full", "summary"), default="full")
     # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
     prerendered_html = c.Type(bool, default=True)
 
@@ -123,6 +125,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             directory_urls=config.use_directory_urls,
             site_url=config.site_url or "",
             history=history,
+            search_index=self.config.search_index,
         )
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV

@@ -68,6 +68,7 @@ class SiteRenderer:
         directory_urls: bool = True,
         history: History | None = None,
         site_url: str = "",
+        search_index: str = "full",
     ) -> None:
         self.c = chronology
         self.vocab = chronology.vocabulary
@@ -76,6 +77,8 @@ class SiteRenderer:
         self.history = history  # git commits by content file; None: no History sections, no Changes page
         self.site_url = site_url  # absolute page URLs for citations and sharing; "" when unknown
         self.env = environment()
+        # "summary": incident pages are found by title, summary and facts only (a smaller search index)
+        self.env.globals["index_details"] = search_index != "summary"
 
     # --- links ---------------------------------------------------------------------------------------------
 

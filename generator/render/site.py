@@ -39,14 +39,21 @@ def render_site(
     directory_urls: bool = True,
     history: History | None = None,
     site_url: str = "",
+    search_index: str = "full",
 ) -> SiteOutput:
     """Render every page and file of the site (pure: same chronology and history, same bytes).
 
     ``history`` (git commits by content file, see generator/history.py) adds each incident's History and the
-    Changes page with changes.json and changes.xml; without it the site has neither.
+    Changes page with changes.json and changes.xml; without it the site has neither. ``search_index="summary"``
+    leaves incidents' bodies and detail sections out of the search index (see the plugin's option).
     """
     renderer = SiteRenderer(
-        chronology, edit_base=edit_base, directory_urls=directory_urls, history=history, site_url=site_url
+        chronology,
+        edit_base=edit_base,
+        directory_urls=directory_urls,
+        history=history,
+        site_url=site_url,
+        search_index=search_index,
     )
     pages = {page.path: page for page in renderer.all_pages()}
     for path, text in (

@@ -1,0 +1,56 @@
+"""The `search_index` option: a large chronology can index incidents by their title, summary and facts only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import incident_path, minimal_files, valid_incident
+from mkdocs_project import make_project, mkdocs_build
+
+pytestmark = pytest.mark.slow
+
+PAGE = "incidents/2025-12-09-joint-bomber-patrol/"
+
+
+def _index(tmp_path: Path, option: str | None) -> dict[str, str]:
+    files = minimal_files()
+    files[incident_path("2025-12-09-joint-bomber-patrol")] = valid_incident(
+        __body__="The [[jasdf]] scrambled fighters over the Tsushimamarker strait.\n"
+    )
+    root = make_project(tmp_path / "project", files)
+    if option:
+        config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+        assert "      branch: main\n" in config
+        config = config.replace("      branch: main\n", f"      branch: main\n      search_index: {option}\n")
+        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    mkdocs_build(root, "-d", str(tmp_path / "site"))
+    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return {d["location"]: d["text"] for d in index["docs"] if d["location"].startswith(PAGE)}
+
+
+def test_full_index_finds_an_incident_by_its_body_and_sources(tmp_path: Path) -> None:
+    entries = _index(tmp_path, None)
+    assert "Tsushimamarker" in entries[PAGE]
+    assert f"{PAGE}#sources" in entries and f"{PAGE}#actors" in entries
+
+
+def test_summary_index_keeps_title_summary_and_facts_only(tmp_path: Path) -> None:
+    entries = _index(tmp_path, "summary")
+    assert list(entries) == [PAGE]  # no section entries
+    text = entries[PAGE]
+    assert "Two Chinese and two Russian bombers flew together over the East China Sea." in text
+    assert "East China Sea" in text and "Tsushimamarker" not in text
+    # the page itself is unchanged for readers
+    html = (tmp_path / "site" / PAGE / "index.html").read_text(encoding="utf-8")
+    assert "Tsushimamarker" in html and 'id="sources"' in html
+
+
+def test_an_unknown_value_is_a_configuration_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project", minimal_files())
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("      branch: main\n", "      branch: main\n      search_index: tiny\n")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    process = mkdocs_build(root, check=False)
+    assert process.returncode != 0 and "search_index" in process.stderr
