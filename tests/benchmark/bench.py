@@ -118,7 +118,25 @@ def pipeline_times(root: Path) -> dict[str, float]:
     }
 
 
-def measure(n: int, work: Path, *, bare: bool = True) -> dict[str, Any]:
+def summary_index_mb(project: Path) -> float:
+    """The search index's size with the plugin's ``search_index: summary`` (a second build of the same tree)."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    marker = "  - fault-lines:\n"
+    assert marker in config, "the benchmark expects the fault-lines plugin in mkdocs.yml"
+    summary = project / "mkdocs-summary.yml"
+    summary.write_text(config.replace(marker, marker + "      search_index: summary\n"), encoding="utf-8")
+    site = project / "site-summary"
+    _, status, _, stderr, _ = _run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(summary), "-d", str(site)]
+    )
+    if status != 0:
+        raise SystemExit(f"mkdocs build (search_index: summary) failed (exit {status}):\n{stderr[-3000:]}")
+    size = (site / "search" / "search_index.json").stat().st_size / 1e6
+    shutil.rmtree(site, ignore_errors=True)
+    return size
+
+
+def measure(n: int, work: Path, *, bare: bool = True, summary: bool = False) -> dict[str, Any]:
     """Every number for one N."""
     result: dict[str, Any] = {"incidents": n}
     result["actors"], result["places"] = counts(n)
@@ -142,6 +160,8 @@ def measure(n: int, work: Path, *, bare: bool = True) -> dict[str, Any]:
     result["incident_page_kb"] = len(page.encode()) / 1000
     # how many incident pages this page links to: a navigation listing incidents would make it grow with N
     result["incident_page_incident_links"] = page.count("synthetic-incident-") - page.count(probe_id)
+    if summary:
+        result["search_index_summary_mb"] = summary_index_mb(project)
     if bare:
         floor = setup_bare(work / f"bare-{n}", n)
         seconds, status, rss, stderr, cpu = _run(
@@ -231,6 +251,7 @@ COLUMNS = [
     ("build_peak_mb", "peak MB", "{:.0f}"),
     ("site_mb", "site MB", "{:.1f}"),
     ("search_index_mb", "search MB", "{:.1f}"),
+    ("search_index_summary_mb", "search MB (summary)", "{:.1f}"),
     ("incident_page_kb", "page KB", "{:.1f}"),
     ("bare_page_kb", "bare page KB", "{:.1f}"),
 ]
@@ -256,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-bare", action="store_true", help="skip the bare MkDocs floor")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--rebuild", type=int, metavar="N", help="only time a serve-style rebuild at N")
+    parser.add_argument(
+        "--summary-index",
+        action="store_true",
+        help="also build with search_index: summary for its index size",
+    )
     args = parser.parse_args(argv)
     if args.rebuild:
         with tempfile.TemporaryDirectory(prefix="fl-rebuild-") as folder:
@@ -268,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in sizes:
             print(f"measuring N={n} ...", file=sys.stderr, flush=True)
-            results.append(measure(n, work, bare=not args.no_bare))
+            results.append(measure(n, work, bare=not args.no_bare, summary=args.summary_index))
             print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
             _write(args.out, results)  # after every size, so a long run that stops keeps what it measured
     finally:
