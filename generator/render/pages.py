@@ -100,6 +100,7 @@ class SiteRenderer:
         self.edit_base = edit_base
         self.directory_urls = directory_urls
         self.history = history  # git commits by content file; None: no History sections, no Changes page
+        self.history_paths = changes.paths_by_id(history) if history is not None else {}
         self.site_url = site_url  # absolute page URLs for citations and sharing; "" when unknown
         self.env = environment()
         self._urls: dict[tuple[str, str, str | int | None], str] = {}
@@ -257,7 +258,7 @@ class SiteRenderer:
                 "coordinates": f"{coordinates[0]:.2f}, {coordinates[1]:.2f}" if coordinates else "",
                 "approximate": data.location.approximate,
             }
-        history, history_note = changes.history_view(record, self.history)
+        history, history_note = changes.history_view(record, self.history, self.history_paths)
         view = {
             "title": data.title,
             "iso": data.date.iso(),
