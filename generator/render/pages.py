@@ -3,6 +3,7 @@ types, series, years and their indexes. View models are built here; templates on
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,18 +55,20 @@ class Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
     """The one Jinja2 environment: autoescape on for every template, undefined names are errors.
 
-    Each build makes its own environment, so it never needs to notice a template changing on disk: without
-    ``auto_reload`` it does not stat the template files (three per page) on every render."""
+    One per process, shared by every page and build: compiling the templates takes as long as rendering
+    about a hundred incident pages, and each renderer (and the stats, map and data pages) compiled them again.
+    ``auto_reload`` (the default) still picks up an edited template at the next build.
+    """
     env = Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
-        auto_reload=False,
     )
     # a Markdown heading (`## {{ x | markdown_text }}`) is parsed by MkDocs: without this, `{: onclick=… }`
     # (attr_list) or `[a](url)` in a vocabulary label would become markup
