@@ -19,9 +19,12 @@ import jsonschema
 import pytest
 import yaml
 from helpers import incident_path, minimal_files, valid_incident, valid_source
+from hypothesis import given
+from hypothesis import strategies as st
 from mkdocs_project import build_env, make_project
 
 from generator.export import export_pages, render_exports
+from generator.export.ical import to_ical
 from generator.export.mappage import markers
 from generator.export.stats import statistics
 from generator.export.tables import neutralise
@@ -252,6 +255,21 @@ def test_calendar_parses_with_unique_uids_and_honest_month_events(exports: dict[
     day = by_uid["2025-12-09-joint-bomber-patrol@fault-lines"]
     assert (day.decoded("DTSTART"), day.decoded("DTEND")) == (dt.date(2025, 12, 9), dt.date(2025, 12, 10))
     assert "precision" not in str(day["SUMMARY"])
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=200), max_size=4))
+def test_calendar_serialisation_is_the_librarys(texts: list[str]) -> None:
+    """to_ical() skips the library's folding only for lines that fold to themselves: same bytes, any text
+    (multi-byte characters and backslash escapes at the fold point included)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//test//EN")
+    for n, text in enumerate(texts):
+        event = icalendar.Event()
+        event.add("uid", f"{n}@test")
+        event.add("summary", text)
+        event.add("description", "\\" * n + text + "\n" + text)
+        calendar.add_component(event)
+    assert to_ical(calendar) == calendar.to_ical()
 
 
 # --- determinism ---

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from generator.dates import human_range
@@ -63,47 +65,83 @@ def latest(records: Sequence[IncidentRecord]) -> list[IncidentRecord]:
     return list(records[:FEED_SIZE])
 
 
+@dataclass
+class FeedEntries:
+    """Each incident's entry HTML and Atom entry, built once per build and shared by every feed it is in.
+
+    An incident appears in the site-wide feeds, in the feed of each of its actors and in its type's feed;
+    building its entry for each of them did the same work up to five times. feedgen serialises a FeedEntry
+    afresh for every feed it is added to (``add_entry(feedEntry=...)``), so one object can sit in many feeds.
+    """
+
+    chronology: Chronology
+    links: Links
+    _html: dict[str, str] = field(default_factory=dict)
+    _atom: dict[str, FeedEntry] = field(default_factory=dict)
+    _latest: dt.date | None = None
+
+    def html(self, record: IncidentRecord) -> str:
+        """``content_html`` of the record (JSON Feed and Atom use the same text)."""
+        if record.id not in self._html:
+            self._html[record.id] = content_html(self.chronology, record, self.links)
+        return self._html[record.id]
+
+    def atom(self, record: IncidentRecord) -> FeedEntry:
+        """The record's Atom entry; never changed once built, since feeds share it."""
+        if record.id not in self._atom:
+            data, vocab = record.data, self.chronology.vocabulary
+            entry = FeedEntry()
+            entry.id(self.links.incident_id(record.id))
+            entry.title(xml_text(data.title))
+            entry.link(href=self.links.page("incidents", record.id), rel="alternate", type="text/html")
+            entry.published(timestamp(entry_day(record)))
+            entry.updated(timestamp(entry_day(record)))
+            entry.summary(xml_text(data.summary))
+            entry.content(xml_text(self.html(record)), type="html")
+            entry.category(term=data.type, label=xml_text(vocab.incident_types[data.type].label))
+            self._atom[record.id] = entry
+        return self._atom[record.id]
+
+    def latest_date(self) -> dt.date:
+        """``latest_date`` of the chronology (a pass over every incident), computed at most once."""
+        if self._latest is None:
+            self._latest = latest_date(self.chronology)
+        return self._latest
+
+
 def atom_feed(
-    chronology: Chronology,
+    entries: FeedEntries,
     records: Sequence[IncidentRecord],
     *,
     path: str,
     title: str,
     subtitle: str,
     page: str,
-    links: Links,
 ) -> bytes:
     """One Atom feed of ``records`` (newest first) published at ``path``; ``page`` is its HTML alternate."""
+    links = entries.links
     feed = FeedGenerator()
     feed_url = links.site(path)
     feed.id(feed_url if links.site_url else f"urn:fault-lines:feed:{path}")
     feed.title(xml_text(title))
     feed.subtitle(xml_text(subtitle))
-    feed.author({"name": xml_text(chronology.vocabulary.title)})
+    feed.author({"name": xml_text(entries.chronology.vocabulary.title)})
     feed.link(href=feed_url, rel="self", type="application/atom+xml")
     feed.link(href=page, rel="alternate", type="text/html")
     feed.rights("CC BY 4.0")
     feed.generator("Fault Lines")
     feed.language("en")
-    entries = latest(records)
-    days = [entry_day(r) for r in entries]
-    feed.updated(timestamp(max(days, default=latest_date(chronology))))
-    for record in entries:
-        data = record.data
-        entry = feed.add_entry(order="append")
-        entry.id(links.incident_id(record.id))
-        entry.title(xml_text(data.title))
-        entry.link(href=links.page("incidents", record.id), rel="alternate", type="text/html")
-        entry.published(timestamp(entry_day(record)))
-        entry.updated(timestamp(entry_day(record)))
-        entry.summary(xml_text(data.summary))
-        entry.content(xml_text(content_html(chronology, record, links)), type="html")
-        entry.category(term=data.type, label=xml_text(chronology.vocabulary.incident_types[data.type].label))
+    shown = latest(records)
+    # an empty feed is dated by the whole chronology's latest day
+    feed.updated(timestamp(max(entry_day(r) for r in shown) if shown else entries.latest_date()))
+    for record in shown:
+        feed.add_entry(entries.atom(record), order="append")
     return feed.atom_str(pretty=True)
 
 
-def json_feed(chronology: Chronology, links: Links) -> bytes:
+def json_feed(entries: FeedEntries) -> bytes:
     """JSON Feed 1.1 of the latest incidents; date, precision, type and sources under ``_fault_lines``."""
+    chronology, links = entries.chronology, entries.links
     vocab = chronology.vocabulary
     items: list[dict[str, Any]] = []
     for record in latest(chronology.incidents):
@@ -114,7 +152,7 @@ def json_feed(chronology: Chronology, links: Links) -> bytes:
                 "url": links.page("incidents", record.id),
                 "title": data.title,
                 "summary": data.summary,
-                "content_html": content_html(chronology, record, links),
+                "content_html": entries.html(record),
                 "content_text": data.summary,
                 "date_published": timestamp(entry_day(record)).isoformat().replace("+00:00", "Z"),
                 "tags": [vocab.incident_types[data.type].label, *data.tags],
@@ -151,40 +189,38 @@ def json_feed(chronology: Chronology, links: Links) -> bytes:
 def render_feeds(chronology: Chronology, links: Links) -> dict[str, bytes]:
     """feed.xml, feed.json and feeds/{actors,types}/<id>.xml."""
     vocab = chronology.vocabulary
+    entries = FeedEntries(chronology, links)
     files = {
         "feed.xml": atom_feed(
-            chronology,
+            entries,
             chronology.incidents,
             path="feed.xml",
             title=vocab.title,
             subtitle=f"The latest {FEED_SIZE} incidents, newest first.",
             page=links.page("timeline"),
-            links=links,
         ),
-        "feed.json": json_feed(chronology, links),
+        "feed.json": json_feed(entries),
     }
     for actor_id, actor in chronology.actors.items():
         # by_actor is newest first already; an actor with two roles in one incident appears twice
         records = list({r.id: r for r, _ in chronology.by_actor.get(actor_id, ())}.values())
         path = f"feeds/actors/{actor_id}.xml"
         files[path] = atom_feed(
-            chronology,
+            entries,
             records,
             path=path,
             title=f"{vocab.title}: {actor.data.name}",
             subtitle=f"The latest incidents involving {actor.data.name}.",
             page=links.page("actors", actor_id),
-            links=links,
         )
     for type_id, term in vocab.incident_types.items():
         path = f"feeds/types/{type_id}.xml"
         files[path] = atom_feed(
-            chronology,
+            entries,
             chronology.by_type.get(type_id, ()),
             path=path,
             title=f"{vocab.title}: {term.label}",
             subtitle=f"The latest incidents of type {term.label}.",
             page=links.page("types", type_id),
-            links=links,
         )
     return files

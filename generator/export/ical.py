@@ -12,6 +12,7 @@ from generator.export.records import Links
 from generator.model import Chronology, IncidentRecord
 
 PRECISION_NOTE = {"month": "month-precision date", "year": "year-precision date"}
+FOLD_AT = 75  # RFC 5545 3.1: a content line of fewer octets than this is never folded
 
 
 def event(chronology: Chronology, record: IncidentRecord, links: Links) -> Event:
@@ -52,4 +53,20 @@ def render_calendar(chronology: Chronology, links: Links) -> dict[str, bytes]:
     calendar.add("x-wr-calname", xml_text(chronology.vocabulary.title))
     for record in reversed(chronology.incidents):
         calendar.add_component(event(chronology, record, links))
-    return {"incidents.ics": calendar.to_ical()}
+    return {"incidents.ics": to_ical(calendar)}
+
+
+def to_ical(calendar: Calendar) -> bytes:
+    """``calendar.to_ical()``, byte for byte, at about half the cost.
+
+    icalendar folds every content line character by character, and that loop was most of the calendar's
+    time. A line shorter than 75 octets folds to itself, so only the long ones (descriptions, long titles)
+    go through the library's folding; the lines, their order and the CRLF joins are the library's own
+    (``Calendar.content_lines`` and ``Contentlines.to_ical``).
+    """
+    folded = (
+        line.to_ical() if len(line.encode()) >= FOLD_AT else line.encode()
+        for line in calendar.content_lines()
+        if line
+    )
+    return b"\r\n".join(folded) + b"\r\n"

@@ -65,7 +65,9 @@ def _sentence(note: str) -> str:
 # --- per incident -----------------------------------------------------------------------------------------
 
 
-def _paths_by_id(history: Mapping[str, Sequence[Change]]) -> dict[str, list[str]]:
+def paths_by_id(history: Mapping[str, Sequence[Change]]) -> dict[str, list[str]]:
+    """Every file path in the history, by the id it names (its stem): how ``previous_ids`` find the commits
+    of a renamed file. One pass over the whole history, so a build makes it once, not once per incident."""
     paths: dict[str, list[str]] = {}
     for path in history:
         paths.setdefault(PurePosixPath(path).stem, []).append(path)
@@ -80,13 +82,18 @@ def incident_changes(
     return history.of(record.path, previous)
 
 
-def history_view(record: IncidentRecord, history: History | None) -> tuple[list[dict[str, str]], str]:
-    """(entries for the page's History list, a note when there is no history to show)."""
+def history_view(
+    record: IncidentRecord, history: History | None, paths: dict[str, list[str]] | None = None
+) -> tuple[list[dict[str, str]], str]:
+    """(entries for the page's History list, a note when there is no history to show).
+
+    ``paths`` is ``paths_by_id(history)``; pass it when rendering many incidents, since it is the same for all.
+    """
     if history is None:
         return [], ""
     if history.unavailable:
         return [], _sentence(history.unavailable)
-    changes = incident_changes(record, history, _paths_by_id(history))
+    changes = incident_changes(record, history, paths_by_id(history) if paths is None else paths)
     if not changes:
         return [], "Not yet committed: this incident has no recorded history."
     return [{"date": c.date, "message": c.message, "commit": c.commit[:12]} for c in changes], ""
@@ -94,7 +101,7 @@ def history_view(record: IncidentRecord, history: History | None) -> tuple[list[
 
 def events(chronology: Chronology, history: History) -> list[ChangeEvent]:
     """Every change to every incident, newest first (ties broken by commit, then incident id)."""
-    paths = _paths_by_id(history)
+    paths = paths_by_id(history)
     found = []
     for record in chronology.incidents:
         changes = incident_changes(record, history, paths)
@@ -119,7 +126,7 @@ def tombstone_page(renderer: SiteRenderer, record: IncidentRecord) -> GeneratedP
     here = page_path("incidents", record.id)
     data = record.data
     replacement = renderer.c.incident_by_id.get(data.replaced_by or "")
-    history, history_note = history_view(record, renderer.history)
+    history, history_note = history_view(record, renderer.history, renderer.history_paths)
     view = {
         "title": data.title,
         "iso": data.date.iso(),

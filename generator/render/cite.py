@@ -26,6 +26,7 @@ BIBTEX_SPECIALS = {
     "^": r"\^{}",
     "~": r"\~{}",
 }
+BIBTEX_TABLE = str.maketrans(BIBTEX_SPECIALS)  # one C-level pass instead of a Python step per character
 BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -58,7 +59,7 @@ def slug(text: str) -> str:
 
 def bibtex_escape(text: str) -> str:
     """Text as a BibTeX field value: LaTeX's special characters escaped, everything else (UTF-8) kept."""
-    return "".join(BIBTEX_SPECIALS.get(ch, ch) for ch in " ".join(text.split()))
+    return " ".join(text.split()).translate(BIBTEX_TABLE)
 
 
 def date_parts(date: PartialDate) -> list[int]:

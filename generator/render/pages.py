@@ -3,6 +3,7 @@ types, series, years and their indexes. View models are built here; templates on
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,9 +33,37 @@ class GeneratedPage:
     in_nav: bool = False
 
 
+# the names Jinja2's ``obj.name`` finds on a plain dict before its keys (``items``, ``values``, ``copy``, ...)
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class Environment(jinja2.Environment):
+    """Jinja2's Environment, with a faster ``obj.name`` for the view models (plain dicts).
+
+    Jinja2 tries ``getattr(obj, name)`` first and reads the key only after an AttributeError: for a dict,
+    every ``{{ e.title }}`` raised and caught an exception, hundreds of thousands of times per build. The
+    lookup here gives the same value in the same cases: a name that is an attribute of every dict still
+    resolves to that attribute, a missing key is still undefined (an error under StrictUndefined).
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The one Jinja2 environment: autoescape on for every template, undefined names are errors."""
-    env = jinja2.Environment(
+    """The one Jinja2 environment: autoescape on for every template, undefined names are errors.
+
+    One per process, shared by every page and build: compiling the templates takes as long as rendering
+    about a hundred incident pages, and each renderer (and the stats, map and data pages) compiled them again.
+    ``auto_reload`` (the default) still picks up an edited template at the next build.
+    """
+    env = Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -75,15 +104,24 @@ class SiteRenderer:
         self.edit_base = edit_base
         self.directory_urls = directory_urls
         self.history = history  # git commits by content file; None: no History sections, no Changes page
+        self.history_paths = changes.paths_by_id(history) if history is not None else {}
         self.site_url = site_url  # absolute page URLs for citations and sharing; "" when unknown
         self.env = environment()
         # "summary": incident pages are found by title, summary and facts only (a smaller search index)
-        self.env.globals["index_details"] = search_index != "summary"
+        self.index_details = search_index != "summary"
+        self._urls: dict[tuple[str, str, str | int | None], str] = {}
+        self._entry_facts: dict[str, dict[str, Any]] = {}
 
     # --- links ---------------------------------------------------------------------------------------------
 
     def url(self, here: str, kind: str, key: str | int | None = None) -> str:
-        return relative(here, page_url(page_path(kind, key), self.directory_urls), self.directory_urls)
+        """The link from page ``here`` to a page, remembered: a page links to the same type, actor or place
+        many times (each entry of a list links to its type), which made three in five calls repeats."""
+        link = self._urls.get((here, kind, key))
+        if link is None:
+            link = relative(here, page_url(page_path(kind, key), self.directory_urls), self.directory_urls)
+            self._urls[here, kind, key] = link
+        return link
 
     def link_target(self, here: str, target: str) -> tuple[str, str] | None:
         """Resolve a ``[[id]]`` wiki link from page ``here``."""
@@ -112,25 +150,39 @@ class SiteRenderer:
 
     def entry(self, here: str, record: IncidentRecord, note: str = "") -> dict[str, Any]:
         """What a list shows of an incident."""
+        facts = self._entry_facts.get(record.id)
+        if facts is None:
+            facts = self._entry_facts[record.id] = self._facts(record)
         data = record.data
-        main = list(dict.fromkeys(a.actor for a in data.actors))[:MAX_MAIN_ACTORS]
         return {
             "id": record.id,
             "title": data.title,
             "summary": data.summary,
             "url": self.url(here, "incidents", record.id),
-            "iso": data.date.iso(),
-            "when": human_range(data.date, data.end_date),
+            "iso": facts["iso"],
+            "when": facts["when"],
             "year": data.date.year,
             "type": self.term(here, "incident_types", data.type),
-            "status": self.term(here, "statuses", data.status),
+            "status": facts["status"],
             "series_key": data.series or "",
+            "actor_ids": facts["actor_ids"],
+            "place_ids": facts["place_ids"],
+            "main_actors": [{"name": name, "url": self.url(here, "actors", a)} for a, name in facts["main"]],
+            "note": note,
+        }
+
+    def _facts(self, record: IncidentRecord) -> dict[str, Any]:
+        """The parts of an entry that do not depend on the page showing it, worked out once per incident:
+        an incident is listed on up to eight pages (timeline, year, type, series, each actor and place)."""
+        data = record.data
+        main = list(dict.fromkeys(a.actor for a in data.actors))[:MAX_MAIN_ACTORS]
+        return {
+            "iso": data.date.iso(),
+            "when": human_range(data.date, data.end_date),
+            "status": self.term("", "statuses", data.status),  # statuses have no page: no link to resolve
             "actor_ids": " ".join(sorted({a.actor for a in data.actors})),
             "place_ids": " ".join(sorted(set(data.places))),
-            "main_actors": [
-                {"name": self.c.actors[a].data.name, "url": self.url(here, "actors", a)} for a in main
-            ],
-            "note": note,
+            "main": [(a, self.c.actors[a].data.name) for a in main],
         }
 
     def entries(self, here: str, records: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
@@ -212,7 +264,7 @@ class SiteRenderer:
                 "coordinates": f"{coordinates[0]:.2f}, {coordinates[1]:.2f}" if coordinates else "",
                 "approximate": data.location.approximate,
             }
-        history, history_note = changes.history_view(record, self.history)
+        history, history_note = changes.history_view(record, self.history, self.history_paths)
         view = {
             "title": data.title,
             "iso": data.date.iso(),
@@ -287,7 +339,11 @@ class SiteRenderer:
         meta = page_meta(
             data.title, data.summary, fault_lines_source=record.path, share=share, json_ld=json_ld
         )
-        return GeneratedPage(here, self.render("incident.md.j2", here, meta=meta, i=view), source=record.path)
+        return GeneratedPage(
+            here,
+            self.render("incident.md.j2", here, meta=meta, i=view, index_details=self.index_details),
+            source=record.path,
+        )
 
     def absolute_url(self, here: str) -> str:
         """The page's absolute URL under ``site_url``, or "" when the site has none."""
@@ -531,10 +587,7 @@ class SiteRenderer:
         return pages
 
     def _series_page(self, here: str, title: str, lede: str, entries: list[dict[str, Any]]) -> GeneratedPage:
-        template = self.env.from_string(
-            '{% import "_macros.html.j2" as m %}---\n{{ meta }}\n---\n<h1>{{ title }}</h1>\n\n'
-            '<p class="fl-lede">{{ lede }}</p>\n\n{{ m.compact_list(entries) }}\n'
-        )
+        template = self.env.get_template("series.md.j2")
         return GeneratedPage(here, template.render(meta=page_meta(title, lede), title=title, lede=lede,
                                                    entries=entries))  # fmt: skip
 
