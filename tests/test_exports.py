@@ -391,3 +391,15 @@ def test_mkdocs_build_strict_publishes_exports_and_feed_links(tmp_path: Path) ->
     assert 'href="../../feeds/types/radar-lock.xml"' in types_head
     incident = json.loads((site / "data/incidents.json").read_text(encoding="utf-8"))["incidents"][0]
     assert incident["url"].startswith("https://fault-lines.github.io/fault-lines/incidents/")
+
+
+def test_a_line_break_in_the_chronology_title_cannot_end_a_calendar_line(tmp_path: Path) -> None:
+    # found by the injection property test: X-WR-CALNAME is not escaped like TEXT, so "\n" broke the file
+    from helpers import VOCABULARY, valid_vocabulary, write_tree
+
+    files = minimal_files()
+    files[VOCABULARY] = valid_vocabulary(title="East Asian\nincidents")
+    result = run(write_tree(tmp_path, files), today=dt.date(2026, 1, 1))
+    assert result.chronology is not None, result.diagnostics
+    calendar = icalendar.Calendar.from_ical(render_exports(result.chronology, site_url=SITE)["incidents.ics"])
+    assert str(calendar["X-WR-CALNAME"]) == "East Asian incidents"

@@ -928,9 +928,12 @@ def test_search_indexes_each_incident_summary_once_on_its_own_page(site: Site) -
 def test_search_has_no_empty_entries_for_sections_it_does_not_index(site: Site) -> None:
     index = json.loads((site.dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     page = "incidents/2025-12-09-joint-bomber-patrol/"
-    sections = {doc["location"].removeprefix(page) for doc in index["docs"] if doc["location"].startswith(page)}
+    sections = {
+        doc["location"].removeprefix(page) for doc in index["docs"] if doc["location"].startswith(page)
+    }
     # related incidents, citations and history are not indexed, so their headings are not entries either
     assert {"#related-incidents", "#cite-this-incident", "#history"}.isdisjoint(sections), sections
     assert {"", "#actors", "#sources"} <= sections
     html = (site.dir / page / "index.html").read_text(encoding="utf-8")
-    assert 'id="related-incidents"' in html and 'href="#cite-this-incident"' in html  # still on the page and TOC
+    # still on the page and in its table of contents
+    assert 'id="related-incidents"' in html and 'href="#cite-this-incident"' in html

@@ -50,7 +50,8 @@ def render_calendar(chronology: Chronology, links: Links) -> dict[str, bytes]:
     calendar.add("prodid", "-//Fault Lines//fault-lines//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", xml_text(chronology.vocabulary.title))
+    # an X- property is not escaped like TEXT by the library: a line break in the title would end the line
+    calendar.add("x-wr-calname", xml_text(" ".join(chronology.vocabulary.title.split())))
     for record in reversed(chronology.incidents):
         calendar.add_component(event(chronology, record, links))
     return {"incidents.ics": to_ical(calendar)}
