@@ -11,7 +11,8 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -81,19 +82,43 @@ class Document:
     data: dict[str, Any] | None
     body: str = ""
     body_line: int = 1
-    value_positions: dict[KeyPath, Pos] = field(default_factory=dict)
-    key_positions: dict[KeyPath, Pos] = field(default_factory=dict)
     refused: frozenset[KeyPath] = frozenset()
     """Key paths whose value the loader refused (a tag, an alias, too deep): already reported, so later
     stages say nothing more about them. ``data`` is ``None`` when the file could not be read at all."""
+    front: str = ""
+    """The YAML text the data came from, and the number of lines before it in the file: positions are only
+    wanted for the few values a diagnostic points at, so they are worked out from it when first asked for
+    (recording one for every key and value of every file was a third of the load time)."""
+    front_line_offset: int = 0
+
+    @cached_property
+    def _positions(self) -> tuple[dict[KeyPath, Pos], dict[KeyPath, Pos]]:
+        """(value positions, key positions) by key path, from composing the front matter again."""
+        if not self.front:  # the file was not read, or was not YAML
+            return {}, {}
+        composed = compose(self.front, self.path, self.front_line_offset, [], positions=True)
+        assert composed is not None  # it composed once, when the document was loaded
+        builder = composed[1]
+        return builder.values, builder.keys
+
+    @property
+    def value_positions(self) -> dict[KeyPath, Pos]:
+        """(line, column) of every value by key path."""
+        return self._positions[0]
+
+    @property
+    def key_positions(self) -> dict[KeyPath, Pos]:
+        """(line, column) of every mapping key by key path."""
+        return self._positions[1]
 
     def position(self, keypath: KeyPath) -> Pos:
         """The best position for a problem at ``keypath``: the value, else the key, else its parent."""
+        values, keys = self._positions
         while True:
-            if keypath in self.value_positions:
-                return self.value_positions[keypath]
-            if keypath in self.key_positions:
-                return self.key_positions[keypath]
+            if keypath in values:
+                return values[keypath]
+            if keypath in keys:
+                return keys[keypath]
             if not keypath:
                 return (1, 1)
             keypath = keypath[:-1]
@@ -248,6 +273,50 @@ class _Builder:
         return result
 
 
+class _Unusual(Exception):
+    """Raised by the plain builder at anything ``_Builder`` has to report or refuse."""
+
+
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+
+def _plain_value(node: yaml.Node, depth: int) -> Any:
+    """The plain value of a node, like ``_Builder.build`` but without positions and without diagnostics.
+
+    Nearly every file has nothing to report, and then values are all a check needs: this walk does no
+    bookkeeping and resolves scalars inline, so it costs a fraction of ``_Builder``. At the first thing the
+    builder would report or refuse (a tag, a non-text key, a duplicate key, deep nesting) it raises
+    ``_Unusual`` and the caller runs ``_Builder`` from the start, so what is reported never differs."""
+    cls = node.__class__
+    if node.tag not in _STANDARD_TAGS:
+        raise _Unusual
+    if cls is _ScalarNode:
+        text = node.value
+        return text if node.style or (text and text[0] not in _NOT_ALWAYS_TEXT) else resolve_plain(text)
+    if depth >= MAX_DEPTH:  # its items would be nested deeper than allowed (or nearly): let _Builder judge
+        raise _Unusual
+    depth += 1
+    if cls is _SequenceNode:
+        return [_plain_value(item, depth) for item in node.value]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.__class__ is not _ScalarNode or key_node.tag not in _STANDARD_TAGS:
+            raise _Unusual
+        key = key_node.value
+        if key in result:
+            raise _Unusual
+        if value_node.__class__ is _ScalarNode and value_node.tag in _STANDARD_TAGS:
+            text = value_node.value
+            result[key] = (
+                text
+                if value_node.style or (text and text[0] not in _NOT_ALWAYS_TEXT)
+                else resolve_plain(text)
+            )
+        else:
+            result[key] = _plain_value(value_node, depth)
+    return result
+
+
 # YAML 1.1 (PyYAML) breaks lines at these too, which would silently change a value and shift every line number
 _EXTRA_BREAKS = re.compile("[\x85\u2028\u2029]")
 
@@ -264,9 +333,12 @@ def _offset_position(line_starts: list[int], offset: int, line_offset: int) -> P
 
 
 def compose(
-    text: str, path: str, line_offset: int, problems: list[Diagnostic]
+    text: str, path: str, line_offset: int, problems: list[Diagnostic], positions: bool = False
 ) -> tuple[Any, _Builder] | None:
-    """Parse YAML text into plain values with positions; ``None`` (and a diagnostic) when it is not YAML."""
+    """Parse YAML text into plain values; ``None`` (and a diagnostic) when it is not YAML.
+
+    The builder returned holds what the loader refused, and with ``positions`` (or when there was something
+    to report) the position of every key and value; otherwise those are left empty, see ``Document``."""
     extra_break = _EXTRA_BREAKS.search(text)
     if extra_break:
         line, column = _offset_position(_line_starts(text), extra_break.start(), line_offset)
@@ -327,6 +399,11 @@ def compose(
         loader.dispose()
     if node is None:
         return None, builder
+    if not positions and not builder.may_alias:  # an alias needs a '*'; _Builder refuses and reports it
+        try:
+            return _plain_value(node, 0), builder
+        except _Unusual:
+            pass
     return builder.build(node), builder
 
 
@@ -464,9 +541,7 @@ def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) 
         )
     if not isinstance(data, dict):
         data = None
-    return Document(
-        relative, kind, stem, data, body, body_line, builder.values, builder.keys, frozenset(builder.refused)
-    )
+    return Document(relative, kind, stem, data, body, body_line, frozenset(builder.refused), front, offset)
 
 
 def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]]:

@@ -1,0 +1,79 @@
+"""The fast paths of load and check report exactly what the plain, slower ones do.
+
+``compose`` builds values without positions unless asked (``Document`` works them out again on demand), and
+the checks skip texts that cannot hold a problem; these tests pin each shortcut to the long way round.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from helpers import check_json, incident_path, minimal_files, valid_incident, valid_source, write_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.load import compose, load
+
+PATROL = incident_path("2025-12-09-joint-bomber-patrol")
+
+yaml_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.text(max_size=20),
+        st.sampled_from(["NO", "on", "12:30", "2025-12-09", "0o17", "0x1F", "1e3", ".inf", "~", "-", ""]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.sampled_from(["a", "b"])), children, max_size=4),
+    ),
+    max_leaves=30,
+)
+NOISE = [*"-:,[]{}#&*!|>'\"? \n", "!!str ", "!!int ", "!x ", "&a ", "*a", "a: 1\n", "[[[[[[[[[[[[[[[[[[[[[["]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    yaml_values,
+    st.sampled_from([None, True, False]),
+    st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(NOISE)), max_size=4),
+)
+def test_values_without_positions_equal_values_with_them(
+    value: Any, flow: bool | None, noise: list[tuple[int, str]]
+) -> None:
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True, sort_keys=False)
+    for position, mark in noise:
+        cut = position % (len(text) + 1)
+        text = text[:cut] + mark + text[cut:]
+    fast_problems: list[Any] = []
+    slow_problems: list[Any] = []
+    fast = compose(text, "f.md", 1, fast_problems)
+    slow = compose(text, "f.md", 1, slow_problems, positions=True)
+    assert fast_problems == slow_problems
+    assert (fast is None) == (slow is None)
+    if fast is not None and slow is not None:
+        assert repr(fast[0]) == repr(slow[0])  # repr: NaN is not equal to itself
+        assert fast[1].refused == slow[1].refused
+
+
+def test_positions_deep_in_a_file_are_exact(tmp_path: Path) -> None:
+    sources = [valid_source(n) for n in range(1, 40)]
+    sources[37]["archive_url"] = None  # FL601 at the url of the 38th source, far down the file
+    files = minimal_files()
+    files[PATROL] = valid_incident(sources=sources)
+    write_tree(tmp_path, files)
+    lines = (tmp_path / PATROL).read_text().split("\n")
+    url_line = lines.index(f"- url: {sources[37]['url']}") + 1
+    (found,) = [d for d in check_json(tmp_path) if d["code"] == "FL601"]
+    assert (found["path"], found["line"], found["column"]) == (PATROL, url_line, 8)
+    # the positions worked out on demand are those recorded when composing with positions
+    documents, _ = load(tmp_path)
+    (document,) = [d for d in documents if d.path == PATROL]
+    assert document.key_position(("sources", 37, "url")) == (url_line, 3)
+    front = "\n".join(lines[1 : lines.index("---", 1)])
+    composed = compose(front, PATROL, 1, [], positions=True)
+    assert composed is not None
+    assert (document.value_positions, document.key_positions) == (composed[1].values, composed[1].keys)
