@@ -14,7 +14,8 @@ from helpers import check_json, incident_path, minimal_files, valid_incident, va
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import compose, load
+from generator.check import placeholders, safety
+from generator.load import Document, compose, load
 
 PATROL = incident_path("2025-12-09-joint-bomber-patrol")
 
@@ -77,3 +78,23 @@ def test_positions_deep_in_a_file_are_exact(tmp_path: Path) -> None:
     composed = compose(front, PATROL, 1, [], positions=True)
     assert composed is not None
     assert (document.value_positions, document.key_positions) == (composed[1].values, composed[1].keys)
+
+
+FRAGMENTS = ["<script>", "<b onclick=x>", "](javascript:x)", "href='data:x'", "TODO", "TODOs", "\x07", "\x7f"]
+FRAGMENTS += ["\ufffe", "é", "\n", "\t", "=", "<", "](", "]:", "java\nscript:", " ", "x", "ok"]
+texts = st.lists(st.sampled_from(FRAGMENTS), max_size=5).map("".join)
+FORCE_SLOW = "<script>\x07 TODO"  # as a value text, it makes both checks look at every value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), st.one_of(texts, st.lists(texts, max_size=3))),
+    texts,
+)
+def test_quick_tests_of_values_never_skip_a_problem(data: dict[str, Any], body: str) -> None:
+    document = Document("content/actors/a.md", "actor", "a", data, body, 5, front="x: 1\n")
+    object.__setattr__(document, "_positions", ({}, {}))  # positions do not matter here
+    assert safety.check_document(document) == safety.check_document(document, FORCE_SLOW)
+    assert placeholders.check_document(document) == placeholders.check_document(document, FORCE_SLOW)
+    for text in [body, *(v for v in data.values() if isinstance(v, str))]:
+        assert safety._has_control(text) == (safety._CONTROL.search(text) is not None)

@@ -35,8 +35,9 @@ def check(
     vocabulary: tuple[Document, Vocabulary] | None = None
     incidents, actors, places = [], [], []
     for document in documents:
-        problems.extend(safety.check_document(document))
-        problems.extend(placeholders.check_document(document))
+        text = safety.front_matter_text(document.data or {})  # one walk for both
+        problems.extend(safety.check_document(document, text))
+        problems.extend(placeholders.check_document(document, text))
         if document.data is None:
             continue
         record, errors = validate(document)
