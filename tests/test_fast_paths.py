@@ -6,18 +6,23 @@ the checks skip texts that cannot hold a problem; these tests pin each shortcut 
 
 from __future__ import annotations
 
+import datetime as dt
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from helpers import check_json, incident_path, minimal_files, valid_incident, valid_source, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import placeholders, safety
+from generator import load as load_module
+from generator.check import check, placeholders, safety
 from generator.load import Document, compose, load
 
 PATROL = incident_path("2025-12-09-joint-bomber-patrol")
+TODAY = dt.date(2026, 1, 1)
 
 yaml_values = st.recursive(
     st.one_of(
@@ -98,3 +103,43 @@ def test_quick_tests_of_values_never_skip_a_problem(data: dict[str, Any], body: 
     assert placeholders.check_document(document) == placeholders.check_document(document, FORCE_SLOW)
     for text in [body, *(v for v in data.values() if isinstance(v, str))]:
         assert safety._has_control(text) == (safety._CONTROL.search(text) is not None)
+
+
+def test_loading_in_several_processes_gives_what_one_process_does(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(load_module, "_CHUNK", 3)  # several tasks, to check their order
+    files: dict[str, Any] = minimal_files()
+    for n in range(1, 30):
+        files[incident_path(f"2025-12-{n:02d}-patrol-{n}")] = valid_incident(date=f"2025-12-{n:02d}")
+    files[incident_path("2025-12-09-joint-bomber-patrol")] = "---\ntitle: [unclosed\n---\n"
+    files[incident_path("2025-12-10-bad")] = b"---\ntitle: caf\xe9\n---\n"
+    files[incident_path("2025-12-11-todo")] = (
+        "---\ntitle: TODO\ntitle: again\nx: !!python/none\n---\n<script>"
+    )
+    files["content/notes.txt"] = "stray"
+    write_tree(tmp_path, files)
+    serial = load(tmp_path, processes=1)
+    parallel = load(tmp_path, processes=2)
+    assert parallel == serial
+    assert [d.position(("title",)) for d in parallel[0]] == [d.position(("title",)) for d in serial[0]]
+    assert check(parallel[0], today=TODAY)[1] == check(serial[0], today=TODAY)[1]
+
+
+def test_a_large_tree_is_loaded_in_several_processes(tmp_path: Path, monkeypatch: Any) -> None:
+    files: dict[str, Any] = minimal_files()
+    files[incident_path("2025-12-11-todo")] = "---\ntitle: TODO\n---\n"
+    write_tree(tmp_path, files)
+    expected = check_json(tmp_path)
+    pools = []
+
+    class RecordedPool(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "ProcessPoolExecutor", RecordedPool)
+    monkeypatch.setattr(load_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(load_module, "_CHUNK", 2)
+    if load_module._processes(len(files)) == 1:  # one core, or no fork here
+        pytest.skip("this machine loads in one process")
+    assert check_json(tmp_path) == expected
+    assert pools
