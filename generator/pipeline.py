@@ -25,13 +25,16 @@ class Result:
         return any(d.severity == "error" or strict for d in self.diagnostics)
 
 
-def run(root: Path, today: dt.date | None = None, cache: LoadCache | None = None) -> Result:
-    """Load and check every content file under ``root/content`` (``cache``: see ``load``)."""
+def run(
+    root: Path, today: dt.date | None = None, cache: LoadCache | None = None, chronology: bool = True
+) -> Result:
+    """Load and check every content file under ``root/content`` (``cache``: see ``load``; with
+    ``chronology=False`` the Result has no Chronology, for callers that only want the diagnostics)."""
     collector = Diagnostics()
     documents, problems = load(root, cache)
     collector.extend(problems)
-    chronology, found = check(documents, today=today)
+    built, found = check(documents, today=today, chronology=chronology)
     collector.extend(found)
     if collector.has_errors:
-        chronology = None
-    return Result(chronology, collector.sorted(), len(documents))
+        built = None
+    return Result(built, collector.sorted(), len(documents))

@@ -7,6 +7,7 @@ the checks skip texts that cannot hold a problem; these tests pin each shortcut 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import load as load_module
-from generator.check import check, placeholders, safety
+from generator.check import check, placeholders, safety, warnings
+from generator.dates import PartialDate
 from generator.load import Document, compose, load
 
 PATROL = incident_path("2025-12-09-joint-bomber-patrol")
@@ -143,3 +145,20 @@ def test_a_large_tree_is_loaded_in_several_processes(tmp_path: Path, monkeypatch
         pytest.skip("this machine loads in one process")
     assert check_json(tmp_path) == expected
     assert pools
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abc de", max_size=30), st.text(alphabet="abc de", max_size=30))
+def test_title_similarity_bounds_never_change_the_answer(a: str, b: str) -> None:
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    assert warnings._similar(a, b) == (ratio >= warnings.TITLE_SIMILARITY)
+
+
+def test_remembered_dates_are_the_dates_parsed() -> None:
+    for text in ["2025", "2025-12", "2025-12-09", " 2025-12-09 ", "2024-02-29"]:
+        first, again = PartialDate.parse(text), PartialDate.parse(text)
+        assert first == again == PartialDate._parse(text)
+    for wrong in ["2025-02-30", "2025-13", "0999", "12:30"]:
+        for _ in range(2):  # refused every time, never remembered
+            with pytest.raises(ValueError, match=r"date|year"):
+                PartialDate.parse(wrong)
