@@ -705,14 +705,16 @@ def _processes(files: int) -> int:
 
 def _load_all(
     root: Path, entries: list[tuple[str, str]], processes: int
-) -> list[tuple[Document | None, list[Diagnostic]]]:
-    """``_load_one`` for every entry, in order, in ``processes`` processes."""
+) -> Iterator[tuple[Document | None, list[Diagnostic]]]:
+    """``_load_one`` for every entry, in order, in ``processes`` processes, each as soon as it is ready."""
     if processes <= 1 or len(entries) < 2:
-        return _load_chunk(root, entries)
+        for relative, kind in entries:
+            yield _load_one(root, relative, kind)
+        return
     chunks = [entries[i : i + _CHUNK] for i in range(0, len(entries), _CHUNK)]
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        done = pool.map(_load_chunk_marshalled, itertools.repeat(root), chunks)
-        return list(itertools.chain.from_iterable(_unmarshal_chunk(chunk) for chunk in done))
+        for chunk in pool.map(_load_chunk_marshalled, itertools.repeat(root), chunks):
+            yield from _unmarshal_chunk(chunk)
 
 
 def load(
@@ -725,6 +727,17 @@ def load(
     Without a cache, a large tree is read in several processes (``processes``: how many; by default one
     per core from ``PARALLEL_MIN_FILES`` files on); documents and problems come in the same order."""
     problems: list[Diagnostic] = []
+    documents = list(load_iter(root, problems, cache, processes))
+    return documents, problems
+
+
+def load_iter(
+    root: Path, problems: list[Diagnostic], cache: LoadCache | None = None, processes: int | None = None
+) -> Iterator[Document]:
+    """``load``, one document at a time as it is ready, its problems appended to ``problems`` meanwhile.
+
+    A caller that works on each document as it comes (the check does) overlaps with the worker processes
+    still reading the rest; ``problems`` is complete once the iterator is exhausted."""
     if not (root / "content").is_dir():
         problems.append(
             Diagnostic(
@@ -737,24 +750,23 @@ def load(
                 severity="error",  # nothing was checked: never a success
             )
         )
-        return [], problems
-    documents = []
+        return
     entries = list(discover(root, problems))
     if cache is None:
         for document, found in _load_all(root, entries, processes or _processes(len(entries))):
-            if document is not None:
-                documents.append(document)
             problems.extend(found)
-        return documents, problems
+            if document is not None:
+                yield document
+        return
     seen = set()
     for relative, kind in entries:
         seen.add(relative)
         try:
             document, found = _load_cached(root, relative, kind, cache)
-            documents.append(document)
-            problems.extend(found)
         except OSError as exc:
             problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {exc.strerror}"))
+            continue
+        problems.extend(found)
+        yield document
     for gone in cache.keys() - seen:  # deleted or renamed files
         del cache[gone]
-    return documents, problems

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check import check
 from generator.diagnostics import Diagnostic, Diagnostics
-from generator.load import LoadCache, load
+from generator.load import Document, LoadCache, load_iter
 from generator.model import Chronology
 
 
@@ -31,9 +32,16 @@ def run(
     """Load and check every content file under ``root/content`` (``cache``: see ``load``; with
     ``chronology=False`` the Result has no Chronology, for callers that only want the diagnostics)."""
     collector = Diagnostics()
-    documents, problems = load(root, cache)
+    problems: list[Diagnostic] = []
+    documents: list[Document] = []
+
+    def loading() -> Iterator[Document]:  # checked while the rest is still being read
+        for document in load_iter(root, problems, cache):
+            documents.append(document)
+            yield document
+
+    built, found = check(loading(), today=today, chronology=chronology)
     collector.extend(problems)
-    built, found = check(documents, today=today, chronology=chronology)
     collector.extend(found)
     if collector.has_errors:
         built = None

@@ -7,6 +7,7 @@ there are no errors.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.check import identity, placeholders, references, safety, warnings
@@ -28,7 +29,7 @@ class Validated:
 
 
 def check(
-    documents: list[Document], today: dt.date | None = None, chronology: bool = True
+    documents: Iterable[Document], today: dt.date | None = None, chronology: bool = True
 ) -> tuple[Chronology | None, list[Diagnostic]]:
     """Validate every document; the Chronology (when free of errors) and every diagnostic found.
 
@@ -37,7 +38,9 @@ def check(
     problems: list[Diagnostic] = []
     vocabulary: tuple[Document, Vocabulary] | None = None
     incidents, actors, places = [], [], []
+    loaded: list[Document] = []  # ``documents`` may be an iterator (load_iter): each is checked as it comes
     for document in documents:
+        loaded.append(document)
         text = safety.front_matter_text(document.data or {})  # one walk for both
         problems.extend(safety.check_document(document, text))
         problems.extend(placeholders.check_document(document, text))
@@ -55,6 +58,7 @@ def check(
             actors.append((document, record))
         elif isinstance(record, Place):
             places.append((document, record))
+    documents = loaded
     if vocabulary is None and not any(d.kind == "vocabulary" for d in documents):
         problems.append(
             Diagnostic(
