@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from generator import load as load_module
 from generator.check import check, placeholders, safety, warnings
 from generator.dates import PartialDate
-from generator.load import Document, compose, load
+from generator.load import Document, compose, load, split_front_matter
 
 PATROL = incident_path("2025-12-09-joint-bomber-patrol")
 TODAY = dt.date(2026, 1, 1)
@@ -162,3 +163,28 @@ def test_remembered_dates_are_the_dates_parsed() -> None:
         for _ in range(2):  # refused every time, never remembered
             with pytest.raises(ValueError, match=r"date|year"):
                 PartialDate.parse(wrong)
+
+
+_OLD_FENCE = re.compile(r"^---[ \t]*$")
+
+
+def _split_line_by_line(text: str) -> tuple[str, str, int] | None:
+    """split_front_matter as it was written first: every line matched against the fence."""
+    lines = text.split("\n")
+    if not _OLD_FENCE.match(lines[0]):
+        return None
+    for index in range(1, len(lines)):
+        if _OLD_FENCE.match(lines[index]):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["---", "--", "-", "\n", " ", "\t", "a", ":", "---\n", "\n---"]), max_size=20)
+)
+def test_front_matter_split_by_substring_equals_line_by_line(parts: list[str]) -> None:
+    text = "".join(parts)
+    problems: list[Any] = []
+    assert split_front_matter(text, "f.md", problems) == _split_line_by_line(text)
+    assert len(problems) == (_split_line_by_line(text) is None)
