@@ -136,6 +136,7 @@ _OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NOT_ALWAYS_TEXT = frozenset("0123456789+-.~nNtTfF")
+_WORD_STARTS = frozenset("nNtTfF")
 _STANDARD_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
@@ -149,6 +150,8 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
+    if text[0] in _WORD_STARTS:  # a word that is not one of those: no number starts with a letter
+        return text
     try:
         if _INT.match(text):
             return int(text)
@@ -297,7 +300,15 @@ def _plain_value(node: yaml.Node, depth: int) -> Any:
         raise _Unusual
     depth += 1
     if cls is _SequenceNode:
-        return [_plain_value(item, depth) for item in node.value]
+        items = []
+        for item in node.value:  # text items (places, tags) inline, as mapping values below
+            if item.__class__ is _ScalarNode and item.tag in _STANDARD_TAGS:
+                text = item.value
+                plain = text and text[0] not in _NOT_ALWAYS_TEXT
+                items.append(text if item.style or plain else resolve_plain(text))
+            else:
+                items.append(_plain_value(item, depth))
+        return items
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if key_node.__class__ is not _ScalarNode or key_node.tag not in _STANDARD_TAGS:
