@@ -17,6 +17,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -280,7 +281,7 @@ class _Unusual(Exception):
     """Raised by the plain builder at anything ``_Builder`` has to report or refuse."""
 
 
-_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+_ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
 
 
 def _plain_value(node: yaml.Node, depth: int) -> Any:
@@ -725,9 +726,16 @@ def _load_all(
             yield _load_one(root, relative, kind)
         return
     chunks = [entries[i : i + _CHUNK] for i in range(0, len(entries), _CHUNK)]
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        for chunk in pool.map(_load_chunk_marshalled, itertools.repeat(root), chunks):
-            yield from _unmarshal_chunk(chunk)
+    done = 0
+    try:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            for chunk in pool.map(_load_chunk_marshalled, itertools.repeat(root), chunks):
+                results = _unmarshal_chunk(chunk)
+                done += 1
+                yield from results
+    except (BrokenProcessPool, OSError):  # no fork allowed here, or a worker died: this process goes on
+        for entry_chunk in chunks[done:]:
+            yield from _load_chunk(root, entry_chunk)
 
 
 def load(

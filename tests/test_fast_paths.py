@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import re
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,31 @@ def test_front_matter_split_by_substring_equals_line_by_line(parts: list[str]) -
     problems: list[Any] = []
     assert split_front_matter(text, "f.md", problems) == _split_line_by_line(text)
     assert len(problems) == (_split_line_by_line(text) is None)
+
+
+class _NoFork:
+    """A pool that cannot start: fork refused (as under a process limit)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+
+class _DiesAfterOneTask(ProcessPoolExecutor):
+    """A pool whose workers die after the first task's result."""
+
+    def map(self, fn: Any, *iterables: Any, **kwargs: Any) -> Any:
+        results = super().map(fn, *iterables, **kwargs)
+        yield next(results)
+        raise BrokenProcessPool("a worker died")
+
+
+def test_loading_falls_back_to_one_process(tmp_path: Path, monkeypatch: Any) -> None:
+    files: dict[str, Any] = minimal_files()
+    for n in range(1, 12):
+        files[incident_path(f"2025-12-{n:02d}-patrol-{n}")] = valid_incident(date=f"2025-12-{n:02d}")
+    write_tree(tmp_path, files)
+    serial = load(tmp_path, processes=1)
+    monkeypatch.setattr(load_module, "_CHUNK", 3)
+    for pool in (_NoFork, _DiesAfterOneTask):
+        monkeypatch.setattr(load_module, "ProcessPoolExecutor", pool)
+        assert load(tmp_path, processes=2) == serial
