@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import load as load_module
+from generator import pipeline
 from generator.check import check, placeholders, safety, warnings
 from generator.dates import PartialDate
 from generator.load import Document, compose, load, split_front_matter
@@ -217,3 +219,19 @@ def test_loading_falls_back_to_one_process(tmp_path: Path, monkeypatch: Any) -> 
     for pool in (_NoFork, _DiesAfterOneTask):
         monkeypatch.setattr(load_module, "ProcessPoolExecutor", pool)
         assert load(tmp_path, processes=2) == serial
+
+
+def test_a_run_pauses_the_cycle_collector_and_restores_it(tmp_path: Path, monkeypatch: Any) -> None:
+    write_tree(tmp_path, minimal_files())
+    seen = []
+    original = pipeline.check
+    monkeypatch.setattr(pipeline, "check", lambda *a, **k: seen.append(gc.isenabled()) or original(*a, **k))
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            assert not pipeline.run(tmp_path).failed()
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, False]
