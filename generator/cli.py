@@ -70,7 +70,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    result = run(args.root)
+    result = run(args.root, chronology=bool(args.base))  # --base reads the ids from the Chronology
     items = list(result.diagnostics)
     if args.base:
         from generator.history import HistoryError, removed_ids

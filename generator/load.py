@@ -7,11 +7,18 @@ as written; explicit tags and aliases are refused, duplicate keys reported at th
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import itertools
+import marshal
+import multiprocessing
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +55,14 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             yaml.resolver.BaseResolver.__init__(self)
 
 
-def _default_tag(self: Any, kind: type, value: Any, implicit: Any) -> str:
-    """BaseResolver.resolve without its (empty) resolver tables: the default tag of the node's kind.
-
-    The composer calls this for every untagged node; BaseResolver has no implicit or path resolvers, so the
-    answer is always the kind's default tag (benchmark: ~10 % of load time saved)."""
-    if kind is yaml.ScalarNode:
-        return yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
-    if kind is yaml.SequenceNode:
-        return yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
-    return yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
-
-
-_ComposeLoader.resolve = _default_tag  # type: ignore[method-assign]
+# The composer calls three resolver hooks for every node, as Python methods. BaseResolver has no implicit
+# or path resolvers, so they have nothing to decide, and C functions that ignore their arguments take their
+# place (the method calls were about a tenth of composing). An untagged node is given the tag of text
+# whatever its kind: only whether a tag is one of ``_STANDARD_TAGS`` is ever looked at, and an explicit tag
+# (``!!python/object``) is not resolved, so it is still reported.
+_ComposeLoader.resolve = "tag:yaml.org,2002:str".format  # type: ignore[assignment] # ignores extra arguments
+_ComposeLoader.descend_resolver = {}.get  # type: ignore[assignment] # (parent, index): nothing recorded
+_ComposeLoader.ascend_resolver = int  # type: ignore[assignment] # (): nothing to undo
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 20
@@ -71,7 +73,7 @@ Pos = tuple[int, int]
 KeyPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Document:
     """One content file after loading: its front matter as plain values, with positions, and its body."""
 
@@ -81,19 +83,43 @@ class Document:
     data: dict[str, Any] | None
     body: str = ""
     body_line: int = 1
-    value_positions: dict[KeyPath, Pos] = field(default_factory=dict)
-    key_positions: dict[KeyPath, Pos] = field(default_factory=dict)
     refused: frozenset[KeyPath] = frozenset()
     """Key paths whose value the loader refused (a tag, an alias, too deep): already reported, so later
     stages say nothing more about them. ``data`` is ``None`` when the file could not be read at all."""
+    front: str = ""
+    """The YAML text the data came from, and the number of lines before it in the file: positions are only
+    wanted for the few values a diagnostic points at, so they are worked out from it when first asked for
+    (recording one for every key and value of every file was a third of the load time)."""
+    front_line_offset: int = 0
+
+    @cached_property
+    def _positions(self) -> tuple[dict[KeyPath, Pos], dict[KeyPath, Pos]]:
+        """(value positions, key positions) by key path, from composing the front matter again."""
+        if not self.front:  # the file was not read, or was not YAML
+            return {}, {}
+        composed = compose(self.front, self.path, self.front_line_offset, [], positions=True)
+        assert composed is not None  # it composed once, when the document was loaded
+        builder = composed[1]
+        return builder.values, builder.keys
+
+    @property
+    def value_positions(self) -> dict[KeyPath, Pos]:
+        """(line, column) of every value by key path."""
+        return self._positions[0]
+
+    @property
+    def key_positions(self) -> dict[KeyPath, Pos]:
+        """(line, column) of every mapping key by key path."""
+        return self._positions[1]
 
     def position(self, keypath: KeyPath) -> Pos:
         """The best position for a problem at ``keypath``: the value, else the key, else its parent."""
+        values, keys = self._positions
         while True:
-            if keypath in self.value_positions:
-                return self.value_positions[keypath]
-            if keypath in self.key_positions:
-                return self.key_positions[keypath]
+            if keypath in values:
+                return values[keypath]
+            if keypath in keys:
+                return keys[keypath]
             if not keypath:
                 return (1, 1)
             keypath = keypath[:-1]
@@ -111,6 +137,7 @@ _OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NOT_ALWAYS_TEXT = frozenset("0123456789+-.~nNtTfF")
+_WORD_STARTS = frozenset("nNtTfF")
 _STANDARD_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
@@ -124,6 +151,8 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
+    if text[0] in _WORD_STARTS:  # a word that is not one of those: no number starts with a letter
+        return text
     try:
         if _INT.match(text):
             return int(text)
@@ -248,6 +277,58 @@ class _Builder:
         return result
 
 
+class _Unusual(Exception):
+    """Raised by the plain builder at anything ``_Builder`` has to report or refuse."""
+
+
+_ScalarNode, _SequenceNode = yaml.ScalarNode, yaml.SequenceNode
+
+
+def _plain_value(node: yaml.Node, depth: int) -> Any:
+    """The plain value of a node, like ``_Builder.build`` but without positions and without diagnostics.
+
+    Nearly every file has nothing to report, and then values are all a check needs: this walk does no
+    bookkeeping and resolves scalars inline, so it costs a fraction of ``_Builder``. At the first thing the
+    builder would report or refuse (a tag, a non-text key, a duplicate key, deep nesting) it raises
+    ``_Unusual`` and the caller runs ``_Builder`` from the start, so what is reported never differs."""
+    cls = node.__class__
+    if node.tag not in _STANDARD_TAGS:
+        raise _Unusual
+    if cls is _ScalarNode:
+        text = node.value
+        return text if node.style or (text and text[0] not in _NOT_ALWAYS_TEXT) else resolve_plain(text)
+    if depth >= MAX_DEPTH:  # its items would be nested deeper than allowed (or nearly): let _Builder judge
+        raise _Unusual
+    depth += 1
+    if cls is _SequenceNode:
+        items = []
+        for item in node.value:  # text items (places, tags) inline, as mapping values below
+            if item.__class__ is _ScalarNode and item.tag in _STANDARD_TAGS:
+                text = item.value
+                plain = text and text[0] not in _NOT_ALWAYS_TEXT
+                items.append(text if item.style or plain else resolve_plain(text))
+            else:
+                items.append(_plain_value(item, depth))
+        return items
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.__class__ is not _ScalarNode or key_node.tag not in _STANDARD_TAGS:
+            raise _Unusual
+        key = key_node.value
+        if key in result:
+            raise _Unusual
+        if value_node.__class__ is _ScalarNode and value_node.tag in _STANDARD_TAGS:
+            text = value_node.value
+            result[key] = (
+                text
+                if value_node.style or (text and text[0] not in _NOT_ALWAYS_TEXT)
+                else resolve_plain(text)
+            )
+        else:
+            result[key] = _plain_value(value_node, depth)
+    return result
+
+
 # YAML 1.1 (PyYAML) breaks lines at these too, which would silently change a value and shift every line number
 _EXTRA_BREAKS = re.compile("[\x85\u2028\u2029]")
 
@@ -264,9 +345,12 @@ def _offset_position(line_starts: list[int], offset: int, line_offset: int) -> P
 
 
 def compose(
-    text: str, path: str, line_offset: int, problems: list[Diagnostic]
+    text: str, path: str, line_offset: int, problems: list[Diagnostic], positions: bool = False
 ) -> tuple[Any, _Builder] | None:
-    """Parse YAML text into plain values with positions; ``None`` (and a diagnostic) when it is not YAML."""
+    """Parse YAML text into plain values; ``None`` (and a diagnostic) when it is not YAML.
+
+    The builder returned holds what the loader refused, and with ``positions`` (or when there was something
+    to report) the position of every key and value; otherwise those are left empty, see ``Document``."""
     extra_break = _EXTRA_BREAKS.search(text)
     if extra_break:
         line, column = _offset_position(_line_starts(text), extra_break.start(), line_offset)
@@ -327,6 +411,11 @@ def compose(
         loader.dispose()
     if node is None:
         return None, builder
+    if not positions and not builder.may_alias:  # an alias needs a '*'; _Builder refuses and reports it
+        try:
+            return _plain_value(node, 0), builder
+        except _Unusual:
+            pass
     return builder.build(node), builder
 
 
@@ -388,9 +477,12 @@ _FENCE = re.compile(r"^---[ \t]*$")
 
 
 def split_front_matter(text: str, path: str, problems: list[Diagnostic]) -> tuple[str, str, int] | None:
-    """Split ``---`` front matter from the body: (yaml text, body, body start line)."""
-    lines = text.split("\n")
-    if not lines or not _FENCE.match(lines[0]):
+    """Split ``---`` front matter from the body: (yaml text, body, body start line).
+
+    The closing fence is looked for where a line starts with ``---`` (a substring search), not by matching
+    every line of the file (which was most of this function's time)."""
+    first_end = text.find("\n")
+    if not _FENCE.match(text if first_end == -1 else text[:first_end]):
         problems.append(
             Diagnostic(
                 path,
@@ -402,9 +494,13 @@ def split_front_matter(text: str, path: str, problems: list[Diagnostic]) -> tupl
             )
         )
         return None
-    for index in range(1, len(lines)):
-        if _FENCE.match(lines[index]):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    start = first_end  # the line break before a line that may be the closing fence
+    while start != -1 and (start := text.find("\n---", start)) != -1:
+        end = text.find("\n", start + 1)
+        if _FENCE.match(text[start + 1 : end if end != -1 else len(text)]):
+            body = text[end + 1 :] if end != -1 else ""
+            return text[first_end + 1 : start], body, text.count("\n", 0, start) + 3
+        start += 1
     problems.append(
         Diagnostic(
             path, 1, 1, "FL104", "the front matter is never closed", "add a line '---' after the last field"
@@ -413,12 +509,19 @@ def split_front_matter(text: str, path: str, problems: list[Diagnostic]) -> tupl
     return None
 
 
+def _stem(relative: str) -> str:
+    """``PurePosixPath(relative).stem``: the file name without its last suffix."""
+    name = relative.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
 def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) -> Document:
     """Load one content file; problems go to ``problems``, and ``data`` is ``None`` when nothing is usable."""
-    full = root / relative
-    stem = Path(relative).stem
+    full = os.path.join(root, relative)  # text, not Path: this runs for every file
+    stem = _stem(relative)
     unreadable = Document(relative, kind, stem, None)  # still counts as an id, so others' links do not break
-    status = full.stat()
+    status = os.stat(full)
     if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
         problems.append(Diagnostic(relative, 0, 0, "FL102", "cannot read the file: it is not a regular file"))
         return unreadable
@@ -435,7 +538,9 @@ def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) 
             )
         )
         return unreadable
-    text = decode(full.read_bytes(), relative, problems)
+    with open(full, "rb") as file:
+        raw = file.read()
+    text = decode(raw, relative, problems)
     if text is None:
         return unreadable
     if kind == "vocabulary":
@@ -464,9 +569,7 @@ def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) 
         )
     if not isinstance(data, dict):
         data = None
-    return Document(
-        relative, kind, stem, data, body, body_line, builder.values, builder.keys, frozenset(builder.refused)
-    )
+    return Document(relative, kind, stem, data, body, body_line, frozenset(builder.refused), front, offset)
 
 
 def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]]:
@@ -477,13 +580,16 @@ def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]
     for directory, dirnames, filenames in os.walk(content):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(directory)
+        # paths are worked out once per folder and joined as text: Path objects for each of 10,000 files
+        # were most of this function's time
+        prefix = here.relative_to(root).as_posix()
+        inside = here.relative_to(content).parts
         for name in [*dirnames, *sorted(filenames)]:
-            entry = here / name
-            relative = entry.relative_to(root).as_posix()
             if name.startswith("."):
                 continue
-            if entry.is_symlink():
-                problem = _symlink_problem(entry, content_real)
+            relative = f"{prefix}/{name}"
+            if os.path.islink(os.path.join(directory, name)):
+                problem = _symlink_problem(here / name, content_real)
                 if problem:
                     problems.append(Diagnostic(relative, 0, 0, "FL112", problem))
                     if name in dirnames:
@@ -491,7 +597,7 @@ def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]
                     continue
             if name in dirnames:
                 continue
-            kind = classify(entry.relative_to(content).parts)
+            kind = classify((*inside, name))
             if kind is None:
                 problems.append(
                     Diagnostic(
@@ -552,12 +658,107 @@ def _load_cached(root: Path, relative: str, kind: str, cache: LoadCache) -> tupl
     return document, problems
 
 
-def load(root: Path, cache: LoadCache | None = None) -> tuple[list[Document], list[Diagnostic]]:
+PARALLEL_MIN_FILES = 2000
+"""From this many content files on, ``load`` reads them in worker processes, one per core: below it,
+starting the processes costs more than it saves."""
+_CHUNK = 250  # files per task: few enough messages, small enough that the cores share the work evenly
+
+
+def _load_one(root: Path, relative: str, kind: str) -> tuple[Document | None, list[Diagnostic]]:
+    """``load_file`` with its problems; a file that cannot be read is FL102 and no document."""
+    problems: list[Diagnostic] = []
+    try:
+        return load_file(root, relative, kind, problems), problems
+    except OSError as exc:
+        problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {exc.strerror}"))
+        return None, problems
+
+
+def _load_chunk(root: Path, entries: list[tuple[str, str]]) -> list[tuple[Document | None, list[Diagnostic]]]:
+    """``_load_one`` for each (relative path, kind)."""
+    return [_load_one(root, relative, kind) for relative, kind in entries]
+
+
+_FIELDS = tuple(field.name for field in dataclasses.fields(Document))
+
+
+def _load_chunk_marshalled(
+    root: Path, entries: list[tuple[str, str]]
+) -> tuple[bytes, list[list[Diagnostic]]]:
+    """``_load_chunk`` in a worker process: the documents as one ``marshal`` blob, the problems as they are.
+
+    Sending the documents back is the price of the workers: pickled Documents cost about a third of what
+    loading them did; their fields as plain tuples through marshal, a few times less."""
+    results = _load_chunk(root, entries)
+    documents = [None if d is None else tuple(getattr(d, name) for name in _FIELDS) for d, _ in results]
+    return marshal.dumps(documents), [problems for _, problems in results]
+
+
+def _unmarshal_chunk(
+    chunk: tuple[bytes, list[list[Diagnostic]]],
+) -> list[tuple[Document | None, list[Diagnostic]]]:
+    """The results of ``_load_chunk_marshalled``, as ``_load_chunk`` returns them."""
+    documents, problems = marshal.loads(chunk[0]), chunk[1]
+    return [
+        (None if d is None else Document(*d), found) for d, found in zip(documents, problems, strict=True)
+    ]
+
+
+def _processes(files: int) -> int:
+    """How many processes load ``files`` files: one per core for a large tree, where fork is safe to use.
+
+    Workers are forked (they inherit the imported modules, nothing is re-imported) and send back only the
+    documents, which are plain values; without fork (Windows; macOS, where it is unsafe) one process."""
+    if files < PARALLEL_MIN_FILES or sys.platform == "darwin":
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _load_all(
+    root: Path, entries: list[tuple[str, str]], processes: int
+) -> Iterator[tuple[Document | None, list[Diagnostic]]]:
+    """``_load_one`` for every entry, in order, in ``processes`` processes, each as soon as it is ready."""
+    if processes <= 1 or len(entries) < 2:
+        for relative, kind in entries:
+            yield _load_one(root, relative, kind)
+        return
+    chunks = [entries[i : i + _CHUNK] for i in range(0, len(entries), _CHUNK)]
+    done = 0
+    try:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            for chunk in pool.map(_load_chunk_marshalled, itertools.repeat(root), chunks):
+                results = _unmarshal_chunk(chunk)
+                done += 1
+                yield from results
+    except (BrokenProcessPool, OSError):  # no fork allowed here, or a worker died: this process goes on
+        for entry_chunk in chunks[done:]:
+            yield from _load_chunk(root, entry_chunk)
+
+
+def load(
+    root: Path, cache: LoadCache | None = None, processes: int | None = None
+) -> tuple[list[Document], list[Diagnostic]]:
     """Load every content file under ``root/content``: the documents and the problems found.
 
     ``cache`` (optional, kept by the caller across runs, as the MkDocs plugin does across ``mkdocs serve``
-    rebuilds) maps each file to its last result; a file with unchanged mtime and size is not re-parsed."""
+    rebuilds) maps each file to its last result; a file with unchanged mtime and size is not re-parsed.
+    Without a cache, a large tree is read in several processes (``processes``: how many; by default one
+    per core from ``PARALLEL_MIN_FILES`` files on); documents and problems come in the same order."""
     problems: list[Diagnostic] = []
+    documents = list(load_iter(root, problems, cache, processes))
+    return documents, problems
+
+
+def load_iter(
+    root: Path, problems: list[Diagnostic], cache: LoadCache | None = None, processes: int | None = None
+) -> Iterator[Document]:
+    """``load``, one document at a time as it is ready, its problems appended to ``problems`` meanwhile.
+
+    A caller that works on each document as it comes (the check does) overlaps with the worker processes
+    still reading the rest; ``problems`` is complete once the iterator is exhausted."""
     if not (root / "content").is_dir():
         problems.append(
             Diagnostic(
@@ -570,21 +771,23 @@ def load(root: Path, cache: LoadCache | None = None) -> tuple[list[Document], li
                 severity="error",  # nothing was checked: never a success
             )
         )
-        return [], problems
-    documents = []
+        return
+    entries = list(discover(root, problems))
+    if cache is None:
+        for document, found in _load_all(root, entries, processes or _processes(len(entries))):
+            problems.extend(found)
+            if document is not None:
+                yield document
+        return
     seen = set()
-    for relative, kind in discover(root, problems):
+    for relative, kind in entries:
+        seen.add(relative)
         try:
-            if cache is None:
-                documents.append(load_file(root, relative, kind, problems))
-            else:
-                seen.add(relative)
-                document, found = _load_cached(root, relative, kind, cache)
-                documents.append(document)
-                problems.extend(found)
+            document, found = _load_cached(root, relative, kind, cache)
         except OSError as exc:
             problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {exc.strerror}"))
-    if cache is not None:
-        for gone in cache.keys() - seen:  # deleted or renamed files
-            del cache[gone]
-    return documents, problems
+            continue
+        problems.extend(found)
+        yield document
+    for gone in cache.keys() - seen:  # deleted or renamed files
+        del cache[gone]

@@ -62,9 +62,9 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
     for document, incident in validated.incidents:
         written = incident.date.iso()
         match = _INCIDENT_NAME.match(document.id)
-        line, column = document.position(("date",))
         parts = document.path.split("/")
         if match and match.group(1) != written:
+            line, column = document.position(("date",))  # only on a hit: positions are worked out on demand
             problems.append(
                 Diagnostic(
                     document.path,
@@ -76,6 +76,7 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
                 )
             )
         if len(parts) == 4 and parts[2] != f"{incident.date.year:04d}":
+            line, column = document.position(("date",))
             problems.append(
                 Diagnostic(
                     document.path,

@@ -65,10 +65,37 @@ def _collect(value: Any, keypath: KeyPath, found: list[tuple[KeyPath, str]]) -> 
             _collect(item, (*keypath, key), found)
 
 
-def check_document(document: Document) -> list[Diagnostic]:
-    """Every unsafe construct in the document's front matter values and body."""
+def front_matter_text(data: Any) -> str:
+    """Every string value of the front matter, one per line: the quick test of the checks of values.
+
+    A pattern that matches inside one value also matches this text (the patterns have no anchors, and a
+    line break is neither a word character nor a control character here), so when the text is clean, every
+    value is, and the per-value walk with key paths, ten times dearer, is skipped."""
+    if not isinstance(data, dict | list):
+        return data if isinstance(data, str) else ""
+    found: list[str] = []
+    _collect_text(data, found)
+    return "\n".join(found)
+
+
+def _collect_text(value: Any, found: list[str]) -> None:
+    # the children are looked at in the loop: one call per list or mapping rather than one per value
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict | list):
+            _collect_text(item, found)
+
+
+def check_document(document: Document, text: str | None = None) -> list[Diagnostic]:
+    """Every unsafe construct in the document's front matter values and body.
+
+    ``text``: ``front_matter_text(document.data)``, when the caller has it already."""
     problems = []
-    strings = string_values(document.data or {})
+    if text is None:
+        text = front_matter_text(document.data or {})
+    suspect = next(scan_text(text), None) is not None or _has_control(text)
+    strings = string_values(document.data or {}) if suspect else []
     for keypath, text in strings:
         for _offset, _length, what in scan_text(text):
             line, column = document.position(keypath)  # only on a hit: most strings are clean
@@ -105,13 +132,23 @@ def check_document(document: Document) -> list[Diagnostic]:
 # C0 controls (bar tab and newline), DEL and the XML non-characters: invisible, and feeds (XML) cannot hold them.
 # YAML escapes ("\a", "\x1b") are the way they reach a value; the loader refuses them written raw.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_CONTROL_BYTES = bytes(sorted(set(range(0x20)) - {0x09, 0x0A})) + b"\x7f"
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``_CONTROL`` matches somewhere in ``text``, several times quicker on (common) ASCII text:
+    a character class is searched one character at a time, bytes.translate deletes them in one C loop."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _CONTROL_BYTES)) != len(raw)
+    return _CONTROL.search(text) is not None
 
 
 def _control_characters(document: Document, strings: list[tuple[KeyPath, str]]) -> list[Diagnostic]:
     """One FL308 per text (front matter value or body) that holds an invisible control character."""
     found = []
     for keypath, text in [*strings, (None, document.body)]:
-        match = _CONTROL.search(text)
+        match = _CONTROL.search(text) if _has_control(text) else None
         if match:
             if keypath is None:
                 line, column = _position(text, match.start(), document.body_line, 1)

@@ -115,11 +115,7 @@ def near_duplicates(incidents: list[tuple[Document, Incident]]) -> list[Diagnost
         (doc_a, inc_a), (doc_b, inc_b) = incidents[a], incidents[b]
         shared = {x.actor for x in inc_a.actors} & {x.actor for x in inc_b.actors}
         same_kind = inc_a.type == inc_b.type and shared
-        similar = (
-            difflib.SequenceMatcher(None, inc_a.title.lower(), inc_b.title.lower()).ratio()
-            >= TITLE_SIMILARITY
-        )
-        if not (same_kind or similar):
+        if not (same_kind or _similar(inc_a.title.lower(), inc_b.title.lower())):
             continue
         reason = (
             f"same type '{inc_a.type}' and actor '{sorted(shared)[0]}'"
@@ -139,3 +135,17 @@ def near_duplicates(incidents: list[tuple[Document, Incident]]) -> list[Diagnost
                 )
             )
     return problems
+
+
+def _similar(a: str, b: str) -> bool:
+    """Whether the titles' similarity ratio reaches TITLE_SIMILARITY.
+
+    ``real_quick_ratio`` (from the lengths) and ``quick_ratio`` (from the letters) are upper bounds of
+    ``ratio``, computed by the same formula: when either is below the threshold, so is the ratio, and the
+    costly matching (most of this check's time) is skipped."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= TITLE_SIMILARITY
+        and matcher.quick_ratio() >= TITLE_SIMILARITY
+        and matcher.ratio() >= TITLE_SIMILARITY
+    )

@@ -1,0 +1,237 @@
+"""The fast paths of load and check report exactly what the plain, slower ones do.
+
+``compose`` builds values without positions unless asked (``Document`` works them out again on demand), and
+the checks skip texts that cannot hold a problem; these tests pin each shortcut to the long way round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import gc
+import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import check_json, incident_path, minimal_files, valid_incident, valid_source, write_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import load as load_module
+from generator import pipeline
+from generator.check import check, placeholders, safety, warnings
+from generator.dates import PartialDate
+from generator.load import Document, compose, load, split_front_matter
+
+PATROL = incident_path("2025-12-09-joint-bomber-patrol")
+TODAY = dt.date(2026, 1, 1)
+
+yaml_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.text(max_size=20),
+        st.sampled_from(["NO", "on", "12:30", "2025-12-09", "0o17", "0x1F", "1e3", ".inf", "~", "-", ""]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.sampled_from(["a", "b"])), children, max_size=4),
+    ),
+    max_leaves=30,
+)
+NOISE = [*"-:,[]{}#&*!|>'\"? \n", "!!str ", "!!int ", "!x ", "&a ", "*a", "a: 1\n", "[[[[[[[[[[[[[[[[[[[[[["]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    yaml_values,
+    st.sampled_from([None, True, False]),
+    st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(NOISE)), max_size=4),
+)
+def test_values_without_positions_equal_values_with_them(
+    value: Any, flow: bool | None, noise: list[tuple[int, str]]
+) -> None:
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True, sort_keys=False)
+    for position, mark in noise:
+        cut = position % (len(text) + 1)
+        text = text[:cut] + mark + text[cut:]
+    fast_problems: list[Any] = []
+    slow_problems: list[Any] = []
+    fast = compose(text, "f.md", 1, fast_problems)
+    slow = compose(text, "f.md", 1, slow_problems, positions=True)
+    assert fast_problems == slow_problems
+    assert (fast is None) == (slow is None)
+    if fast is not None and slow is not None:
+        assert repr(fast[0]) == repr(slow[0])  # repr: NaN is not equal to itself
+        assert fast[1].refused == slow[1].refused
+
+
+def test_positions_deep_in_a_file_are_exact(tmp_path: Path) -> None:
+    sources = [valid_source(n) for n in range(1, 40)]
+    sources[37]["archive_url"] = None  # FL601 at the url of the 38th source, far down the file
+    files = minimal_files()
+    files[PATROL] = valid_incident(sources=sources)
+    write_tree(tmp_path, files)
+    lines = (tmp_path / PATROL).read_text().split("\n")
+    url_line = lines.index(f"- url: {sources[37]['url']}") + 1
+    (found,) = [d for d in check_json(tmp_path) if d["code"] == "FL601"]
+    assert (found["path"], found["line"], found["column"]) == (PATROL, url_line, 8)
+    # the positions worked out on demand are those recorded when composing with positions
+    documents, _ = load(tmp_path)
+    (document,) = [d for d in documents if d.path == PATROL]
+    assert document.key_position(("sources", 37, "url")) == (url_line, 3)
+    front = "\n".join(lines[1 : lines.index("---", 1)])
+    composed = compose(front, PATROL, 1, [], positions=True)
+    assert composed is not None
+    assert (document.value_positions, document.key_positions) == (composed[1].values, composed[1].keys)
+
+
+FRAGMENTS = ["<script>", "<b onclick=x>", "](javascript:x)", "href='data:x'", "TODO", "TODOs", "\x07", "\x7f"]
+FRAGMENTS += ["\ufffe", "é", "\n", "\t", "=", "<", "](", "]:", "java\nscript:", " ", "x", "ok"]
+texts = st.lists(st.sampled_from(FRAGMENTS), max_size=5).map("".join)
+FORCE_SLOW = "<script>\x07 TODO"  # as a value text, it makes both checks look at every value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), st.one_of(texts, st.lists(texts, max_size=3))),
+    texts,
+)
+def test_quick_tests_of_values_never_skip_a_problem(data: dict[str, Any], body: str) -> None:
+    document = Document("content/actors/a.md", "actor", "a", data, body, 5, front="x: 1\n")
+    object.__setattr__(document, "_positions", ({}, {}))  # positions do not matter here
+    assert safety.check_document(document) == safety.check_document(document, FORCE_SLOW)
+    assert placeholders.check_document(document) == placeholders.check_document(document, FORCE_SLOW)
+    for text in [body, *(v for v in data.values() if isinstance(v, str))]:
+        assert safety._has_control(text) == (safety._CONTROL.search(text) is not None)
+
+
+def test_loading_in_several_processes_gives_what_one_process_does(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(load_module, "_CHUNK", 3)  # several tasks, to check their order
+    files: dict[str, Any] = minimal_files()
+    for n in range(1, 30):
+        files[incident_path(f"2025-12-{n:02d}-patrol-{n}")] = valid_incident(date=f"2025-12-{n:02d}")
+    files[incident_path("2025-12-09-joint-bomber-patrol")] = "---\ntitle: [unclosed\n---\n"
+    files[incident_path("2025-12-10-bad")] = b"---\ntitle: caf\xe9\n---\n"
+    files[incident_path("2025-12-11-todo")] = (
+        "---\ntitle: TODO\ntitle: again\nx: !!python/none\n---\n<script>"
+    )
+    files["content/notes.txt"] = "stray"
+    write_tree(tmp_path, files)
+    serial = load(tmp_path, processes=1)
+    parallel = load(tmp_path, processes=2)
+    assert parallel == serial
+    assert [d.position(("title",)) for d in parallel[0]] == [d.position(("title",)) for d in serial[0]]
+    assert check(parallel[0], today=TODAY)[1] == check(serial[0], today=TODAY)[1]
+
+
+def test_a_large_tree_is_loaded_in_several_processes(tmp_path: Path, monkeypatch: Any) -> None:
+    files: dict[str, Any] = minimal_files()
+    files[incident_path("2025-12-11-todo")] = "---\ntitle: TODO\n---\n"
+    write_tree(tmp_path, files)
+    expected = check_json(tmp_path)
+    pools = []
+
+    class RecordedPool(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "ProcessPoolExecutor", RecordedPool)
+    monkeypatch.setattr(load_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(load_module, "_CHUNK", 2)
+    if load_module._processes(len(files)) == 1:  # one core, or no fork here
+        pytest.skip("this machine loads in one process")
+    assert check_json(tmp_path) == expected
+    assert pools
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abc de", max_size=30), st.text(alphabet="abc de", max_size=30))
+def test_title_similarity_bounds_never_change_the_answer(a: str, b: str) -> None:
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    assert warnings._similar(a, b) == (ratio >= warnings.TITLE_SIMILARITY)
+
+
+def test_remembered_dates_are_the_dates_parsed() -> None:
+    for text in ["2025", "2025-12", "2025-12-09", " 2025-12-09 ", "2024-02-29"]:
+        first, again = PartialDate.parse(text), PartialDate.parse(text)
+        assert first == again == PartialDate._parse(text)
+    for wrong in ["2025-02-30", "2025-13", "0999", "12:30"]:
+        for _ in range(2):  # refused every time, never remembered
+            with pytest.raises(ValueError, match=r"date|year"):
+                PartialDate.parse(wrong)
+
+
+_OLD_FENCE = re.compile(r"^---[ \t]*$")
+
+
+def _split_line_by_line(text: str) -> tuple[str, str, int] | None:
+    """split_front_matter as it was written first: every line matched against the fence."""
+    lines = text.split("\n")
+    if not _OLD_FENCE.match(lines[0]):
+        return None
+    for index in range(1, len(lines)):
+        if _OLD_FENCE.match(lines[index]):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["---", "--", "-", "\n", " ", "\t", "a", ":", "---\n", "\n---"]), max_size=20)
+)
+def test_front_matter_split_by_substring_equals_line_by_line(parts: list[str]) -> None:
+    text = "".join(parts)
+    problems: list[Any] = []
+    assert split_front_matter(text, "f.md", problems) == _split_line_by_line(text)
+    assert len(problems) == (_split_line_by_line(text) is None)
+
+
+class _NoFork:
+    """A pool that cannot start: fork refused (as under a process limit)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+
+class _DiesAfterOneTask(ProcessPoolExecutor):
+    """A pool whose workers die after the first task's result."""
+
+    def map(self, fn: Any, *iterables: Any, **kwargs: Any) -> Any:
+        results = super().map(fn, *iterables, **kwargs)
+        yield next(results)
+        raise BrokenProcessPool("a worker died")
+
+
+def test_loading_falls_back_to_one_process(tmp_path: Path, monkeypatch: Any) -> None:
+    files: dict[str, Any] = minimal_files()
+    for n in range(1, 12):
+        files[incident_path(f"2025-12-{n:02d}-patrol-{n}")] = valid_incident(date=f"2025-12-{n:02d}")
+    write_tree(tmp_path, files)
+    serial = load(tmp_path, processes=1)
+    monkeypatch.setattr(load_module, "_CHUNK", 3)
+    for pool in (_NoFork, _DiesAfterOneTask):
+        monkeypatch.setattr(load_module, "ProcessPoolExecutor", pool)
+        assert load(tmp_path, processes=2) == serial
+
+
+def test_a_run_pauses_the_cycle_collector_and_restores_it(tmp_path: Path, monkeypatch: Any) -> None:
+    write_tree(tmp_path, minimal_files())
+    seen = []
+    original = pipeline.check
+    monkeypatch.setattr(pipeline, "check", lambda *a, **k: seen.append(gc.isenabled()) or original(*a, **k))
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            assert not pipeline.run(tmp_path).failed()
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, False]
