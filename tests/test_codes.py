@@ -463,6 +463,20 @@ def test_fl308_bad_value(tmp_path: Path) -> None:
     ]
 
 
+def test_fl308_c1_control_character_escaped_in_yaml_or_raw_in_the_body(tmp_path: Path) -> None:
+    # YAML's "\x99" escape reads as U+0099, which no reader sees and which MkDocs' YAML refuses
+    text = (
+        patrol("summary: Two Chinese", 'summary: "Two \\x99Chinese').replace(
+            "East China Sea.\n", 'East China Sea."\n', 1
+        )
+        + "More\u0085text.\n"
+    )
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:5:10: error FL308 invisible control character U+0099 is not allowed in text",
+        f"{PATROL}:21:5: error FL308 invisible control character U+0085 is not allowed in text",
+    ]
+
+
 def test_fl308_unknown_timezone(tmp_path: Path) -> None:
     text = patrol("type: joint-patrol\n", "type: joint-patrol\ntimezone: Asia/Tokio\n")
     assert problems(tmp_path, {PATROL: text}) == [

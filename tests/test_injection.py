@@ -494,3 +494,14 @@ def test_real_mkdocs_build_stays_inert(tmp_path: Path, benign_build: dict[str, s
         for text in xml_texts(data):
             assert_clean(path, scan(text), benign_build["feed"])
             assert SENTINEL_PRODUCT not in text
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=80))
+def test_generated_front_matter_is_always_read_back_by_mkdocs(text: str) -> None:
+    """If MkDocs cannot read a generated page's front matter, it publishes it as Markdown: a description
+    holding `[x](&#106;avascript:…)` became a live link that way (U+0099 made the YAML unreadable)."""
+    from generator.render.pages import escape, page_meta
+
+    body, meta = get_data(f"---\n{page_meta(text, text, share={'title': text})}\n---\n\nBody")
+    assert body == "Body"
+    assert meta["title"] == str(escape(text)) and meta["share"] == {"title": text}

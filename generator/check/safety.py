@@ -131,7 +131,7 @@ def check_document(document: Document, text: str | None = None) -> list[Diagnost
 
 # C0 controls (bar tab and newline), DEL and the XML non-characters: invisible, and feeds (XML) cannot hold them.
 # YAML escapes ("\a", "\x1b") are the way they reach a value; the loader refuses them written raw.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # C0 and C1 controls but tab and newline
 _CONTROL_BYTES = bytes(sorted(set(range(0x20)) - {0x09, 0x0A})) + b"\x7f"
 
 

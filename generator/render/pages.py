@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -82,8 +83,23 @@ def page_meta(title: str, description: str = "", **extra: Any) -> Markup:
     if description:  # printed raw too, inside <meta name="description" content="…">
         meta["description"] = escape(description)
     meta.update(extra)
-    # JSON is valid YAML, and json.dumps escapes every quote and control character, so this is safe to mark up
-    return Markup("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()))
+    # JSON is valid YAML, and json.dumps escapes every quote and C0 control character, so this is safe to mark
+    # up; the characters YAML would refuse or read as a line break are escaped too, or MkDocs would not read the
+    # front matter at all and publish it as the page's Markdown
+    return Markup(
+        "\n".join(
+            f"{key}: {_YAML_UNSAFE.sub(_escape_unicode, json.dumps(value, ensure_ascii=False))}"
+            for key, value in meta.items()
+        )
+    )
+
+
+# not printable for YAML (C1 controls, U+FFFE/U+FFFF) or a line break to it (NEL, LINE/PARAGRAPH SEPARATOR)
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _escape_unicode(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 class SiteRenderer:
