@@ -175,6 +175,11 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._prerendered(page):
+            if not page.meta:  # every generated page has a title: its front matter was not read
+                raise PluginError(
+                    f"MkDocs could not read the front matter generated for {page.file.src_uri}; "
+                    "it would be published as text (please report this)"
+                )
             markdown, self._stashed[page.file.src_uri] = stash(markdown, PLACEHOLDER)
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:

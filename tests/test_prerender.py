@@ -80,3 +80,25 @@ def test_search_view_leaves_out_only_blocks_the_search_parser_skips_whole() -> N
     html = "<p>tokx6x</p>\n<h2 id='a'>A</h2>\n<p>tokx1x</p>\n<p>tokx3x</p>\n"
     view = search_view(html, chunks, search_excluded(chunks))
     assert "before any heading" in view and "skipped" not in view and "inner" in view
+
+
+def test_a_generated_page_whose_front_matter_mkdocs_cannot_read_stops_the_build() -> None:
+    # MkDocs publishes unreadable front matter as Markdown: contributor text would become live markup
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from generator.mkdocs_plugin import FaultLinesPlugin
+    from generator.render.pages import GeneratedPage
+    from generator.render.site import SiteOutput
+
+    plugin = FaultLinesPlugin()
+    plugin.load_config({})
+    plugin.output = SiteOutput({"incidents/x.md": GeneratedPage("incidents/x.md", "---\ntitle: x\n---\n")})
+    page = SimpleNamespace(
+        file=SimpleNamespace(generated_by="fault-lines", src_uri="incidents/x.md"), meta={}
+    )
+    with pytest.raises(PluginError, match=r"could not read the front matter generated for incidents/x\.md"):
+        plugin.on_page_markdown("title: [x](&#106;avascript:alert(1))", page=page, config=None, files=None)
+    page.meta = {"title": "x"}
+    assert "flprerenderedblock" not in plugin.on_page_markdown("## A", page=page, config=None, files=None)
