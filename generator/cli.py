@@ -91,6 +91,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.history import file_history
     from generator.pipeline import run
     from generator.publish import UnsafeOutput, check_destination, write_tree
+    from generator.render.parallel import usable_processes
     from generator.render.site import render_site
 
     try:
@@ -104,7 +105,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.failed(args.strict) or result.chronology is None:
         print("faultlines: nothing written", file=sys.stderr)
         return EXIT_PROBLEMS
-    count = write_tree(render_site(result.chronology, history=file_history(args.root)), args.out)
+    output = render_site(result.chronology, history=file_history(args.root), processes=usable_processes())
+    count = write_tree(output, args.out)
     print(f"wrote {count} files to {args.out}")
     return EXIT_OK
 

@@ -29,6 +29,7 @@ from generator.nav_cache import NavCache
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
 from generator.publish import replace_directory
+from generator.render.parallel import usable_processes
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
 from generator.render.source_health import sources_fragment
 
@@ -126,6 +127,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             site_url=config.site_url or "",
             history=history,
             search_index=self.config.search_index,
+            # `mkdocs serve` runs a web server thread, and forking beside it is unsafe: one process there
+            processes=usable_processes() if self.command in ("build", "gh-deploy") else 0,
         )
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV

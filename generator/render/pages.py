@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -620,10 +620,12 @@ class SiteRenderer:
             pages.append(GeneratedPage(here, text))
         return pages
 
-    def all_pages(self) -> list[GeneratedPage]:
-        """Every generated page, in a stable order."""
+    def all_pages(
+        self, incident_pages: Callable[[], list[GeneratedPage]] | None = None
+    ) -> list[GeneratedPage]:
+        """Every generated page, in a stable order. ``incident_pages``, when the incidents' pages are rendered
+        elsewhere (``generator.render.parallel``), is called last, to collect them."""
         pages = [self.timeline()]
-        pages += [self.incident(r) for r in self.c.incidents]
         pages += [self.actor(r) for r in self.c.actors.values()]
         pages += [self.place(r) for r in self.c.places.values()]
         pages += self.indexes()
@@ -631,4 +633,5 @@ class SiteRenderer:
         pages += self.redirects()
         if self.history is not None:
             pages.append(changes.changes_page(self, self.history))
+        pages += [self.incident(r) for r in self.c.incidents] if incident_pages is None else incident_pages()
         return sorted(pages, key=lambda p: p.path)

@@ -10,6 +10,7 @@ from generator.render import charts, svgmap
 from generator.render.changes import changes_files
 from generator.render.contrast import text_color
 from generator.render.pages import GeneratedPage, SiteRenderer
+from generator.render.parallel import IncidentPages
 from generator.render.reference import error_codes_markdown, fields_page_markdown
 from generator.render.urls import page_path, page_url, relative
 
@@ -40,12 +41,16 @@ def render_site(
     history: History | None = None,
     site_url: str = "",
     search_index: str = "full",
+    processes: int = 0,
+    parallel_min: int | None = None,
 ) -> SiteOutput:
     """Render every page and file of the site (pure: same chronology and history, same bytes).
 
     ``history`` (git commits by content file, see generator/history.py) adds each incident's History and the
     Changes page with changes.json and changes.xml; without it the site has neither. ``search_index="summary"``
     leaves incidents' bodies and detail sections out of the search index (see the plugin's option).
+    ``processes``: worker processes for the incident pages of a large chronology (``generator.render.parallel``;
+    0: none); the output is the same either way.
     """
     renderer = SiteRenderer(
         chronology,
@@ -55,22 +60,40 @@ def render_site(
         site_url=site_url,
         search_index=search_index,
     )
-    pages = {page.path: page for page in renderer.all_pages()}
-    for path, text in (
-        ("reference/error-codes.md", error_codes_markdown()),
-        ("reference/fields.md", fields_page_markdown()),
-    ):
-        pages[path] = GeneratedPage(path, text, in_nav=True)
+    # the workers render the incidents while this process does everything else, then the pages are gathered
+    incidents = IncidentPages(renderer, processes, *(() if parallel_min is None else (parallel_min,)))
+    try:
+        return _render_rest(renderer, incidents, chronology, history, site_url, directory_urls)
+    finally:
+        incidents.close()
+
+
+def _render_rest(
+    renderer: SiteRenderer,
+    incidents: IncidentPages,
+    chronology: Chronology,
+    history: History | None,
+    site_url: str,
+    directory_urls: bool,
+) -> SiteOutput:
+    """Everything but the incident pages here, while ``incidents`` may still be rendering them elsewhere."""
     files = {STYLESHEET: type_stylesheet(chronology)}
     if history is not None:
         files.update(changes_files(chronology, history, site_url=site_url, directory_urls=directory_urls))
     try:  # exports are added by the data stage when it is present
         from generator.export import export_pages, render_exports
     except ImportError:  # pragma: no cover - during development only
-        pass
+        exported: list[GeneratedPage] = []
     else:
         files.update(render_exports(chronology, site_url=site_url, directory_urls=directory_urls))
-        pages.update((page.path, page) for page in export_pages(chronology, directory_urls=directory_urls))
+        exported = export_pages(chronology, directory_urls=directory_urls)
+    pages = {page.path: page for page in renderer.all_pages(incident_pages=incidents.result)}
+    for path, text in (
+        ("reference/error-codes.md", error_codes_markdown()),
+        ("reference/fields.md", fields_page_markdown()),
+    ):
+        pages[path] = GeneratedPage(path, text, in_nav=True)
+    pages.update((page.path, page) for page in exported)
     return SiteOutput(pages, dict(sorted(files.items())))
 
 

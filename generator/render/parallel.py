@@ -1,0 +1,87 @@
+"""Render a large chronology's incident pages in forked worker processes while this process renders the rest.
+
+MkDocs builds on one core; the incident pages, most of the generator's time, are independent of each other, so
+on a machine with several cores they are rendered by worker processes (forked: they share the renderer and its
+compiled templates, and send back only the pages' text) while the main process renders the other pages and the
+data files. The pages are the same bytes in the same order as from one process (a test compares them), and the
+main process renders them itself whenever the workers cannot be used.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from generator.render.pages import GeneratedPage, SiteRenderer
+
+PARALLEL_MIN_INCIDENTS = 1000
+"""From this many incidents on, workers render the incident pages: below it, starting them costs more."""
+_CHUNK = 200  # incidents per task
+
+_renderer: SiteRenderer | None = None  # the renderer the forked workers inherit
+
+
+def _render_chunk(start: int, stop: int) -> list[GeneratedPage]:
+    assert _renderer is not None, "workers are forked after the renderer is set"
+    return [_renderer.incident(record) for record in _renderer.c.incidents[start:stop]]
+
+
+def usable_processes(requested: int | None = None) -> int:
+    """How many worker processes may render here: one per core but the one this process keeps busy with the
+    other pages and files, and only where fork is safe.
+
+    Fork is unsafe with other threads running (``mkdocs serve`` runs its web server in one) and on macOS, and
+    unavailable on Windows: there the answer is 0 and everything is rendered in this process."""
+    if sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    if threading.active_count() > 1:
+        return 0
+    if requested is not None:
+        return max(0, requested)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores - 1, 8)
+
+
+class IncidentPages:
+    """The incident pages of ``renderer``, started in workers when worth it; :meth:`result` gathers them."""
+
+    def __init__(self, renderer: SiteRenderer, processes: int, minimum: int = PARALLEL_MIN_INCIDENTS) -> None:
+        global _renderer
+        self.renderer = renderer
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[list[GeneratedPage]]] = []
+        count = len(renderer.c.incidents)
+        if processes < 1 or count < minimum:
+            return
+        _renderer = renderer
+        try:
+            self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+            self.futures = [
+                self.pool.submit(_render_chunk, start, min(start + _CHUNK, count))
+                for start in range(0, count, _CHUNK)
+            ]
+        except (BrokenProcessPool, OSError):
+            self.close()
+
+    def result(self) -> list[GeneratedPage]:
+        """Every incident's page, in the chronology's order."""
+        global _renderer
+        try:
+            if self.futures:
+                return [page for future in self.futures for page in future.result()]
+        except (BrokenProcessPool, OSError):  # a worker died or could not start: render here instead
+            pass
+        finally:
+            self.close()
+            _renderer = None
+        return [self.renderer.incident(record) for record in self.renderer.c.incidents]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        self.futures = []

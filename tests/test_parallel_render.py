@@ -1,0 +1,37 @@
+"""Incident pages rendered by worker processes are the same pages, in the same order, as from one process."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from helpers import minimal_files, write_tree
+
+from generator.pipeline import run
+from generator.render.parallel import usable_processes
+from generator.render.site import render_site
+
+
+@pytest.mark.skipif(usable_processes(1) == 0, reason="no fork on this platform")
+def test_worker_processes_render_the_same_site(tmp_path: Path) -> None:
+    result = run(write_tree(tmp_path, minimal_files()))
+    assert result.chronology is not None
+    alone = render_site(result.chronology, site_url="https://example.org/")
+    # a threshold of one incident forces the workers on this small tree
+    shared = render_site(result.chronology, site_url="https://example.org/", processes=1, parallel_min=1)
+    assert list(shared.pages) == list(alone.pages) and shared.pages == alone.pages
+    assert shared.files == alone.files
+    assert any(path.startswith("incidents/") for path in shared.pages)
+
+
+def test_no_workers_while_another_thread_runs() -> None:
+    # mkdocs serve's web server runs in a thread: forking beside it could deadlock the children
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert usable_processes() == 0 and usable_processes(4) == 0
+    finally:
+        stop.set()
+        thread.join()
