@@ -96,10 +96,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if threading.current_thread() is not threading.main_thread():
             return  # signal handlers can only be set from the main thread (an embedding program's business)
         previous = signal.getsignal(signal.SIGTERM)
+        builder = os.getpid()
 
         def terminate(signum: int, frame: Any) -> None:
             signal.signal(signal.SIGTERM, previous)
-            self.on_build_error(error=Exception("terminated"))
+            if os.getpid() == builder:  # not in a forked render worker: the build goes on without it
+                self.on_build_error(error=Exception("terminated"))
             raise SystemExit(128 + signum)
 
         signal.signal(signal.SIGTERM, terminate)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from pathlib import Path
 
@@ -35,3 +37,31 @@ def test_no_workers_while_another_thread_runs() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_terminated_render_worker_leaves_the_build_folder_alone(tmp_path: Path) -> None:
+    # the build's SIGTERM clean-up is inherited by forked workers; only the build itself may remove its folder
+    from generator.mkdocs_plugin import FaultLinesPlugin
+
+    staging = tmp_path / ".site-staging"
+    staging.mkdir()
+    plugin = FaultLinesPlugin()
+    plugin.staging_dir = str(staging)
+    previous = signal.getsignal(signal.SIGTERM)
+    plugin._clean_up_on_sigterm()
+    try:
+        child = os.fork()
+        if child == 0:  # the worker: terminated on its own; never back into pytest
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                os._exit(0)  # not reached: the handler exits
+            except SystemExit as exit:
+                os._exit(int(exit.code or 0))
+            finally:
+                os._exit(1)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGTERM
+        assert staging.is_dir()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
