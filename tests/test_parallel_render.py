@@ -11,7 +11,8 @@ import pytest
 from helpers import minimal_files, write_tree
 
 from generator.pipeline import run
-from generator.render.parallel import usable_processes
+from generator.render.pages import SiteRenderer
+from generator.render.parallel import IncidentPages, usable_processes
 from generator.render.site import render_site
 
 
@@ -24,7 +25,13 @@ def test_worker_processes_render_the_same_site(tmp_path: Path) -> None:
     shared = render_site(result.chronology, site_url="https://example.org/", processes=1, parallel_min=1)
     assert list(shared.pages) == list(alone.pages) and shared.pages == alone.pages
     assert shared.files == alone.files
-    assert any(path.startswith("incidents/") for path in shared.pages)
+    # and the workers did render them (no silent fall-back to this process)
+    renderer = SiteRenderer(result.chronology, site_url="https://example.org/")
+    incidents = IncidentPages(renderer, 1, minimum=1)
+    assert incidents.futures, "the worker pool did not start"
+    pages = [page for future in incidents.futures for page in future.result()]
+    incidents.close()
+    assert pages and all(alone.pages[page.path] == page for page in pages)
 
 
 def test_no_workers_while_another_thread_runs() -> None:

@@ -69,7 +69,6 @@ class IncidentPages:
 
     def result(self) -> list[GeneratedPage]:
         """Every incident's page, in the chronology's order."""
-        global _renderer
         try:
             if self.futures:
                 return [page for future in self.futures for page in future.result()]
@@ -77,11 +76,13 @@ class IncidentPages:
             pass
         finally:
             self.close()
-            _renderer = None
         return [self.renderer.incident(record) for record in self.renderer.c.incidents]
 
     def close(self) -> None:
+        """Stop the workers (if any) and let go of the renderer they shared."""
+        global _renderer
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         self.futures = []
+        _renderer = None

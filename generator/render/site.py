@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.export import export_pages, render_exports
 from generator.history import History
 from generator.model import Chronology
 from generator.render import charts, svgmap
 from generator.render.changes import changes_files
 from generator.render.contrast import text_color
 from generator.render.pages import GeneratedPage, SiteRenderer
-from generator.render.parallel import IncidentPages
+from generator.render.parallel import PARALLEL_MIN_INCIDENTS, IncidentPages
 from generator.render.reference import error_codes_markdown, fields_page_markdown
 from generator.render.urls import page_path, page_url, relative
 
@@ -42,7 +43,7 @@ def render_site(
     site_url: str = "",
     search_index: str = "full",
     processes: int = 0,
-    parallel_min: int | None = None,
+    parallel_min: int = PARALLEL_MIN_INCIDENTS,
 ) -> SiteOutput:
     """Render every page and file of the site (pure: same chronology and history, same bytes).
 
@@ -61,32 +62,23 @@ def render_site(
         search_index=search_index,
     )
     # the workers render the incidents while this process does everything else, then the pages are gathered
-    incidents = IncidentPages(renderer, processes, *(() if parallel_min is None else (parallel_min,)))
+    incidents = IncidentPages(renderer, processes, parallel_min)
     try:
-        return _render_rest(renderer, incidents, chronology, history, site_url, directory_urls)
+        return _render_rest(renderer, incidents)
     finally:
         incidents.close()
 
 
-def _render_rest(
-    renderer: SiteRenderer,
-    incidents: IncidentPages,
-    chronology: Chronology,
-    history: History | None,
-    site_url: str,
-    directory_urls: bool,
-) -> SiteOutput:
+def _render_rest(renderer: SiteRenderer, incidents: IncidentPages) -> SiteOutput:
     """Everything but the incident pages here, while ``incidents`` may still be rendering them elsewhere."""
+    chronology, site_url, directory_urls = renderer.c, renderer.site_url, renderer.directory_urls
     files = {STYLESHEET: type_stylesheet(chronology)}
-    if history is not None:
-        files.update(changes_files(chronology, history, site_url=site_url, directory_urls=directory_urls))
-    try:  # exports are added by the data stage when it is present
-        from generator.export import export_pages, render_exports
-    except ImportError:  # pragma: no cover - during development only
-        exported: list[GeneratedPage] = []
-    else:
-        files.update(render_exports(chronology, site_url=site_url, directory_urls=directory_urls))
-        exported = export_pages(chronology, directory_urls=directory_urls)
+    if renderer.history is not None:
+        files.update(
+            changes_files(chronology, renderer.history, site_url=site_url, directory_urls=directory_urls)
+        )
+    files.update(render_exports(chronology, site_url=site_url, directory_urls=directory_urls))
+    exported = export_pages(chronology, directory_urls=directory_urls)
     pages = {page.path: page for page in renderer.all_pages(incident_pages=incidents.result)}
     for path, text in (
         ("reference/error-codes.md", error_codes_markdown()),
