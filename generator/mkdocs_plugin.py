@@ -26,10 +26,11 @@ from generator.diagnostics import format_text
 from generator.history import file_history
 from generator.load import LoadCache
 from generator.nav_cache import NavCache
+from generator.page_workers import PARALLEL_MIN_PAGES, PageWorkers, known_plugins
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
 from generator.publish import replace_directory
-from generator.render.parallel import usable_processes
+from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
 from generator.render.source_health import sources_fragment
 
@@ -50,6 +51,9 @@ class FaultLinesConfig(Config):
     search_index = c.Choice(("full", "summary"), default="full")
     # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
     prerendered_html = c.Type(bool, default=True)
+    # worker processes for `mkdocs build` (generator/page_workers.py, generator/render/parallel.py); by default
+    # one per core but one, for chronologies of 1,000 incidents or more; 0: none; a number: that many, any size
+    processes = c.Optional(c.Type(int))
 
 
 class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
@@ -59,6 +63,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
+        self.dirty = False
         self.result: Result | None = None
         self.load_cache: LoadCache = {}  # parsed files, kept across `mkdocs serve` rebuilds (see load.load)
         self.output: SiteOutput | None = None
@@ -68,9 +73,23 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._skeletons = SkeletonMemo()
         self._nav_cache = NavCache()
         self._search_views: dict[str, tuple[str, str]] = {}  # page -> (its content, the lighter search view)
+        self._workers = PageWorkers()
+        self._env: Any = None
+        self._nav: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
+
+    def _processes(self) -> tuple[int, bool]:
+        """How many worker processes this build may fork, and whether that number was asked for.
+
+        Only ``mkdocs build`` forks: ``mkdocs serve`` runs a web server thread beside the build, and forking
+        beside a thread is unsafe (see :func:`usable_processes`)."""
+        if self.command not in ("build", "gh-deploy") or self.dirty:
+            return 0, False
+        requested = self.config.processes
+        return usable_processes(requested), requested is not None
 
     @property
     def root(self) -> Path:
@@ -123,14 +142,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         history = file_history(self.root)  # one git call per build; says so when the clone is shallow
         if history.unavailable:
             log.info("%s", history.unavailable)
+        processes, requested = self._processes()
         self.output = render_site(
             result.chronology,
             directory_urls=config.use_directory_urls,
             site_url=config.site_url or "",
             history=history,
             search_index=self.config.search_index,
-            # `mkdocs serve` runs a web server thread, and forking beside it is unsafe: one process there
-            processes=usable_processes() if self.command in ("build", "gh-deploy") else 0,
+            processes=processes,
+            parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
         )
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -153,14 +173,21 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._nav = nav
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
-        if self.config.prerendered_html:
-            self._index_search_view(config)
+        self._index_search_view(config)
         return nav
 
+    @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.globals["fault_lines_nav"] = self._nav_cache
+        self._env = env
+        processes, requested = self._processes()
+        if processes and known_plugins(config, FaultLinesPlugin):
+            self._workers.start(
+                config, files, self._nav, env, processes, minimum=1 if requested else PARALLEL_MIN_PAGES
+            )
         return env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -209,7 +236,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return content
 
     def _index_search_view(self, config: MkDocsConfig) -> None:
-        """Let Material's search index read each page's search view instead of its whole HTML (same index).
+        """Give Material's search index the entries of a page a worker built, and let it read each page's search
+        view instead of its whole HTML (same index).
 
         Wraps the index's ``add_entry_from_context(page)``; without it (another search plugin, another Material
         version) every page is indexed from its content as usual."""
@@ -219,7 +247,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             if index is None or not callable(add_entry) or getattr(add_entry, "fault_lines", False):
                 continue
 
-            def add_entry_from_view(page: Page, add_entry: Any = add_entry) -> Any:
+            def add_entry_from_view(page: Page, index: Any = index, add_entry: Any = add_entry) -> Any:
+                if self._workers.assigned(page):
+                    built = self._workers.built(page)
+                    if built is not None and built.entries is not None:
+                        self._search_views.pop(page.file.src_uri, None)
+                        index.entries.extend(built.entries)
+                        return None
                 content, view = self._search_views.pop(page.file.src_uri, (None, None))
                 if view is None or page.content is not content:  # changed by another plugin since
                     return add_entry(page)
@@ -232,6 +266,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             add_entry_from_view.fault_lines = True  # type: ignore[attr-defined]
             index.add_entry_from_context = add_entry_from_view
 
+    @event_priority(-100)  # the last of the event: what it hands the template is final
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         repository = self.config.repository.rstrip("/")
         if repository:
@@ -240,9 +275,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 docs = Path(config.docs_dir).resolve()
                 source = (docs / page.file.src_uri).relative_to(self.root).as_posix()
             page.edit_url = f"{repository}/edit/{self.config.branch}/{source}" if source else None
+        if self._workers.assigned(page):
+            return self._workers.finish(page, context, self._env)
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        summary = self._workers.summary()
+        if summary:
+            log.info("%s", summary)
+        self._workers.close()
         if self.staging_dir and self.final_site_dir:
             if _strict_warnings_counted():
                 return  # the build aborts right after this event; on_build_error discards the staging folder
@@ -256,6 +297,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._workers.close()
         if self.staging_dir:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             self.staging_dir = None

@@ -1,0 +1,251 @@
+"""Build part of MkDocs' pages in forked worker processes while MkDocs builds the others.
+
+MkDocs builds its pages one after the other on one core: for each page the theme's template is rendered and the
+search plugin parses the page, about two thirds of a large chronology's build. Once every page is read and the
+navigation is known (``on_env``), the pages are independent of each other, so on a machine with several cores
+worker processes (forked: they inherit the pages, the navigation and the compiled templates) build the last
+pages of the build's order, exactly as MkDocs would (:func:`mkdocs.commands.build.get_context`, every plugin's
+``on_page_context``, the page's template), while MkDocs builds the first ones here. When MkDocs reaches a page a
+worker built, the page's template is a one-line template that prints the worker's HTML, and the search index is
+given the worker's entries for it; MkDocs then runs ``on_post_page`` and writes the file as usual.
+
+The result is byte-identical to building every page here (tests compare whole sites, the search index
+included). Workers are used only where that is guaranteed: ``mkdocs build`` (not ``serve``, whose server thread
+makes forking unsafe, nor ``--dirty``), on Linux and other systems with a safe ``fork``, and only with the
+plugins whose page events are known to have no effect outside the page (Material's search and this one). A
+warning a worker logs is logged here, at its page's turn, so ``--strict`` counts it. A worker that fails or
+dies leaves its pages to be built here, where any error is then raised as MkDocs raises it.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+PARALLEL_MIN_PAGES = 1000
+"""From this many pages on, workers build pages by default: below it, starting them costs more than it saves."""
+PREBUILT_TEMPLATE = "fault-lines/prebuilt.html"
+PREBUILT = "fault_lines_prebuilt"  # the template variable holding a worker's HTML
+_CHUNK = 100  # pages per task
+
+
+@dataclass
+class Built:
+    """One page as a worker built it: the template's output, its search entries and what it logged."""
+
+    output: str
+    entries: list[dict[str, Any]] | None
+    records: list[logging.LogRecord] = field(default_factory=list)
+
+
+@dataclass
+class _Job:
+    pages: list[Page]
+    doc_files: Any
+    config: MkDocsConfig
+    nav: Any
+    env: jinja2.Environment
+    entries: list[dict[str, Any]] | None  # the search index's entries (None without Material's search)
+
+
+_job: _Job | None = None  # what the forked workers inherit
+_records: list[logging.LogRecord] = []  # what a worker logged for the page it is building
+
+
+class _Collector(logging.Handler):
+    """A worker's log handler: keeps the records, to be logged by the build at the page's turn."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not any(kept is record for kept in _records):  # a record can pass several loggers
+            _records.append(record)
+
+
+def _collect_logs() -> None:
+    """In a new worker: every logger that prints (MkDocs' own, the root) hands its records to the collector."""
+    collector = _Collector()
+    for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+        if isinstance(logger, logging.Logger) and logger.handlers:
+            for handler in list(logger.handlers):
+                logger.removeHandler(handler)
+            logger.addHandler(collector)
+
+
+def _portable(record: logging.LogRecord) -> logging.LogRecord:
+    """``record`` with its message formatted, so that it survives pickling whatever its arguments."""
+    record.msg = record.getMessage()
+    record.args = None
+    if record.exc_info:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.exc_info = None
+    return record
+
+
+def _build_chunk(start: int, stop: int) -> list[Built]:
+    """Build pages ``start:stop`` of the job as ``mkdocs.commands.build._build_page`` does, without writing."""
+    job = _job
+    assert job is not None, "workers are forked after the job is set"
+    built = []
+    for page in job.pages[start:stop]:
+        before = len(job.entries) if job.entries is not None else 0
+        _records.clear()
+        job.config._current_page = page
+        page.active = True
+        try:
+            context = get_context(job.nav, job.doc_files, job.config, page)
+            template = job.env.get_template(page.meta.get("template", "main.html"))
+            context = job.config.plugins.on_page_context(context, page=page, config=job.config, nav=job.nav)
+            output = template.render(context)
+        finally:
+            page.active = False
+            job.config._current_page = None
+        entries = None
+        if job.entries is not None:
+            entries = job.entries[before:]
+            del job.entries[before:]
+        built.append(Built(output, entries, [_portable(record) for record in _records]))
+        _records.clear()
+    return built
+
+
+def search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entries list of Material's search index, or ``None`` when the site has no such index."""
+    for plugin in config.plugins.values():
+        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if _is_material_search(plugin) and isinstance(entries, list):
+            return entries
+    return None
+
+
+def _is_material_search(plugin: Any) -> bool:
+    return (
+        type(plugin).__module__ == "material.plugins.search.plugin"
+        and type(plugin).__name__ == "SearchPlugin"
+    )
+
+
+def known_plugins(config: MkDocsConfig, own: type) -> bool:
+    """Whether every plugin of the site is one whose page events the workers reproduce exactly."""
+    return all(isinstance(plugin, own) or _is_material_search(plugin) for plugin in config.plugins.values())
+
+
+class PageWorkers:
+    """The pages built by worker processes in one build, and their results as MkDocs reaches them."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self._owner = os.getpid()
+        self._slots: dict[int, tuple[int, int, str | None]] = {}  # id(page) -> (task, index, its template)
+        self._futures: list[Future[list[Built]]] = []
+        self._results: dict[int, list[Built] | None] = {}  # task -> its pages (None: build them here)
+        self.processes = 0
+        self.pages = 0  # pages of this build
+        self.from_workers = 0  # pages of this build the workers built
+
+    def start(
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        nav: Any,
+        env: jinja2.Environment,
+        processes: int,
+        minimum: int,
+    ) -> None:
+        """Fork ``processes`` workers to build the last pages of the build, if there are ``minimum`` pages."""
+        global _job
+        self.close()
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [file.page for file in doc_files if file.page is not None]
+        if processes < 1 or len(pages) < max(minimum, 2) or len(pages) != len(doc_files):
+            return
+        # this process builds the first share itself while the workers build the rest
+        theirs = pages[len(pages) - len(pages) * processes // (processes + 1) :]
+        _job = _Job(theirs, doc_files, config, nav, env, search_entries(config))
+        self._owner = os.getpid()
+        gc.freeze()  # the workers' garbage collector leaves the inherited objects alone: fewer pages copied
+        try:
+            self.pool = ProcessPoolExecutor(
+                processes, mp_context=multiprocessing.get_context("fork"), initializer=_collect_logs
+            )
+            self._futures = [
+                self.pool.submit(_build_chunk, start, min(start + _CHUNK, len(theirs)))
+                for start in range(0, len(theirs), _CHUNK)
+            ]
+        except OSError:
+            self.close()
+            return
+        finally:
+            gc.unfreeze()
+            _job = None  # the workers have their copy; this process lets go of it
+        self.processes, self.pages = processes, len(pages)
+        # the workers are forked: from here on, what MkDocs renders for these pages is the workers' HTML
+        env.loader = jinja2.ChoiceLoader(
+            [jinja2.DictLoader({PREBUILT_TEMPLATE: "{{ " + PREBUILT + " }}"}), env.loader]
+        )
+        for index, page in enumerate(theirs):
+            self._slots[id(page)] = (index // _CHUNK, index % _CHUNK, page.meta.get("template"))
+            page.meta["template"] = PREBUILT_TEMPLATE
+
+    def assigned(self, page: Page) -> bool:
+        """Whether a worker builds ``page`` (always false inside a worker)."""
+        return os.getpid() == self._owner and id(page) in self._slots
+
+    def built(self, page: Page) -> Built | None:
+        """What a worker built for ``page``; ``None`` when its worker failed and it is to be built here."""
+        task, index, _ = self._slots[id(page)]
+        if task not in self._results:
+            try:
+                self._results[task] = self._futures[task].result()
+            except Exception:  # a failed page is built again here, where MkDocs reports the error
+                self._results[task] = None
+            if task > 0:
+                self._results.pop(task - 1, None)  # MkDocs builds pages in order: that task is done with
+        pages = self._results[task]
+        return pages[index] if pages is not None else None
+
+    def finish(self, page: Page, context: Any, env: jinja2.Environment) -> Any:
+        """The last ``on_page_context`` of a page a worker built: restore its template and hand over its HTML
+        (or render it here when the worker failed), and log what the worker logged for it."""
+        built = self.built(page)
+        _, _, template = self._slots.pop(id(page))
+        if template is None:
+            del page.meta["template"]
+        else:
+            page.meta["template"] = template
+        if built is None:
+            output = env.get_template(template or "main.html").render(context)
+        else:
+            self.from_workers += 1
+            output = built.output
+            for record in built.records:
+                logging.getLogger(record.name).handle(record)
+        context[PREBUILT] = Markup(output)  # printed as it is, whatever the environment's autoescaping
+        return context
+
+    def close(self) -> None:
+        """Stop the workers, if any, and forget this build's pages."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        self._slots.clear()
+        self._futures = []
+        self._results.clear()
+        self.processes = self.pages = self.from_workers = 0
+
+    def summary(self) -> str | None:
+        """What the workers did in this build, for the build's log; ``None`` if there were none."""
+        if not self.processes:
+            return None
+        workers = "worker process" if self.processes == 1 else "worker processes"
+        return f"{self.from_workers} of {self.pages} pages built by {self.processes} {workers}"

@@ -1,0 +1,156 @@
+"""Pages built by forked worker processes (generator/page_workers.py) make the same site as pages built by MkDocs
+alone: every file byte for byte, the search index included; a worker's warning still fails a strict build; a
+worker that dies leaves its pages to the build."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from helpers import minimal_files, write_tree
+from mkdocs_project import build_env, mkdocs_build
+from test_site import copy_site_sources
+
+from generator.mkdocs_plugin import FaultLinesPlugin
+from generator.page_workers import known_plugins
+from generator.render.parallel import usable_processes
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(usable_processes(1) == 0 and sys.platform == "darwin", reason="no safe fork here"),
+]
+
+
+def with_processes(root: Path, processes: int) -> str:
+    """A copy of the project's mkdocs.yml asking for ``processes`` workers; its file name."""
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    [options] = [entry["fault-lines"] for entry in config["plugins"] if "fault-lines" in entry]
+    options["processes"] = processes
+    name = f"mkdocs-{processes}.yml"
+    (root / name).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return name
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_tree(tmp_path_factory.mktemp("workers") / "project", minimal_files())
+    copy_site_sources(root)  # the site's own pages, those about the real chronology left out: no warnings
+    return root
+
+
+def test_pages_built_by_workers_are_the_pages_mkdocs_builds(project: Path, tmp_path: Path) -> None:
+    alone = mkdocs_build(project, "-f", with_processes(project, 0), "-d", str(tmp_path / "alone"))
+    shared = mkdocs_build(project, "-f", with_processes(project, 1), "-d", str(tmp_path / "shared"))
+    assert "built by" not in alone.stderr
+    # the workers really built pages: MkDocs only wrote them
+    [(built, pages)] = re.findall(r"(\d+) of (\d+) pages built by 1 worker process\b", shared.stderr)
+    built, pages = int(built), int(pages)
+    assert pages > 20 and built == pages // 2
+    expected, actual = site_files(tmp_path / "alone"), site_files(tmp_path / "shared")
+    assert list(actual) == list(expected) and len(expected) > 50
+    assert [path for path in expected if expected[path] != actual[path]] == []
+    assert b'"docs":[{' in actual["search/search_index.json"]
+
+
+SCRIPT = """
+import logging, os, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+import generator.page_workers as workers
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+parent = os.getpid()
+{patch}
+config = load_config("mkdocs.yml", site_dir=sys.argv[1], strict={strict})
+config.plugins["fault-lines"].config.processes = 1
+config.plugins.on_startup(command="build", dirty=False)
+try:
+    build(config)
+except Abort as abort:
+    print("ABORTED", abort)
+"""
+
+
+def run_build(
+    project: Path, site: Path, patch: str, strict: bool = False
+) -> subprocess.CompletedProcess[str]:
+    script = SCRIPT.format(patch=textwrap.dedent(patch), strict=strict)
+    return subprocess.run(
+        [sys.executable, "-c", script, str(site)],
+        cwd=project,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_a_worker_that_dies_leaves_its_pages_to_the_build(project: Path, tmp_path: Path) -> None:
+    mkdocs_build(project, "-f", with_processes(project, 0), "-d", str(tmp_path / "alone"))
+    done = run_build(
+        project,
+        tmp_path / "shared",
+        """
+        build_chunk = workers._build_chunk
+        def dying(start, stop):
+            if start == 0:
+                os._exit(3)  # the first task's worker dies: the pool breaks, every page is built here
+            return build_chunk(start, stop)
+        workers._build_chunk = dying
+        """,
+    )
+    assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stderr
+    assert re.search(r"\b0 of \d+ pages built by 1 worker process", done.stderr), done.stderr
+    assert site_files(tmp_path / "shared") == site_files(tmp_path / "alone")
+
+
+def test_a_warning_logged_in_a_worker_fails_a_strict_build(project: Path, tmp_path: Path) -> None:
+    control = run_build(project, tmp_path / "control", "", strict=True)
+    assert "ABORTED" not in control.stdout and "pages built by 1 worker process" in control.stderr
+    done = run_build(
+        project,
+        tmp_path / "site",
+        """
+        get_context = workers.get_context
+        def warning_in_worker(nav, files, config, page):
+            if os.getpid() != parent:
+                logging.getLogger("mkdocs.plugins.test").warning("seen in a worker: %s", page.file.src_uri)
+            return get_context(nav, files, config, page)
+        workers.get_context = warning_in_worker
+        """,
+        strict=True,
+    )
+    assert "ABORTED Aborted with" in done.stdout, done.stdout + done.stderr
+    warned = [line for line in done.stderr.splitlines() if "seen in a worker: " in line]
+    assert warned and len(warned) == len(set(warned))  # logged once each, by the build
+
+
+def test_workers_only_with_plugins_whose_page_events_they_reproduce() -> None:
+    from material.plugins.search.plugin import SearchPlugin
+
+    ours = FaultLinesPlugin()
+    assert known_plugins(
+        SimpleNamespace(plugins={"search": SearchPlugin(), "fault-lines": ours}), FaultLinesPlugin
+    )
+    other = SimpleNamespace()  # any other plugin (a minifier, a blog, hooks) may keep state across pages
+    assert not known_plugins(SimpleNamespace(plugins={"x": other, "fault-lines": ours}), FaultLinesPlugin)
+
+
+@pytest.mark.parametrize(("command", "dirty"), [("serve", False), ("build", True)])
+def test_no_workers_for_serve_or_dirty_builds(command: str, dirty: bool) -> None:
+    plugin = FaultLinesPlugin()
+    plugin.load_config({"processes": 1})
+    plugin.on_startup(command=command, dirty=dirty)
+    assert plugin._processes() == (0, False)
