@@ -258,8 +258,8 @@ class SiteRenderer:
         series = None
         if data.series:
             term = self.vocab.series[data.series]
-            members = list(self.c.by_series[data.series])
-            position = members.index(record)
+            members = self.c.by_series[data.series]
+            position = self._series_positions[record.id]
             previous = members[position - 1] if position > 0 else None
             following = members[position + 1] if position + 1 < len(members) else None
             series = {
@@ -377,6 +377,11 @@ class SiteRenderer:
         label = self.vocab.relations[relation].label
         # the other incident is the one that "responds to" this one: say so, rather than reverse the verb
         return f"{label} this incident:" if inverse else f"{label}:"
+
+    @functools.cached_property
+    def _series_positions(self) -> dict[str, int]:
+        """Each series member's place in its series (looked up per incident page: a search would be quadratic)."""
+        return {record.id: n for members in self.c.by_series.values() for n, record in enumerate(members)}
 
     def _brief(self, here: str, record: IncidentRecord | None) -> dict[str, str] | None:
         if record is None:
