@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 # Python-Markdown passes these through as raw HTML blocks when they start a block at column 0
 _BLOCK_START = re.compile(r"^<(div|dl|ol|ul|table|nav|figure|h1|p)[\s>]")
@@ -102,6 +104,38 @@ def search_view(html: str, chunks: dict[str, str], excluded: set[str]) -> str:
 _PLAIN_SKELETON = re.compile(r"[^\[\]()<>!`]*")
 
 
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _toc_copier(toc: Any) -> Callable[[], Any]:
+    """Makes copies of ``toc`` as it is now, as ``copy.deepcopy`` makes them (each page gets its own), several
+    times faster: MkDocs' anchor links hold only text, numbers and their children; anything else is deep-copied."""
+    items = getattr(toc, "items", None)
+    if type(toc) is not TableOfContents or not isinstance(items, list) or not all(map(_plain_link, items)):
+        kept = copy.deepcopy(toc)
+        return lambda: copy.deepcopy(kept)
+    links = [_copy_link(item) for item in items]
+    return lambda: TableOfContents([_copy_link(item) for item in links])
+
+
+def _plain_link(link: Any) -> bool:
+    return (
+        type(link) is AnchorLink
+        and all(
+            isinstance(value, _IMMUTABLE) or (name == "children" and isinstance(value, list))
+            for name, value in vars(link).items()
+        )
+        and all(map(_plain_link, link.children))
+    )
+
+
+def _copy_link(link: AnchorLink) -> AnchorLink:
+    clone = object.__new__(AnchorLink)
+    clone.__dict__.update(vars(link))
+    clone.children = [_copy_link(child) for child in link.children]
+    return clone
+
+
 class SkeletonMemo:
     """Converts each distinct page skeleton once per build (see the module's docstring).
 
@@ -110,7 +144,7 @@ class SkeletonMemo:
     with links, images, code or HTML are always converted (links are resolved relative to each page)."""
 
     def __init__(self) -> None:
-        # skeleton -> (content, toc, title, anchor ids, links to its own anchors, links_to_anchors as MkDocs left it)
+        # skeleton -> (content, copies of its toc, title, anchor ids, links to its own anchors, links_to_anchors as left)
         self._done: dict[str, tuple[str, Any, str | None, set[str] | None, dict[str, str] | None, Any]] = {}
 
     def clear(self) -> None:
@@ -128,7 +162,7 @@ class SkeletonMemo:
                 own = dict(links[page.file]) if links else None
                 self._done[skeleton] = (
                     page.content or "",
-                    copy.deepcopy(page.toc),
+                    _toc_copier(page.toc),
                     page._title_from_render,
                     anchors,
                     own,
@@ -137,7 +171,7 @@ class SkeletonMemo:
             return
         content, toc, title, anchors, own, links = hit
         page.content = content
-        page.toc = copy.deepcopy(toc)
+        page.toc = toc()
         page._title_from_render = title
         page.present_anchor_ids = set(anchors) if anchors is not None else None
         page.links_to_anchors = {page.file: dict(own)} if own is not None else (None if links is None else {})
