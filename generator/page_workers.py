@@ -58,6 +58,7 @@ class _Job:
     nav: Any
     env: jinja2.Environment
     entries: list[dict[str, Any]] | None  # the search index's entries (None without Material's search)
+    templates: list[str]  # each page's template
 
 
 _job: _Job | None = None  # what the forked workers inherit
@@ -93,18 +94,22 @@ def _portable(record: logging.LogRecord) -> logging.LogRecord:
 
 
 def _build_chunk(start: int, stop: int) -> list[Built]:
-    """Build pages ``start:stop`` of the job as ``mkdocs.commands.build._build_page`` does, without writing."""
-    job = _job
-    assert job is not None, "workers are forked after the job is set"
+    """In a worker: build pages ``start:stop`` of the job."""
+    assert _job is not None, "workers are forked after the job is set"
+    return _build_pages(_job, start, stop)
+
+
+def _build_pages(job: _Job, start: int, stop: int) -> list[Built]:
+    """Build pages ``start:stop`` of ``job`` as ``mkdocs.commands.build._build_page`` does, without writing."""
     built = []
-    for page in job.pages[start:stop]:
+    for page, name in zip(job.pages[start:stop], job.templates[start:stop], strict=True):
         before = len(job.entries) if job.entries is not None else 0
         _records.clear()
         job.config._current_page = page
         page.active = True
         try:
             context = get_context(job.nav, job.doc_files, job.config, page)
-            template = job.env.get_template(page.meta.get("template", "main.html"))
+            template = job.env.get_template(name)
             context = job.config.plugins.on_page_context(context, page=page, config=job.config, nav=job.nav)
             output = template.render(context)
         finally:
@@ -149,6 +154,8 @@ class PageWorkers:
         self._slots: dict[int, tuple[int, int, str | None]] = {}  # id(page) -> (task, index, its template)
         self._futures: list[Future[list[Built]]] = []
         self._results: dict[int, list[Built] | None] = {}  # task -> its pages (None: build them here)
+        self._job: _Job | None = None
+        self._stealing = False
         self.processes = 0
         self.pages = 0  # pages of this build
         self.from_workers = 0  # pages of this build the workers built
@@ -169,9 +176,11 @@ class PageWorkers:
         pages = [file.page for file in doc_files if file.page is not None]
         if processes < 1 or len(pages) < max(minimum, 2) or len(pages) != len(doc_files):
             return
-        # this process builds the first share itself while the workers build the rest
-        theirs = pages[len(pages) - len(pages) * processes // (processes + 1) :]
-        _job = _Job(theirs, doc_files, config, nav, env, search_entries(config))
+        # this process builds a first share itself while the workers build the rest; a small share, as it also
+        # writes every page, and takes tasks back from the end if the workers are slower (see `built`)
+        theirs = pages[len(pages) // (2 * processes + 1) :]
+        templates = [page.meta.get("template", "main.html") for page in theirs]
+        _job = self._job = _Job(theirs, doc_files, config, nav, env, search_entries(config), templates)
         self._owner = os.getpid()
         gc.freeze()  # the workers' garbage collector leaves the inherited objects alone: fewer pages copied
         try:
@@ -199,34 +208,69 @@ class PageWorkers:
 
     def assigned(self, page: Page) -> bool:
         """Whether a worker builds ``page`` (always false inside a worker)."""
-        return os.getpid() == self._owner and id(page) in self._slots
+        return os.getpid() == self._owner and not self._stealing and id(page) in self._slots
 
     def built(self, page: Page) -> Built | None:
-        """What a worker built for ``page``; ``None`` when its worker failed and it is to be built here."""
+        """What a worker built for ``page``; ``None`` when it is to be built here (its worker failed, or had not
+        started it when MkDocs reached it).
+
+        While the task is still running, this process builds the last tasks no worker has started (the workers
+        take them from the front): it is never idle while there is work, whichever side was faster."""
         task, index, _ = self._slots[id(page)]
-        if task not in self._results:
-            try:
-                self._results[task] = self._futures[task].result()
-            except Exception:  # a failed page is built again here, where MkDocs reports the error
-                self._results[task] = None
-            if task > 0:
-                self._results.pop(task - 1, None)  # MkDocs builds pages in order: that task is done with
+        while task not in self._results:
+            future = self._futures[task]
+            if future.done():
+                try:
+                    self._results[task] = future.result()
+                except Exception:  # a failed page is built again here, where MkDocs reports the error
+                    self._results[task] = None
+            elif future.cancel():
+                self._results[task] = None  # built by MkDocs as usual
+            elif not self._steal_last(after=task):
+                future.exception()  # nothing left to take: wait for it
+        if task > 0:
+            self._results.pop(task - 1, None)  # MkDocs builds pages in order: that task is done with
         pages = self._results[task]
         return pages[index] if pages is not None else None
+
+    def _steal_last(self, after: int) -> bool:
+        """Build here the last task after ``after`` that no worker has started; false if there is none."""
+        assert self._job is not None
+        for task in range(len(self._futures) - 1, after, -1):
+            if task not in self._results and self._futures[task].cancel():
+                start = task * _CHUNK
+                pages = self._job.pages[start : start + _CHUNK]
+                self._stealing = True
+                for page in pages:  # built as MkDocs would see them: with their own template
+                    self._restore_template(page)
+                try:
+                    self._results[task] = _build_pages(self._job, start, start + len(pages))
+                except Exception:  # built again by MkDocs at its turn, which reports the error
+                    self._results[task] = None
+                finally:
+                    self._stealing = False
+                    for page in pages:
+                        page.meta["template"] = PREBUILT_TEMPLATE
+                return True
+        return False
+
+    def _restore_template(self, page: Page) -> None:
+        template = self._slots[id(page)][2]
+        if template is None:
+            page.meta.pop("template", None)
+        else:
+            page.meta["template"] = template
 
     def finish(self, page: Page, context: Any, env: jinja2.Environment) -> Any:
         """The last ``on_page_context`` of a page a worker built: restore its template and hand over its HTML
         (or render it here when the worker failed), and log what the worker logged for it."""
         built = self.built(page)
+        self._restore_template(page)
         _, _, template = self._slots.pop(id(page))
-        if template is None:
-            del page.meta["template"]
-        else:
-            page.meta["template"] = template
         if built is None:
             output = env.get_template(template or "main.html").render(context)
         else:
-            self.from_workers += 1
+            self.from_workers += 1  # by a worker or ahead of time here
             output = built.output
             for record in built.records:
                 logging.getLogger(record.name).handle(record)
@@ -241,6 +285,7 @@ class PageWorkers:
         self._slots.clear()
         self._futures = []
         self._results.clear()
+        self._job = None
         self.processes = self.pages = self.from_workers = 0
 
     def summary(self) -> str | None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from helpers import minimal_files, write_tree
 
 from generator.pipeline import run
-from generator.render.pages import SiteRenderer
-from generator.render.parallel import IncidentPages, usable_processes
+from generator.render.pages import GeneratedPage, SiteRenderer
+from generator.render.parallel import IncidentPages, _render_chunk, usable_processes
 from generator.render.site import render_site
 
 
@@ -32,6 +33,31 @@ def test_worker_processes_render_the_same_site(tmp_path: Path) -> None:
     pages = [page for future in incidents.futures for page in future.result()]
     incidents.close()
     assert pages and all(alone.pages[page.path] == page for page in pages)
+
+
+def _slow_render_chunk(start: int, stop: int) -> list[GeneratedPage]:
+    """A worker's task, slowed down (module level: tasks are pickled by name)."""
+    time.sleep(0.5)
+    return _render_chunk(start, stop)
+
+
+@pytest.mark.skipif(usable_processes(1) == 0, reason="no fork on this platform")
+def test_this_process_takes_back_the_tasks_a_slow_worker_has_not_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.render.parallel as parallel
+
+    result = run(write_tree(tmp_path, minimal_files()))
+    assert result.chronology is not None and len(result.chronology.incidents) >= 3
+    monkeypatch.setattr(parallel, "_CHUNK", 1)
+    monkeypatch.setattr(parallel, "_render_chunk", _slow_render_chunk)
+    renderer = SiteRenderer(result.chronology, site_url="https://example.org/")
+    incidents = IncidentPages(renderer, 1, minimum=1)
+    futures = list(incidents.futures)
+    pages = incidents.result()
+    assert any(future.cancelled() for future in futures), "nothing was taken back from the slow worker"
+    serial = SiteRenderer(result.chronology, site_url="https://example.org/")
+    assert pages == [serial.incident(record) for record in result.chronology.incidents]
 
 
 def test_no_workers_while_another_thread_runs() -> None:

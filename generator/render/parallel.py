@@ -20,7 +20,7 @@ from generator.render.pages import GeneratedPage, SiteRenderer
 
 PARALLEL_MIN_INCIDENTS = 1000
 """From this many incidents on, workers render the incident pages: below it, starting them costs more."""
-_CHUNK = 200  # incidents per task
+_CHUNK = 100  # incidents per task
 
 _renderer: SiteRenderer | None = None  # the renderer the forked workers inherit
 
@@ -68,15 +68,41 @@ class IncidentPages:
             self.close()
 
     def result(self) -> list[GeneratedPage]:
-        """Every incident's page, in the chronology's order."""
+        """Every incident's page, in the chronology's order.
+
+        While waiting, this process renders the last tasks no worker has started (the workers take them from
+        the front), so it is never idle while there is work, whichever side was faster."""
         try:
             if self.futures:
-                return [page for future in self.futures for page in future.result()]
+                done: dict[int, list[GeneratedPage]] = {}
+                for task, future in enumerate(self.futures):
+                    while task not in done:
+                        if future.cancel():
+                            done[task] = self._render(task)
+                        elif not future.done() and self._render_last(after=task, into=done):
+                            continue
+                        else:
+                            done[task] = future.result()
+                return [page for task in range(len(self.futures)) for page in done[task]]
         except (BrokenProcessPool, OSError):  # a worker died or could not start: render here instead
             pass
         finally:
             self.close()
         return [self.renderer.incident(record) for record in self.renderer.c.incidents]
+
+    def _render(self, task: int) -> list[GeneratedPage]:
+        start = task * _CHUNK
+        return [
+            self.renderer.incident(record) for record in self.renderer.c.incidents[start : start + _CHUNK]
+        ]
+
+    def _render_last(self, after: int, into: dict[int, list[GeneratedPage]]) -> bool:
+        """Render here the last task after ``after`` that no worker has started; false if there is none."""
+        for task in range(len(self.futures) - 1, after, -1):
+            if task not in into and self.futures[task].cancel():
+                into[task] = self._render(task)
+                return True
+        return False
 
     def close(self) -> None:
         """Stop the workers (if any) and let go of the renderer they shared."""
