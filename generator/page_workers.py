@@ -19,7 +19,6 @@ dies leaves its pages to be built here, where any error is then raised as MkDocs
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -169,7 +168,10 @@ class PageWorkers:
         processes: int,
         minimum: int,
     ) -> None:
-        """Fork ``processes`` workers to build the last pages of the build, if there are ``minimum`` pages."""
+        """Fork ``processes`` workers to build the last pages of the build, if there are ``minimum`` pages.
+
+        Call ``gc.freeze()`` first: the workers' garbage collector then leaves the inherited objects alone, and
+        fewer memory pages are copied into them."""
         global _job
         self.close()
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
@@ -182,7 +184,6 @@ class PageWorkers:
         templates = [page.meta.get("template", "main.html") for page in theirs]
         _job = self._job = _Job(theirs, doc_files, config, nav, env, search_entries(config), templates)
         self._owner = os.getpid()
-        gc.freeze()  # the workers' garbage collector leaves the inherited objects alone: fewer pages copied
         try:
             self.pool = ProcessPoolExecutor(
                 processes, mp_context=multiprocessing.get_context("fork"), initializer=_collect_logs
@@ -195,7 +196,6 @@ class PageWorkers:
             self.close()
             return
         finally:
-            gc.unfreeze()
             _job = None  # the workers have their copy; this process lets go of it
         self.processes, self.pages = processes, len(pages)
         # the workers are forked: from here on, what MkDocs renders for these pages is the workers' HTML

@@ -79,6 +79,8 @@ try:
     build(config)
 except Abort as abort:
     print("ABORTED", abort)
+import gc
+print("FROZEN", gc.get_freeze_count())  # the build unfreezes what it froze for its duration
 """
 
 
@@ -141,6 +143,7 @@ def test_this_process_takes_back_the_tasks_a_slow_worker_has_not_started(
     )
     assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stderr
     assert "TAKEN BACK" in done.stdout, done.stdout
+    assert "FROZEN 0" in done.stdout
     assert site_files(tmp_path / "shared") == site_files(tmp_path / "alone")
 
 
@@ -161,6 +164,7 @@ def test_a_warning_logged_in_a_worker_fails_a_strict_build(project: Path, tmp_pa
         strict=True,
     )
     assert "ABORTED Aborted with" in done.stdout, done.stdout + done.stderr
+    assert "FROZEN 0" in done.stdout
     warned = [line for line in done.stderr.splitlines() if "seen in a worker: " in line]
     assert warned and len(warned) == len(set(warned))  # logged once each, by the build
 
