@@ -144,6 +144,13 @@ def known_plugins(config: MkDocsConfig, own: type) -> bool:
     return all(isinstance(plugin, own) or _is_material_search(plugin) for plugin in config.plugins.values())
 
 
+def _own_share(processes: int) -> float:
+    """The share of the pages this process builds before the workers' pages. Less than an equal share, as this
+    process also writes every page; if the workers fall behind, it takes tasks back (measured at 10,000
+    incidents on two cores: 0.4 left it neither waiting nor taking much back)."""
+    return 0.8 / (processes + 1)
+
+
 class PageWorkers:
     """The pages built by worker processes in one build, and their results as MkDocs reaches them."""
 
@@ -151,7 +158,7 @@ class PageWorkers:
         self.pool: ProcessPoolExecutor | None = None
         self._owner = os.getpid()
         self._slots: dict[int, tuple[int, int, str | None]] = {}  # id(page) -> (task, index, its template)
-        self._futures: list[Future[list[Built]]] = []
+        self._futures: list[Future[list[Built]] | None] = []  # None once its pages are taken
         self._results: dict[int, list[Built] | None] = {}  # task -> its pages (None: build them here)
         self._job: _Job | None = None
         self._stealing = False
@@ -180,7 +187,7 @@ class PageWorkers:
             return
         # this process builds a first share itself while the workers build the rest; a small share, as it also
         # writes every page, and takes tasks back from the end if the workers are slower (see `built`)
-        theirs = pages[len(pages) // (2 * processes + 1) :]
+        theirs = pages[int(len(pages) * _own_share(processes)) :]
         templates = [page.meta.get("template", "main.html") for page in theirs]
         _job = self._job = _Job(theirs, doc_files, config, nav, env, search_entries(config), templates)
         self._owner = os.getpid()
@@ -219,6 +226,7 @@ class PageWorkers:
         task, index, _ = self._slots[id(page)]
         while task not in self._results:
             future = self._futures[task]
+            assert future is not None, "MkDocs builds each page once"
             if future.done():
                 try:
                     self._results[task] = future.result()
@@ -228,6 +236,7 @@ class PageWorkers:
                 self._results[task] = None  # built by MkDocs as usual
             elif not self._steal_last(after=task):
                 future.exception()  # nothing left to take: wait for it
+        self._futures[task] = None  # its result (the pages' HTML) goes once they are written
         if task > 0:
             self._results.pop(task - 1, None)  # MkDocs builds pages in order: that task is done with
         pages = self._results[task]
@@ -237,7 +246,8 @@ class PageWorkers:
         """Build here the last task after ``after`` that no worker has started; false if there is none."""
         assert self._job is not None
         for task in range(len(self._futures) - 1, after, -1):
-            if task not in self._results and self._futures[task].cancel():
+            future = self._futures[task]
+            if task not in self._results and future is not None and future.cancel():
                 start = task * _CHUNK
                 pages = self._job.pages[start : start + _CHUNK]
                 self._stealing = True
