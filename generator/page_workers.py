@@ -7,7 +7,9 @@ worker processes (forked: they inherit the pages, the navigation and the compile
 pages of the build's order, exactly as MkDocs would (:func:`mkdocs.commands.build.get_context`, every plugin's
 ``on_page_context``, the page's template), while MkDocs builds the first ones here. When MkDocs reaches a page a
 worker built, the page's template is a one-line template that prints the worker's HTML, and the search index is
-given the worker's entries for it; MkDocs then runs ``on_post_page`` and writes the file as usual.
+given the worker's entries for it; MkDocs then runs ``on_post_page`` and writes the file as usual. If MkDocs
+reaches a task that is still running, this process meanwhile builds the last tasks no worker has started, the
+same way, so neither side waits while there is work.
 
 The result is byte-identical to building every page here (tests compare whole sites, the search index
 included). Workers are used only where that is guaranteed: ``mkdocs build`` (not ``serve``, whose server thread
