@@ -107,8 +107,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("faultlines: nothing written", file=sys.stderr)
         return EXIT_PROBLEMS
     gc.freeze()  # the chronology lives to the end: the cycle collector need not re-scan it (as in the plugin)
-    output = render_site(result.chronology, history=file_history(args.root), processes=usable_processes())
-    count = write_tree(output, args.out)
+    try:
+        output = render_site(result.chronology, history=file_history(args.root), processes=usable_processes())
+        count = write_tree(output, args.out)
+    finally:
+        gc.unfreeze()
     print(f"wrote {count} files to {args.out}")
     return EXIT_OK
 

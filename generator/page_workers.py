@@ -100,9 +100,10 @@ def _build_chunk(start: int, stop: int) -> list[Built]:
     return _build_pages(_job, start, stop)
 
 
-def _build_pages(job: _Job, start: int, stop: int) -> list[Built]:
-    """Build pages ``start:stop`` of ``job`` as ``mkdocs.commands.build._build_page`` does, without writing."""
-    built = []
+def _build_pages(job: _Job, start: int, stop: int, built: list[Built] | None = None) -> list[Built]:
+    """Build pages ``start:stop`` of ``job`` as ``mkdocs.commands.build._build_page`` does, without writing;
+    appended to ``built``, which keeps the pages built before one that fails."""
+    built = [] if built is None else built
     for page, name in zip(job.pages[start:stop], job.templates[start:stop], strict=True):
         before = len(job.entries) if job.entries is not None else 0
         _records.clear()
@@ -113,6 +114,13 @@ def _build_pages(job: _Job, start: int, stop: int) -> list[Built]:
             template = job.env.get_template(name)
             context = job.config.plugins.on_page_context(context, page=page, config=job.config, nav=job.nav)
             output = template.render(context)
+        except BaseException:
+            if job.entries is not None:
+                del job.entries[
+                    before:
+                ]  # the failed page is indexed at its own turn, or the build stops there
+            _records.clear()
+            raise
         finally:
             page.active = False
             job.config._current_page = None
@@ -242,27 +250,42 @@ class PageWorkers:
         if task > 0:
             self._results.pop(task - 1, None)  # MkDocs builds pages in order: that task is done with
         pages = self._results[task]
-        return pages[index] if pages is not None else None
+        return pages[index] if pages is not None and index < len(pages) else None
 
     def _steal_last(self, after: int) -> bool:
-        """Build here the last task after ``after`` that no worker has started; false if there is none."""
-        assert self._job is not None
+        """Build here the last task after ``after`` that no worker has started; false if there is none.
+
+        This runs inside MkDocs' build of another page, which is active (with its sections) meanwhile: it is
+        made inactive while the task's pages are built, as each would be built alone, and then restored."""
+        job = self._job
+        assert job is not None
         for task in range(len(self._futures) - 1, after, -1):
             future = self._futures[task]
             if task not in self._results and future is not None and future.cancel():
                 start = task * _CHUNK
-                pages = self._job.pages[start : start + _CHUNK]
+                pages = job.pages[start : start + _CHUNK]
+                current = job.config._current_page
+                active = bool(current is not None and current.active)
+                if current is not None:
+                    current.active = False
                 self._stealing = True
                 for page in pages:  # built as MkDocs would see them: with their own template
                     self._restore_template(page)
+                built: list[Built] = []
                 try:
-                    self._results[task] = _build_pages(self._job, start, start + len(pages))
-                except Exception:  # built again by MkDocs at its turn, which reports the error
-                    self._results[task] = None
+                    _build_pages(job, start, start + len(pages), built)
+                except (
+                    Exception
+                ):  # that page and the rest are built by MkDocs at their turn, which reports it
+                    pass
                 finally:
+                    self._results[task] = built
                     self._stealing = False
                     for page in pages:
                         page.meta["template"] = PREBUILT_TEMPLATE
+                    if current is not None:
+                        current.active = active
+                    job.config._current_page = current
                 return True
         return False
 

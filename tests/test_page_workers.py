@@ -147,6 +147,69 @@ def test_this_process_takes_back_the_tasks_a_slow_worker_has_not_started(
     assert site_files(tmp_path / "shared") == site_files(tmp_path / "alone")
 
 
+def test_pages_taken_back_while_a_navigation_page_is_being_built_are_built_as_alone(
+    project: Path, tmp_path: Path
+) -> None:
+    # MkDocs marks the page it is building (and its sections) active, which the theme's navigation shows: the
+    # pages taken back meanwhile must not see that page as active
+    mkdocs_build(project, "-f", with_processes(project, 0), "-d", str(tmp_path / "alone"))
+    done = run_build(
+        project,
+        tmp_path / "shared",
+        """
+        import time
+        workers._CHUNK = 1
+        build_pages = workers._build_pages
+        def slow_on_places(job, start, stop, *rest):
+            if os.getpid() != parent and job.pages[start].file.src_uri == "places/index.md":
+                print("SLOWED", flush=True)
+                time.sleep(3)
+            return build_pages(job, start, stop, *rest)
+        workers._build_pages = slow_on_places
+        steal_last = workers.PageWorkers._steal_last
+        def counted(self, after):
+            taken = steal_last(self, after)
+            print("TAKEN BACK" if taken else "NOTHING LEFT", flush=True)
+            return taken
+        workers.PageWorkers._steal_last = counted
+        """,
+    )
+    assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stderr
+    assert "SLOWED" in done.stdout and "TAKEN BACK" in done.stdout, done.stdout
+    expected, actual = site_files(tmp_path / "alone"), site_files(tmp_path / "shared")
+    assert [path for path in expected if expected[path] != actual.get(path)] == []
+
+
+def test_a_page_that_fails_in_a_task_taken_back_is_left_to_mkdocs(project: Path, tmp_path: Path) -> None:
+    # the pages before it keep what was built for them; it and the rest are built by MkDocs at their turn
+    mkdocs_build(project, "-f", with_processes(project, 0), "-d", str(tmp_path / "alone"))
+    done = run_build(
+        project,
+        tmp_path / "shared",
+        """
+        import time
+        workers._CHUNK = 4
+        build_chunk = workers._build_chunk
+        def slow(start, stop):
+            time.sleep(1)
+            return build_chunk(start, stop)
+        workers._build_chunk = slow
+        get_context = workers.get_context
+        failed = set()
+        def fails_once_here(nav, files, config, page):
+            if os.getpid() == parent and page.file.src_uri not in failed and len(failed) < 2:
+                failed.add(page.file.src_uri)
+                print("FAILED ONCE", page.file.src_uri, flush=True)
+                raise RuntimeError("a transient failure")
+            return get_context(nav, files, config, page)
+        workers.get_context = fails_once_here
+        """,
+    )
+    assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stderr
+    assert "FAILED ONCE" in done.stdout, done.stdout
+    assert site_files(tmp_path / "shared") == site_files(tmp_path / "alone")
+
+
 def test_a_warning_logged_in_a_worker_fails_a_strict_build(project: Path, tmp_path: Path) -> None:
     control = run_build(project, tmp_path / "control", "", strict=True)
     assert "ABORTED" not in control.stdout and "pages built by 1 worker process" in control.stderr
