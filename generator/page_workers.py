@@ -274,9 +274,10 @@ class PageWorkers:
                 built: list[Built] = []
                 try:
                     _build_pages(job, start, start + len(pages), built)
-                except (
-                    Exception
-                ):  # that page and the rest are built by MkDocs at their turn, which reports it
+                except Exception:
+                    # that page and the rest are built by MkDocs at their turn, which reports the error; one
+                    # that did not recur there would leave that page indexed from its whole HTML (its lighter
+                    # search view was used up): not seen with deterministic templates
                     pass
                 finally:
                     self._results[task] = built
