@@ -84,10 +84,33 @@ print("FROZEN", gc.get_freeze_count())  # the build unfreezes what it froze for 
 """
 
 
+# a patch for run_build: tasks of {chunk} pages, each taking {seconds} s longer in the worker
+SLOW_WORKER = """
+import time
+workers._CHUNK = {chunk}
+build_chunk = workers._build_chunk
+def slow(start, stop):
+    time.sleep({seconds})
+    return build_chunk(start, stop)
+workers._build_chunk = slow
+"""
+# a patch for run_build: says on stdout each time the build takes a task back from the workers
+COUNT_TAKEN_BACK = """
+steal_last = workers.PageWorkers._steal_last
+def counted(self, after):
+    taken = steal_last(self, after)
+    print("TAKEN BACK" if taken else "NOTHING LEFT", flush=True)
+    return taken
+workers.PageWorkers._steal_last = counted
+"""
+
+
 def run_build(
-    project: Path, site: Path, patch: str, strict: bool = False
+    project: Path, site: Path, patch: str, strict: bool = False, count_taken_back: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    script = SCRIPT.format(patch=textwrap.dedent(patch), strict=strict)
+    """Build ``project`` in a fresh interpreter with one worker, after running ``patch``."""
+    patch = textwrap.dedent(patch) + (COUNT_TAKEN_BACK if count_taken_back else "")
+    script = SCRIPT.format(patch=patch, strict=strict)
     return subprocess.run(
         [sys.executable, "-c", script, str(site)],
         cwd=project,
@@ -99,11 +122,23 @@ def run_build(
     )
 
 
-def test_a_worker_that_dies_leaves_its_pages_to_the_build(project: Path, tmp_path: Path) -> None:
+def same_site_as_alone(
+    project: Path, tmp_path: Path, patch: str, **options: bool
+) -> subprocess.CompletedProcess[str]:
+    """Build with one worker after ``patch`` and require the site built without workers; the build's output."""
     mkdocs_build(project, "-f", with_processes(project, 0), "-d", str(tmp_path / "alone"))
-    done = run_build(
+    done = run_build(project, tmp_path / "shared", patch, **options)
+    assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stdout + done.stderr
+    expected, actual = site_files(tmp_path / "alone"), site_files(tmp_path / "shared")
+    assert list(actual) == list(expected)
+    assert [path for path in expected if expected[path] != actual[path]] == []
+    return done
+
+
+def test_a_worker_that_dies_leaves_its_pages_to_the_build(project: Path, tmp_path: Path) -> None:
+    done = same_site_as_alone(
         project,
-        tmp_path / "shared",
+        tmp_path,
         """
         build_chunk = workers._build_chunk
         def dying(start, stop):
@@ -113,38 +148,20 @@ def test_a_worker_that_dies_leaves_its_pages_to_the_build(project: Path, tmp_pat
         workers._build_chunk = dying
         """,
     )
-    assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stderr
     assert re.search(r"\b0 of \d+ pages built by 1 worker process", done.stderr), done.stderr
-    assert site_files(tmp_path / "shared") == site_files(tmp_path / "alone")
 
 
 def test_this_process_takes_back_the_tasks_a_slow_worker_has_not_started(
     project: Path, tmp_path: Path
 ) -> None:
-    mkdocs_build(project, "-f", with_processes(project, 0), "-d", str(tmp_path / "alone"))
-    done = run_build(
+    done = same_site_as_alone(
         project,
-        tmp_path / "shared",
-        """
-        import time
-        workers._CHUNK = 2
-        build_chunk = workers._build_chunk
-        def slow(start, stop):
-            time.sleep(0.4)
-            return build_chunk(start, stop)
-        workers._build_chunk = slow
-        steal_last = workers.PageWorkers._steal_last
-        def counted(self, after):
-            taken = steal_last(self, after)
-            print("TAKEN BACK" if taken else "NOTHING LEFT")
-            return taken
-        workers.PageWorkers._steal_last = counted
-        """,
+        tmp_path,
+        SLOW_WORKER.format(chunk=2, seconds=0.4),
+        count_taken_back=True,
     )
-    assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stderr
     assert "TAKEN BACK" in done.stdout, done.stdout
     assert "FROZEN 0" in done.stdout
-    assert site_files(tmp_path / "shared") == site_files(tmp_path / "alone")
 
 
 def test_pages_taken_back_while_a_navigation_page_is_being_built_are_built_as_alone(
@@ -152,10 +169,9 @@ def test_pages_taken_back_while_a_navigation_page_is_being_built_are_built_as_al
 ) -> None:
     # MkDocs marks the page it is building (and its sections) active, which the theme's navigation shows: the
     # pages taken back meanwhile must not see that page as active
-    mkdocs_build(project, "-f", with_processes(project, 0), "-d", str(tmp_path / "alone"))
-    done = run_build(
+    done = same_site_as_alone(
         project,
-        tmp_path / "shared",
+        tmp_path,
         """
         import time
         workers._CHUNK = 1
@@ -166,34 +182,19 @@ def test_pages_taken_back_while_a_navigation_page_is_being_built_are_built_as_al
                 time.sleep(3)
             return build_pages(job, start, stop, *rest)
         workers._build_pages = slow_on_places
-        steal_last = workers.PageWorkers._steal_last
-        def counted(self, after):
-            taken = steal_last(self, after)
-            print("TAKEN BACK" if taken else "NOTHING LEFT", flush=True)
-            return taken
-        workers.PageWorkers._steal_last = counted
         """,
+        count_taken_back=True,
     )
-    assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stderr
     assert "SLOWED" in done.stdout and "TAKEN BACK" in done.stdout, done.stdout
-    expected, actual = site_files(tmp_path / "alone"), site_files(tmp_path / "shared")
-    assert [path for path in expected if expected[path] != actual.get(path)] == []
 
 
 def test_a_page_that_fails_in_a_task_taken_back_is_left_to_mkdocs(project: Path, tmp_path: Path) -> None:
     # the pages before it keep what was built for them; it and the rest are built by MkDocs at their turn
-    mkdocs_build(project, "-f", with_processes(project, 0), "-d", str(tmp_path / "alone"))
-    done = run_build(
+    done = same_site_as_alone(
         project,
-        tmp_path / "shared",
-        """
-        import time
-        workers._CHUNK = 4
-        build_chunk = workers._build_chunk
-        def slow(start, stop):
-            time.sleep(1)
-            return build_chunk(start, stop)
-        workers._build_chunk = slow
+        tmp_path,
+        SLOW_WORKER.format(chunk=4, seconds=1)
+        + textwrap.dedent("""
         get_context = workers.get_context
         failed = set()
         def fails_once_here(nav, files, config, page):
@@ -203,11 +204,9 @@ def test_a_page_that_fails_in_a_task_taken_back_is_left_to_mkdocs(project: Path,
                 raise RuntimeError("a transient failure")
             return get_context(nav, files, config, page)
         workers.get_context = fails_once_here
-        """,
+        """),
     )
-    assert done.returncode == 0 and "ABORTED" not in done.stdout, done.stderr
     assert "FAILED ONCE" in done.stdout, done.stdout
-    assert site_files(tmp_path / "shared") == site_files(tmp_path / "alone")
 
 
 def test_a_warning_logged_in_a_worker_fails_a_strict_build(project: Path, tmp_path: Path) -> None:
