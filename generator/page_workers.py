@@ -35,6 +35,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator.render.parallel import take_back_last
+
 PARALLEL_MIN_PAGES = 1000
 """From this many pages on, workers build pages by default: below it, starting them costs more than it saves."""
 PREBUILT_TEMPLATE = "fault-lines/prebuilt.html"
@@ -174,7 +176,8 @@ class PageWorkers:
         self._stealing = False
         self.processes = 0
         self.pages = 0  # pages of this build
-        self.from_workers = 0  # pages of this build the workers built
+        self.from_workers = 0  # pages of this build not built by MkDocs at their turn
+        self.taken_back = 0  # of those, pages this process built ahead of their turn
 
     def start(
         self,
@@ -259,36 +262,36 @@ class PageWorkers:
         made inactive while the task's pages are built, as each would be built alone, and then restored."""
         job = self._job
         assert job is not None
-        for task in range(len(self._futures) - 1, after, -1):
-            future = self._futures[task]
-            if task not in self._results and future is not None and future.cancel():
-                start = task * _CHUNK
-                pages = job.pages[start : start + _CHUNK]
-                current = job.config._current_page
-                active = bool(current is not None and current.active)
-                if current is not None:
-                    current.active = False
-                self._stealing = True
-                for page in pages:  # built as MkDocs would see them: with their own template
-                    self._restore_template(page)
-                built: list[Built] = []
-                try:
-                    _build_pages(job, start, start + len(pages), built)
-                except Exception:
-                    # that page and the rest are built by MkDocs at their turn, which reports the error; one
-                    # that did not recur there would leave that page indexed from its whole HTML (its lighter
-                    # search view was used up): not seen with deterministic templates
-                    pass
-                finally:
-                    self._results[task] = built
-                    self._stealing = False
-                    for page in pages:
-                        page.meta["template"] = PREBUILT_TEMPLATE
-                    if current is not None:
-                        current.active = active
-                    job.config._current_page = current
-                return True
-        return False
+        task = take_back_last(self._futures, after, self._results)
+        if task is None:
+            return False
+        start = task * _CHUNK
+        pages = job.pages[start : start + _CHUNK]
+        current = job.config._current_page
+        active = bool(current is not None and current.active)
+        if current is not None:
+            current.active = False
+        self._stealing = True
+        for page in pages:  # built as MkDocs would see them: with their own template
+            self._restore_template(page)
+        built: list[Built] = []
+        try:
+            _build_pages(job, start, start + len(pages), built)
+        except Exception:
+            # that page and the rest are built by MkDocs at their turn, which reports the error; one that did
+            # not recur there would leave that page indexed from its whole HTML (its lighter search view was
+            # used up): not seen with deterministic templates
+            pass
+        finally:
+            self._results[task] = built
+            self.taken_back += len(built)
+            self._stealing = False
+            for page in pages:
+                page.meta["template"] = PREBUILT_TEMPLATE
+            if current is not None:
+                current.active = active
+            job.config._current_page = current
+        return True
 
     def _restore_template(self, page: Page) -> None:
         template = self._slots[id(page)][2]
@@ -306,7 +309,7 @@ class PageWorkers:
         if built is None:
             output = env.get_template(template or "main.html").render(context)
         else:
-            self.from_workers += 1  # by a worker or ahead of time here
+            self.from_workers += 1
             output = built.output
             for record in built.records:
                 logging.getLogger(record.name).handle(record)
@@ -322,11 +325,13 @@ class PageWorkers:
         self._futures = []
         self._results.clear()
         self._job = None
-        self.processes = self.pages = self.from_workers = 0
+        self.processes = self.pages = self.from_workers = self.taken_back = 0
 
     def summary(self) -> str | None:
         """What the workers did in this build, for the build's log; ``None`` if there were none."""
         if not self.processes:
             return None
         workers = "worker process" if self.processes == 1 else "worker processes"
-        return f"{self.from_workers} of {self.pages} pages built by {self.processes} {workers}"
+        ahead = f", {self.taken_back} more here ahead of their turn" if self.taken_back else ""
+        built = self.from_workers - self.taken_back
+        return f"{built} of {self.pages} pages built by {self.processes} {workers}{ahead}"

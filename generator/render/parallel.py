@@ -13,8 +13,10 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections.abc import Container, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from generator.render.pages import GeneratedPage, SiteRenderer
 
@@ -44,6 +46,17 @@ def usable_processes(requested: int | None = None) -> int:
         return max(0, requested)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return min(cores - 1, 8)
+
+
+def take_back_last(futures: Sequence[Future[Any] | None], after: int, taken: Container[int]) -> int | None:
+    """Cancel the last task after ``after`` (not in ``taken``) that no worker has started, for the caller to do
+    itself; its index, or ``None`` when every later task is started or done. Workers take tasks from the front,
+    so the two sides meet without either waiting while there is work."""
+    for task in range(len(futures) - 1, after, -1):
+        future = futures[task]
+        if task not in taken and future is not None and future.cancel():
+            return task
+    return None
 
 
 class IncidentPages:
@@ -98,11 +111,11 @@ class IncidentPages:
 
     def _render_last(self, after: int, into: dict[int, list[GeneratedPage]]) -> bool:
         """Render here the last task after ``after`` that no worker has started; false if there is none."""
-        for task in range(len(self.futures) - 1, after, -1):
-            if task not in into and self.futures[task].cancel():
-                into[task] = self._render(task)
-                return True
-        return False
+        task = take_back_last(self.futures, after, into)
+        if task is None:
+            return False
+        into[task] = self._render(task)
+        return True
 
     def close(self) -> None:
         """Stop the workers (if any) and let go of the renderer they shared."""
