@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -645,17 +646,10 @@ def classify(parts: tuple[str, ...]) -> str | None:
 LoadCache = dict[str, tuple[tuple[str, int, int], Document, list[Diagnostic]]]
 
 
-def _load_cached(root: Path, relative: str, kind: str, cache: LoadCache) -> tuple[Document, list[Diagnostic]]:
-    """``load_file`` through ``cache``: an unchanged file (same kind, mtime_ns and size) is not read again."""
-    status = (root / relative).stat()
-    key = (kind, status.st_mtime_ns, status.st_size)
-    hit = cache.get(relative)
-    if hit is not None and hit[0] == key:
-        return hit[1], hit[2]
-    problems: list[Diagnostic] = []
-    document = load_file(root, relative, kind, problems)
-    cache[relative] = (key, document, problems)
-    return document, problems
+def _cache_key(root: Path, relative: str, kind: str) -> tuple[str, int, int]:
+    """What ``cache`` compares to tell an unchanged file: its kind, mtime_ns and size."""
+    status = os.stat(os.path.join(root, relative))
+    return (kind, status.st_mtime_ns, status.st_size)
 
 
 PARALLEL_MIN_FILES = 2000
@@ -710,6 +704,8 @@ def _processes(files: int) -> int:
     Workers are forked (they inherit the imported modules, nothing is re-imported) and send back only the
     documents, which are plain values; without fork (Windows; macOS, where it is unsafe) one process."""
     if files < PARALLEL_MIN_FILES or sys.platform == "darwin":
+        return 1
+    if threading.active_count() > 1:  # forking beside another thread (mkdocs serve's server) is unsafe
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
@@ -779,15 +775,30 @@ def load_iter(
             if document is not None:
                 yield document
         return
-    seen = set()
+    keys: dict[str, tuple[str, int, int] | None] = {}
     for relative, kind in entries:
-        seen.add(relative)
         try:
-            document, found = _load_cached(root, relative, kind, cache)
+            keys[relative] = _cache_key(root, relative, kind)
         except OSError as exc:
+            keys[relative] = None
             problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {exc.strerror}"))
+    # the files not in the cache (all of them at the first build) are read like an uncached tree: by several
+    # processes when there are many
+    stale = [(r, k) for r, k in entries if keys[r] is not None and (r not in cache or cache[r][0] != keys[r])]
+    fresh = _load_all(root, stale, processes or _processes(len(stale)))
+    for relative, _ in entries:
+        key = keys[relative]
+        if key is None:
             continue
-        problems.extend(found)
-        yield document
-    for gone in cache.keys() - seen:  # deleted or renamed files
+        hit = cache.get(relative)
+        if hit is None or hit[0] != key:
+            document, found = next(fresh)
+            if document is None:  # unreadable: reported, not remembered, read again next time
+                problems.extend(found)
+                cache.pop(relative, None)
+                continue
+            hit = cache[relative] = (key, document, found)
+        problems.extend(hit[2])
+        yield hit[1]
+    for gone in cache.keys() - keys.keys():  # deleted or renamed files
         del cache[gone]

@@ -128,7 +128,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        result = run(self.root, cache=self.load_cache)
+        processes, requested = self._processes()
+        # files not yet cached (all of them in `mkdocs build`) are read as `faultlines check` reads them: a large
+        # tree by one process per core; with workers ruled out (serve, `processes: 0`), here
+        result = run(self.root, cache=self.load_cache, processes=None if processes else 1)
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()
@@ -144,7 +147,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         history = file_history(self.root)  # one git call per build; says so when the clone is shallow
         if history.unavailable:
             log.info("%s", history.unavailable)
-        processes, requested = self._processes()
         self.output = render_site(
             result.chronology,
             directory_urls=config.use_directory_urls,

@@ -46,17 +46,21 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def run(
-    root: Path, today: dt.date | None = None, cache: LoadCache | None = None, chronology: bool = True
+    root: Path,
+    today: dt.date | None = None,
+    cache: LoadCache | None = None,
+    chronology: bool = True,
+    processes: int | None = None,
 ) -> Result:
-    """Load and check every content file under ``root/content`` (``cache``: see ``load``; with
-    ``chronology=False`` the Result has no Chronology, for callers that only want the diagnostics)."""
+    """Load and check every content file under ``root/content`` (``cache`` and ``processes``: see ``load``;
+    with ``chronology=False`` the Result has no Chronology, for callers that only want the diagnostics)."""
     with _cyclic_gc_paused():
         collector = Diagnostics()
         problems: list[Diagnostic] = []
         documents: list[Document] = []
 
         def loading() -> Iterator[Document]:  # checked while the rest is still being read
-            for document in load_iter(root, problems, cache):
+            for document in load_iter(root, problems, cache, processes):
                 documents.append(document)
                 yield document
 

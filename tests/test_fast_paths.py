@@ -20,6 +20,9 @@ import yaml
 from helpers import check_json, incident_path, minimal_files, valid_incident, valid_source, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.config import load_config
+from mkdocs.structure.files import Files
+from mkdocs_project import make_project
 
 from generator import load as load_module
 from generator import pipeline
@@ -149,6 +152,67 @@ def test_a_large_tree_is_loaded_in_several_processes(tmp_path: Path, monkeypatch
         pytest.skip("this machine loads in one process")
     assert check_json(tmp_path) == expected
     assert pools
+
+
+def test_a_cache_is_filled_by_several_processes_then_reused(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(load_module, "_CHUNK", 3)
+    files: dict[str, Any] = minimal_files()
+    for n in range(1, 12):
+        files[incident_path(f"2025-12-{n:02d}-patrol-{n}")] = valid_incident(date=f"2025-12-{n:02d}")
+    files[incident_path("2025-12-20-bad")] = b"---\ntitle: caf\xe9\n---\n"
+    files[incident_path("2025-12-21-twice")] = "---\ntitle: a\ntitle: b\n---\n"
+    write_tree(tmp_path, files)
+    serial = load(tmp_path, processes=1)
+    cache: load_module.LoadCache = {}
+    assert load(tmp_path, cache, processes=2) == serial  # the first build: every file read by the workers
+    assert set(cache) == {path for path in files if path.startswith("content/")}
+    edited = tmp_path / incident_path("2025-12-01-patrol-1")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title:", "title: Edited"), encoding="utf-8")
+    reread: list[str] = []
+    load_file = load_module.load_file
+    monkeypatch.setattr(
+        load_module,
+        "load_file",
+        lambda root, relative, *rest: reread.append(relative) or load_file(root, relative, *rest),
+    )
+    documents, problems = load(tmp_path, cache, processes=2)
+    assert reread == [incident_path("2025-12-01-patrol-1")]  # only the edited file is read again, here
+    assert problems == serial[1] and [d.path for d in documents] == [d.path for d in serial[0]]
+    assert documents[[d.path for d in documents].index(reread[0])].data["title"].startswith("Edited")
+
+
+@pytest.mark.parametrize(("command", "workers"), [("build", True), ("serve", False)])
+def test_mkdocs_build_reads_a_large_tree_in_several_processes(
+    tmp_path: Path, monkeypatch: Any, command: str, workers: bool
+) -> None:
+    root = make_project(tmp_path, minimal_files())
+    pools = []
+
+    class RecordedPool(ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "ProcessPoolExecutor", RecordedPool)
+    monkeypatch.setattr(load_module, "PARALLEL_MIN_FILES", 2)
+    if load_module._processes(10) == 1:
+        pytest.skip("this machine loads in one process")
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command=command, dirty=False)
+    config = config.plugins.on_config(config)
+    plugin = config.plugins["fault-lines"]
+    try:
+        files = plugin.on_files(Files([]), config=config)
+    finally:
+        plugin.on_build_error(error=Exception("test over"))  # removes the staging folder
+    assert bool(pools) is workers  # serve reads in its own process: its web server runs in a thread
+    assert files.get_file_from_path("incidents/2025-12-09-joint-bomber-patrol.md") is not None
+    assert len(plugin.load_cache) == len([path for path in minimal_files() if path.startswith("content/")])
+
+
+def test_no_load_workers_beside_another_thread(monkeypatch: Any) -> None:
+    monkeypatch.setattr(load_module.threading, "active_count", lambda: 2)  # mkdocs serve's web server
+    assert load_module._processes(100_000) == 1
 
 
 @settings(max_examples=300, deadline=None)
