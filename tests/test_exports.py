@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 import yaml
 from helpers import incident_path, minimal_files, valid_incident, valid_source
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs_project import build_env, make_project
 
@@ -27,7 +27,7 @@ from generator.export import export_pages, render_exports
 from generator.export.ical import to_ical
 from generator.export.mappage import markers
 from generator.export.stats import statistics
-from generator.export.tables import neutralise
+from generator.export.tables import neutralise, to_json
 from generator.model import Chronology
 from generator.pipeline import run
 from generator.schema import SCHEMAS
@@ -403,3 +403,31 @@ def test_a_line_break_in_the_chronology_title_cannot_end_a_calendar_line(tmp_pat
     assert result.chronology is not None, result.diagnostics
     calendar = icalendar.Calendar.from_ical(render_exports(result.chronology, site_url=SITE)["incidents.ics"])
     assert str(calendar["X-WR-CALNAME"]) == "East Asian incidents"
+
+
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**63), max_value=2**64 - 1),
+        st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x == 0 or abs(x) >= 1e-4),
+        st.text(),
+    ),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300)
+@given(json_values)
+def test_json_exports_are_the_bytes_the_standard_library_writes(value: Any) -> None:
+    expected = (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
+    assert to_json(value) == expected
+
+
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(min_value=2**64)))
+def test_json_exports_keep_every_number(number: float | int) -> None:
+    # tiny floats are written 0.00001 where the standard library writes 1e-05; integers beyond 64 bits by it
+    assert json.loads(to_json({"n": [number]})) == {"n": [number]}
