@@ -37,6 +37,10 @@ from generator.render.source_health import sources_fragment
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
 MARKER = "<!-- fault-lines: {} -->"
+SUMMARY_INDEX_ABOVE = 1000
+"""``search_index: auto`` indexes incidents in full up to this many, by title, summary and facts beyond: the
+full index is about 4.2 MB at 1,000 incidents and 41 MB at 10,000 (see the Benchmarks page), more than a
+phone should download and parse; the summary index is about a fifth of that."""
 PLACEHOLDER = "flprerenderedblock"
 
 
@@ -48,8 +52,9 @@ class FaultLinesConfig(Config):
     branch = c.Type(str, default="main")
     strict = c.Type(bool, default=False)  # warnings fail the build
     atomic = c.Type(bool, default=True)  # build into a temporary folder that replaces site/ only on success
-    # "summary": incidents are found by title, summary and facts; their bodies and sections are not indexed
-    search_index = c.Choice(("full", "summary"), default="full")
+    # "summary": incidents are found by title, summary and facts; their bodies and sections are not indexed;
+    # "auto": full up to SUMMARY_INDEX_ABOVE incidents, summary beyond (the full index grows ~4 MB per 1,000)
+    search_index = c.Choice(("auto", "full", "summary"), default="auto")
     # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
     prerendered_html = c.Type(bool, default=True)
     # worker processes for `mkdocs build` (generator/page_workers.py, generator/render/parallel.py); by default
@@ -152,7 +157,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             directory_urls=config.use_directory_urls,
             site_url=config.site_url or "",
             history=history,
-            search_index=self.config.search_index,
+            search_index=self._search_index(len(result.chronology.incidents)),
             processes=processes,
             parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
         )
@@ -176,6 +181,21 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         for path, data in self.output.files.items():
             files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
+
+    def _search_index(self, incidents: int) -> str:
+        """The option's ``full`` or ``summary``, ``auto`` decided by the number of incidents (and logged)."""
+        mode = self.config.search_index
+        if mode != "auto":
+            return mode
+        if incidents <= SUMMARY_INDEX_ABOVE:
+            return "full"
+        log.info(
+            "search index: %s incidents (more than %s), so incidents are indexed by title, summary and facts; "
+            "set the fault-lines option 'search_index: full' to index their whole pages",
+            f"{incidents:,}",
+            f"{SUMMARY_INDEX_ABOVE:,}",
+        )
+        return "summary"
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self._nav = nav

@@ -1,13 +1,17 @@
-"""The `search_index` option: a large chronology can index incidents by their title, summary and facts only."""
+"""The `search_index` option: a large chronology can index incidents by their title, summary and facts only, and
+by default (`auto`) does so above SUMMARY_INDEX_ABOVE incidents."""
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from helpers import incident_path, minimal_files, valid_incident
 from mkdocs_project import make_project, mkdocs_build
+
+from generator.mkdocs_plugin import SUMMARY_INDEX_ABOVE, FaultLinesPlugin
 
 pytestmark = pytest.mark.slow
 
@@ -30,8 +34,9 @@ def _index(tmp_path: Path, option: str | None) -> dict[str, str]:
     return {d["location"]: d["text"] for d in index["docs"] if d["location"].startswith(PAGE)}
 
 
-def test_full_index_finds_an_incident_by_its_body_and_sources(tmp_path: Path) -> None:
-    entries = _index(tmp_path, None)
+@pytest.mark.parametrize("option", [None, "full"])  # the default, auto, is full for a small chronology
+def test_full_index_finds_an_incident_by_its_body_and_sources(tmp_path: Path, option: str | None) -> None:
+    entries = _index(tmp_path, option)
     assert "Tsushimamarker" in entries[PAGE]
     assert f"{PAGE}#sources" in entries and f"{PAGE}#actors" in entries
 
@@ -54,3 +59,18 @@ def test_an_unknown_value_is_a_configuration_error(tmp_path: Path) -> None:
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     process = mkdocs_build(root, check=False)
     assert process.returncode != 0 and "search_index" in process.stderr
+
+
+def test_auto_indexes_in_full_up_to_the_limit_and_by_summary_beyond(caplog: pytest.LogCaptureFixture) -> None:
+    plugin = FaultLinesPlugin()
+    assert plugin.load_config({}) == ([], []) and plugin.config.search_index == "auto"
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.fault-lines"):
+        assert plugin._search_index(SUMMARY_INDEX_ABOVE) == "full"
+        assert not caplog.records
+        assert plugin._search_index(SUMMARY_INDEX_ABOVE + 1) == "summary"
+    [record] = caplog.records  # the build says why, and how to have the whole pages indexed
+    assert "1,001 incidents" in record.getMessage() and "search_index: full" in record.getMessage()
+    for option in ("full", "summary"):
+        plugin = FaultLinesPlugin()
+        plugin.load_config({"search_index": option})
+        assert plugin._search_index(1) == plugin._search_index(10 * SUMMARY_INDEX_ABOVE) == option
