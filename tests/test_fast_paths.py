@@ -133,12 +133,10 @@ def test_loading_in_several_processes_gives_what_one_process_does(tmp_path: Path
     assert check(parallel[0], today=TODAY)[1] == check(serial[0], today=TODAY)[1]
 
 
-def test_a_large_tree_is_loaded_in_several_processes(tmp_path: Path, monkeypatch: Any) -> None:
-    files: dict[str, Any] = minimal_files()
-    files[incident_path("2025-12-11-todo")] = "---\ntitle: TODO\n---\n"
-    write_tree(tmp_path, files)
-    expected = check_json(tmp_path)
-    pools = []
+@pytest.fixture
+def load_pools(monkeypatch: Any) -> list[tuple[Any, ...]]:
+    """The process pools load starts, recorded; trees of two files or more count as large."""
+    pools: list[tuple[Any, ...]] = []
 
     class RecordedPool(ProcessPoolExecutor):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -147,11 +145,24 @@ def test_a_large_tree_is_loaded_in_several_processes(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(load_module, "ProcessPoolExecutor", RecordedPool)
     monkeypatch.setattr(load_module, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(load_module, "_CHUNK", 2)
-    if load_module._processes(len(files)) == 1:  # one core, or no fork here
+    if load_module._processes(10) == 1:  # one core, or no fork here
         pytest.skip("this machine loads in one process")
+    return pools
+
+
+def test_a_large_tree_is_loaded_in_several_processes(
+    tmp_path: Path, monkeypatch: Any, load_pools: list[tuple[Any, ...]]
+) -> None:
+    files: dict[str, Any] = minimal_files()
+    files[incident_path("2025-12-11-todo")] = "---\ntitle: TODO\n---\n"
+    write_tree(tmp_path, files)
+    with monkeypatch.context() as serial:  # what one process reports
+        serial.setattr(load_module, "PARALLEL_MIN_FILES", 10**9)
+        expected = check_json(tmp_path)
+    assert not load_pools
+    monkeypatch.setattr(load_module, "_CHUNK", 2)
     assert check_json(tmp_path) == expected
-    assert pools
+    assert load_pools
 
 
 def test_a_cache_is_filled_by_several_processes_then_reused(tmp_path: Path, monkeypatch: Any) -> None:
@@ -183,20 +194,9 @@ def test_a_cache_is_filled_by_several_processes_then_reused(tmp_path: Path, monk
 
 @pytest.mark.parametrize(("command", "workers"), [("build", True), ("serve", False)])
 def test_mkdocs_build_reads_a_large_tree_in_several_processes(
-    tmp_path: Path, monkeypatch: Any, command: str, workers: bool
+    tmp_path: Path, load_pools: list[tuple[Any, ...]], command: str, workers: bool
 ) -> None:
     root = make_project(tmp_path, minimal_files())
-    pools = []
-
-    class RecordedPool(ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(args)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(load_module, "ProcessPoolExecutor", RecordedPool)
-    monkeypatch.setattr(load_module, "PARALLEL_MIN_FILES", 2)
-    if load_module._processes(10) == 1:
-        pytest.skip("this machine loads in one process")
     config = load_config(str(root / "mkdocs.yml"))
     config.plugins.on_startup(command=command, dirty=False)
     config = config.plugins.on_config(config)
@@ -205,7 +205,7 @@ def test_mkdocs_build_reads_a_large_tree_in_several_processes(
         files = plugin.on_files(Files([]), config=config)
     finally:
         plugin.on_build_error(error=Exception("test over"))  # removes the staging folder
-    assert bool(pools) is workers  # serve reads in its own process: its web server runs in a thread
+    assert bool(load_pools) is workers  # serve reads in its own process: its web server runs in a thread
     assert files.get_file_from_path("incidents/2025-12-09-joint-bomber-patrol.md") is not None
     assert len(plugin.load_cache) == len([path for path in minimal_files() if path.startswith("content/")])
 
