@@ -642,14 +642,25 @@ def classify(parts: tuple[str, ...]) -> str | None:
     return None
 
 
-# (kind, mtime_ns, size) of a file when it was loaded, its Document and the problems it had
-LoadCache = dict[str, tuple[tuple[str, int, int], Document, list[Diagnostic]]]
+CacheKey = tuple[str, int, int, int, int]
+"""(kind, inode, mtime_ns, ctime_ns, size) of a file when it was loaded."""
+LoadCache = dict[str, tuple[CacheKey, Document, list[Diagnostic]]]
+"""A file's cache key, its Document and the problems it had, by path."""
 
 
-def _cache_key(root: Path, relative: str, kind: str) -> tuple[str, int, int]:
-    """What ``cache`` compares to tell an unchanged file: its kind, mtime_ns and size."""
+def _cache_key(root: Path, relative: str, kind: str) -> CacheKey:
+    """What ``cache`` compares to tell an unchanged file: its kind, inode, mtime, ctime and size (ctime
+    changes when only the permissions do, so a file made unreadable is read again and reported)."""
     status = os.stat(os.path.join(root, relative))
-    return (kind, status.st_mtime_ns, status.st_size)
+    return (kind, status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
+
+
+def _is_stale(cache: LoadCache, relative: str, key: CacheKey | OSError) -> bool:
+    """Whether ``relative`` has to be read: it could be stat'ed and is not in ``cache`` as it is now."""
+    if isinstance(key, OSError):
+        return False
+    hit = cache.get(relative)
+    return hit is None or hit[0] != key
 
 
 PARALLEL_MIN_FILES = 2000
@@ -740,9 +751,10 @@ def load(
     """Load every content file under ``root/content``: the documents and the problems found.
 
     ``cache`` (optional, kept by the caller across runs, as the MkDocs plugin does across ``mkdocs serve``
-    rebuilds) maps each file to its last result; a file with unchanged mtime and size is not re-parsed.
-    Without a cache, a large tree is read in several processes (``processes``: how many; by default one
-    per core from ``PARALLEL_MIN_FILES`` files on); documents and problems come in the same order."""
+    rebuilds) maps each file to its last result; an unchanged file (see ``CacheKey``) is not re-parsed. The
+    files to read (all of them without a cache) are read in several processes when there are many
+    (``processes``: how many, 1 for this one; by default one per core from ``PARALLEL_MIN_FILES`` files on);
+    documents and problems come in the same order either way."""
     problems: list[Diagnostic] = []
     documents = list(load_iter(root, problems, cache, processes))
     return documents, problems
@@ -775,30 +787,33 @@ def load_iter(
             if document is not None:
                 yield document
         return
-    keys: dict[str, tuple[str, int, int] | None] = {}
+    keys: dict[str, CacheKey | OSError] = {}
     for relative, kind in entries:
         try:
             keys[relative] = _cache_key(root, relative, kind)
         except OSError as exc:
-            keys[relative] = None
-            problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {exc.strerror}"))
+            keys[relative] = exc
     # the files not in the cache (all of them at the first build) are read like an uncached tree: by several
     # processes when there are many
-    stale = [(r, k) for r, k in entries if keys[r] is not None and (r not in cache or cache[r][0] != keys[r])]
+    stale = [(r, k) for r, k in entries if _is_stale(cache, r, keys[r])]
     fresh = _load_all(root, stale, processes or _processes(len(stale)))
-    for relative, _ in entries:
-        key = keys[relative]
-        if key is None:
-            continue
-        hit = cache.get(relative)
-        if hit is None or hit[0] != key:
-            document, found = next(fresh)
-            if document is None:  # unreadable: reported, not remembered, read again next time
-                problems.extend(found)
-                cache.pop(relative, None)
+    try:
+        for relative, _ in entries:
+            key = keys[relative]
+            if isinstance(key, OSError):
+                problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {key.strerror}"))
                 continue
-            hit = cache[relative] = (key, document, found)
-        problems.extend(hit[2])
-        yield hit[1]
+            if _is_stale(cache, relative, key):
+                document, found = next(fresh)
+                if document is None:  # unreadable: reported, not remembered, read again next time
+                    problems.extend(found)
+                    cache.pop(relative, None)
+                    continue
+                cache[relative] = (key, document, found)
+            _, document, found = cache[relative]
+            problems.extend(found)
+            yield document
+    finally:
+        fresh.close()  # the worker processes end as soon as the loop does, even when it is left early
     for gone in cache.keys() - keys.keys():  # deleted or renamed files
         del cache[gone]

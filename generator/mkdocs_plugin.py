@@ -32,15 +32,18 @@ from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
 from generator.publish import replace_directory
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
-from generator.render.site import STYLESHEET, SiteOutput, home_fragments, render_site
+from generator.render.site import (
+    STYLESHEET,
+    SUMMARY_INDEX_ABOVE,
+    SiteOutput,
+    home_fragments,
+    render_site,
+    search_index_mode,
+)
 from generator.render.source_health import sources_fragment
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
 MARKER = "<!-- fault-lines: {} -->"
-SUMMARY_INDEX_ABOVE = 1000
-"""``search_index: auto`` indexes incidents in full up to this many, by title, summary and facts beyond: the
-full index is about 4.2 MB at 1,000 incidents and 41 MB at 10,000 (see the Benchmarks page), more than a
-phone should download and parse; the summary index is about a fifth of that."""
 PLACEHOLDER = "flprerenderedblock"
 
 
@@ -53,7 +56,7 @@ class FaultLinesConfig(Config):
     strict = c.Type(bool, default=False)  # warnings fail the build
     atomic = c.Type(bool, default=True)  # build into a temporary folder that replaces site/ only on success
     # "summary": incidents are found by title, summary and facts; their bodies and sections are not indexed;
-    # "auto": full up to SUMMARY_INDEX_ABOVE incidents, summary beyond (the full index grows ~4 MB per 1,000)
+    # "auto": full up to 1,000 incidents, summary beyond (render/site.py SUMMARY_INDEX_ABOVE)
     search_index = c.Choice(("auto", "full", "summary"), default="auto")
     # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
     prerendered_html = c.Type(bool, default=True)
@@ -135,8 +138,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         processes, requested = self._processes()
         # files not yet cached (all of them in `mkdocs build`) are read as `faultlines check` reads them: a large
-        # tree by one process per core; with workers ruled out (serve, `processes: 0`), here
-        result = run(self.root, cache=self.load_cache, processes=None if processes else 1)
+        # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
+        # `processes: 0`), here
+        reading = (self.config.processes if requested else None) if processes else 1
+        result = run(self.root, cache=self.load_cache, processes=reading)
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()
@@ -184,18 +189,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def _search_index(self, incidents: int) -> str:
         """The option's ``full`` or ``summary``, ``auto`` decided by the number of incidents (and logged)."""
-        mode = self.config.search_index
-        if mode != "auto":
-            return mode
-        if incidents <= SUMMARY_INDEX_ABOVE:
-            return "full"
-        log.info(
-            "search index: %s incidents (more than %s), so incidents are indexed by title, summary and facts; "
-            "set the fault-lines option 'search_index: full' to index their whole pages",
-            f"{incidents:,}",
-            f"{SUMMARY_INDEX_ABOVE:,}",
-        )
-        return "summary"
+        mode = search_index_mode(self.config.search_index, incidents)
+        if self.config.search_index == "auto" and mode == "summary":
+            log.info(
+                "search index: %s incidents (more than %s), so incidents are indexed by title, summary and "
+                "facts; set the fault-lines option 'search_index: full' to index their whole pages",
+                f"{incidents:,}",
+                f"{SUMMARY_INDEX_ABOVE:,}",
+            )
+        return mode
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self._nav = nav

@@ -6,6 +6,7 @@ a contributor wrote is silently dropped or changed. Cross-file rules (references
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -111,6 +112,14 @@ class Figure(Model):
     )
     source: Url = Field(description="One of this incident's source URLs.")
     note: Text | None = Field(None, description="A caveat about this figure.")
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: int | float | str) -> int | float | str:
+        # YAML reads .nan and .inf as numbers; no source counts those, and JSON has no way to write them
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"must be a finite number, not {value} (put a text figure in quotes)")
+        return value
 
 
 class Related(Model):

@@ -477,6 +477,21 @@ def test_fl308_c1_control_character_escaped_in_yaml_or_raw_in_the_body(tmp_path:
     ]
 
 
+def test_fl308_a_figure_that_is_not_a_finite_number(tmp_path: Path) -> None:
+    figures = (
+        "figures:\n  - what: aircraft\n    value: .nan\n    source: https://www.mod.go.jp/news/1.html\n"
+        "  - what: hours\n    value: -.inf\n    source: https://www.mod.go.jp/news/1.html\n"
+        "  - what: distance\n    value: '.inf'\n    source: https://www.mod.go.jp/news/1.html\n"
+    )
+    text = patrol("sources:\n", figures + "sources:\n")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:14:12: error FL308 'figures[0].value': must be a finite number, not nan "
+        "(put a text figure in quotes)",
+        f"{PATROL}:17:12: error FL308 'figures[1].value': must be a finite number, not -inf "
+        "(put a text figure in quotes)",
+    ]
+
+
 def test_fl308_unknown_timezone(tmp_path: Path) -> None:
     text = patrol("type: joint-patrol\n", "type: joint-patrol\ntimezone: Asia/Tokio\n")
     assert problems(tmp_path, {PATROL: text}) == [

@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import gc
 import re
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -165,7 +166,9 @@ def test_a_large_tree_is_loaded_in_several_processes(
     assert load_pools
 
 
-def test_a_cache_is_filled_by_several_processes_then_reused(tmp_path: Path, monkeypatch: Any) -> None:
+def test_a_cache_is_filled_by_several_processes_then_reused(
+    tmp_path: Path, monkeypatch: Any, load_pools: list[tuple[Any, ...]]
+) -> None:
     monkeypatch.setattr(load_module, "_CHUNK", 3)
     files: dict[str, Any] = minimal_files()
     for n in range(1, 12):
@@ -175,7 +178,9 @@ def test_a_cache_is_filled_by_several_processes_then_reused(tmp_path: Path, monk
     write_tree(tmp_path, files)
     serial = load(tmp_path, processes=1)
     cache: load_module.LoadCache = {}
+    assert not load_pools
     assert load(tmp_path, cache, processes=2) == serial  # the first build: every file read by the workers
+    assert len(load_pools) == 1
     assert set(cache) == {path for path in files if path.startswith("content/")}
     edited = tmp_path / incident_path("2025-12-01-patrol-1")
     edited.write_text(edited.read_text(encoding="utf-8").replace("title:", "title: Edited"), encoding="utf-8")
@@ -188,29 +193,38 @@ def test_a_cache_is_filled_by_several_processes_then_reused(tmp_path: Path, monk
     )
     documents, problems = load(tmp_path, cache, processes=2)
     assert reread == [incident_path("2025-12-01-patrol-1")]  # only the edited file is read again, here
+    assert len(load_pools) == 1
     assert problems == serial[1] and [d.path for d in documents] == [d.path for d in serial[0]]
     assert documents[[d.path for d in documents].index(reread[0])].data["title"].startswith("Edited")
 
 
-@pytest.mark.parametrize(("command", "workers"), [("build", True), ("serve", False)])
+@pytest.mark.parametrize(
+    ("command", "option", "workers"), [("build", None, True), ("serve", None, False), ("build", 0, False)]
+)
 def test_mkdocs_build_reads_a_large_tree_in_several_processes(
-    tmp_path: Path, load_pools: list[tuple[Any, ...]], command: str, workers: bool
+    tmp_path: Path, load_pools: list[tuple[Any, ...]], command: str, option: int | None, workers: bool
 ) -> None:
     root = make_project(tmp_path, minimal_files())
+    sigterm = signal.getsignal(signal.SIGTERM)  # the plugin's clean-up handler is not left in pytest
     config = load_config(str(root / "mkdocs.yml"))
     config.plugins.on_startup(command=command, dirty=False)
     config = config.plugins.on_config(config)
     plugin = config.plugins["fault-lines"]
+    plugin.config["processes"] = option
     try:
         files = plugin.on_files(Files([]), config=config)
     finally:
         plugin.on_build_error(error=Exception("test over"))  # removes the staging folder
-    assert bool(load_pools) is workers  # serve reads in its own process: its web server runs in a thread
+        signal.signal(signal.SIGTERM, sigterm)
+    # serve reads in its own process (its web server runs in a thread), and so does `processes: 0`
+    assert bool(load_pools) is workers
     assert files.get_file_from_path("incidents/2025-12-09-joint-bomber-patrol.md") is not None
     assert len(plugin.load_cache) == len([path for path in minimal_files() if path.startswith("content/")])
 
 
 def test_no_load_workers_beside_another_thread(monkeypatch: Any) -> None:
+    if load_module._processes(100_000) == 1:
+        pytest.skip("this machine loads in one process")
     monkeypatch.setattr(load_module.threading, "active_count", lambda: 2)  # mkdocs serve's web server
     assert load_module._processes(100_000) == 1
 

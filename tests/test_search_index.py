@@ -8,10 +8,13 @@ import logging
 from pathlib import Path
 
 import pytest
-from helpers import incident_path, minimal_files, valid_incident
+from helpers import incident_path, minimal_files, valid_incident, write_tree
 from mkdocs_project import make_project, mkdocs_build
 
-from generator.mkdocs_plugin import SUMMARY_INDEX_ABOVE, FaultLinesPlugin
+from generator.mkdocs_plugin import FaultLinesPlugin
+from generator.pipeline import run
+from generator.render import site as site_module
+from generator.render.site import SUMMARY_INDEX_ABOVE, render_site
 
 pytestmark = pytest.mark.slow
 
@@ -74,3 +77,21 @@ def test_auto_indexes_in_full_up_to_the_limit_and_by_summary_beyond(caplog: pyte
         plugin = FaultLinesPlugin()
         plugin.load_config({"search_index": option})
         assert plugin._search_index(1) == plugin._search_index(10 * SUMMARY_INDEX_ABOVE) == option
+
+
+def test_faultlines_build_chooses_the_index_by_the_same_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # render_site (faultlines build --out) resolves "auto" as the plugin does: the same pages either way
+    root = write_tree(tmp_path, minimal_files())
+    chronology = run(root).chronology
+    assert chronology is not None
+
+    def body_indexed() -> bool:
+        page = render_site(chronology).pages["incidents/2025-12-09-joint-bomber-patrol.md"].markdown
+        assert '<div class="fl-body"' in page
+        return '<div class="fl-body">' in page
+
+    assert body_indexed()
+    monkeypatch.setattr(site_module, "SUMMARY_INDEX_ABOVE", len(chronology.incidents) - 1)
+    assert not body_indexed()

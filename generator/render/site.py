@@ -16,6 +16,17 @@ from generator.render.reference import error_codes_markdown, fields_page_markdow
 from generator.render.urls import page_path, page_url, relative
 
 STYLESHEET = "assets/fault-lines/types.css"
+SUMMARY_INDEX_ABOVE = 1000
+"""``search_index="auto"`` indexes incidents in full up to this many, by title, summary and facts beyond: the
+full index is about 4.2 MB at 1,000 incidents and 41 MB at 10,000 (see the Benchmarks page), more than a
+phone should download and parse; the summary index is about a fifth of that."""
+
+
+def search_index_mode(option: str, incidents: int) -> str:
+    """``full`` or ``summary`` for the ``search_index`` option (``auto``, ``full`` or ``summary``)."""
+    if option != "auto":
+        return option
+    return "full" if incidents <= SUMMARY_INDEX_ABOVE else "summary"
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ def render_site(
     directory_urls: bool = True,
     history: History | None = None,
     site_url: str = "",
-    search_index: str = "full",
+    search_index: str = "auto",
     processes: int = 0,
     parallel_min: int = PARALLEL_MIN_INCIDENTS,
 ) -> SiteOutput:
@@ -49,7 +60,8 @@ def render_site(
 
     ``history`` (git commits by content file, see generator/history.py) adds each incident's History and the
     Changes page with changes.json and changes.xml; without it the site has neither. ``search_index="summary"``
-    leaves incidents' bodies and detail sections out of the search index (see the plugin's option).
+    leaves incidents' bodies and detail sections out of the search index (see the plugin's option); "auto"
+    does so above ``SUMMARY_INDEX_ABOVE`` incidents.
     ``processes``: worker processes for the incident pages of a large chronology (``generator.render.parallel``;
     0: none); the output is the same either way.
     """
@@ -59,7 +71,7 @@ def render_site(
         directory_urls=directory_urls,
         history=history,
         site_url=site_url,
-        search_index=search_index,
+        search_index=search_index_mode(search_index, len(chronology.incidents)),
     )
     # the workers render the incidents while this process does everything else, then the pages are gathered
     incidents = IncidentPages(renderer, processes, parallel_min)
