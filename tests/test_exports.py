@@ -431,3 +431,16 @@ def test_json_exports_are_the_bytes_the_standard_library_writes(value: Any) -> N
 def test_json_exports_keep_every_number(number: float | int) -> None:
     # tiny floats are written 0.00001 where the standard library writes 1e-05; integers beyond 64 bits by it
     assert json.loads(to_json({"n": [number]})) == {"n": [number]}
+
+
+@pytest.mark.parametrize(
+    "value", [dt.date(2025, 12, 9), {"at": dt.datetime(2025, 12, 9, 12, 30)}, {1: "a"}, {"n": 2**70}]
+)
+def test_json_exports_refuse_or_write_what_the_standard_library_does(value: Any) -> None:
+    try:
+        expected = (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
+    except TypeError:
+        with pytest.raises(TypeError):
+            to_json(value)
+    else:
+        assert to_json(value) == expected

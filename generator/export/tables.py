@@ -63,6 +63,16 @@ INCIDENT_ACTOR_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
+# like json.dumps, to_json refuses dates and dataclasses (TypeError) rather than write them its own way
+_ORJSON_OPTIONS = (
+    orjson.OPT_INDENT_2
+    | orjson.OPT_SORT_KEYS
+    | orjson.OPT_APPEND_NEWLINE
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
 def to_json(value: Any) -> bytes:
     """Deterministic JSON: sorted keys, two-space indent, UTF-8, a final newline.
 
@@ -72,9 +82,7 @@ def to_json(value: Any) -> bytes:
     (orjson ``0.00001``, json ``1e-05``: the same number); an integer beyond 64 bits, which orjson refuses,
     is written by the standard library."""
     try:
-        return orjson.dumps(
-            value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-        )
+        return orjson.dumps(value, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
         return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
