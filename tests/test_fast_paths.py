@@ -11,6 +11,7 @@ import difflib
 import gc
 import re
 import signal
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -232,8 +233,14 @@ def test_no_load_workers_beside_another_thread(monkeypatch: Any) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="abc de", max_size=30), st.text(alphabet="abc de", max_size=30))
 def test_title_similarity_bounds_never_change_the_answer(a: str, b: str) -> None:
-    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    matcher = difflib.SequenceMatcher(None, a, b)
+    ratio = matcher.ratio()
     assert warnings._similar(a, b) == (ratio >= warnings.TITLE_SIMILARITY)
+    assert warnings._similar(a, b, Counter(a), Counter(b)) == (ratio >= warnings.TITLE_SIMILARITY)
+    if (
+        matcher.quick_ratio() < warnings.TITLE_SIMILARITY
+    ):  # the bound worked out without a matcher is difflib's
+        assert not warnings._similar(a, b)
 
 
 def test_remembered_dates_are_the_dates_parsed() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections import Counter
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -111,11 +112,15 @@ def near_duplicates(incidents: list[tuple[Document, Incident]]) -> list[Diagnost
     for indexes in by_day.values():
         pairs.update(combinations(sorted(indexes), 2))
     problems = []
+    # each incident's actors and title once, not once per pair: a day holds many pairs when it holds many incidents
+    actors = [frozenset(x.actor for x in incident.actors) for _, incident in incidents]
+    titles = [incident.title.lower() for _, incident in incidents]
+    letters = [Counter(title) for title in titles]
     for a, b in sorted(pairs):
         (doc_a, inc_a), (doc_b, inc_b) = incidents[a], incidents[b]
-        shared = {x.actor for x in inc_a.actors} & {x.actor for x in inc_b.actors}
+        shared = actors[a] & actors[b]
         same_kind = inc_a.type == inc_b.type and shared
-        if not (same_kind or _similar(inc_a.title.lower(), inc_b.title.lower())):
+        if not (same_kind or _similar(titles[a], titles[b], letters[a], letters[b])):
             continue
         reason = (
             f"same type '{inc_a.type}' and actor '{sorted(shared)[0]}'"
@@ -137,15 +142,23 @@ def near_duplicates(incidents: list[tuple[Document, Incident]]) -> list[Diagnost
     return problems
 
 
-def _similar(a: str, b: str) -> bool:
-    """Whether the titles' similarity ratio reaches TITLE_SIMILARITY.
+def _similar(
+    a: str, b: str, a_letters: Counter[str] | None = None, b_letters: Counter[str] | None = None
+) -> bool:
+    """Whether the titles' similarity ratio (``difflib.SequenceMatcher(None, a, b).ratio()``) reaches
+    TITLE_SIMILARITY. ``a_letters`` and ``b_letters``: ``Counter(a)`` and ``Counter(b)``, when known.
 
-    ``real_quick_ratio`` (from the lengths) and ``quick_ratio`` (from the letters) are upper bounds of
-    ``ratio``, computed by the same formula: when either is below the threshold, so is the ratio, and the
-    costly matching (most of this check's time) is skipped."""
-    matcher = difflib.SequenceMatcher(None, a, b)
-    return (
-        matcher.real_quick_ratio() >= TITLE_SIMILARITY
-        and matcher.quick_ratio() >= TITLE_SIMILARITY
-        and matcher.ratio() >= TITLE_SIMILARITY
-    )
+    ``real_quick_ratio`` (from the lengths) and ``quick_ratio`` (from the letters the two share) are upper
+    bounds of ``ratio``, worked out here by difflib's formulas without building a matcher: when either is below
+    the threshold, so is the ratio, and the costly matching is skipped. Building the matcher and its
+    ``quick_ratio`` were most of the near-duplicate check when a day holds many incidents."""
+    length = len(a) + len(b)
+    if not length:
+        return True  # difflib: two empty texts are the same
+    if 2.0 * min(len(a), len(b)) / length < TITLE_SIMILARITY:
+        return False
+    a_letters, b_letters = a_letters or Counter(a), b_letters or Counter(b)
+    shared = sum(min(count, b_letters[letter]) for letter, count in a_letters.items() if letter in b_letters)
+    if 2.0 * shared / length < TITLE_SIMILARITY:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= TITLE_SIMILARITY
