@@ -655,9 +655,10 @@ def _cache_key(root: Path, relative: str, kind: str) -> CacheKey:
     return (kind, status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
 
 
-def _is_stale(cache: LoadCache, relative: str, key: CacheKey | OSError) -> bool:
-    """Whether ``relative`` has to be read: it could be stat'ed and is not in ``cache`` as it is now."""
-    if isinstance(key, OSError):
+def _is_stale(cache: LoadCache, relative: str, key: CacheKey | str) -> bool:
+    """Whether ``relative`` has to be read: it could be stat'ed (``key`` is not a message) and is not in
+    ``cache`` as it is now."""
+    if isinstance(key, str):
         return False
     hit = cache.get(relative)
     return hit is None or hit[0] != key
@@ -787,12 +788,12 @@ def load_iter(
             if document is not None:
                 yield document
         return
-    keys: dict[str, CacheKey | OSError] = {}
+    keys: dict[str, CacheKey | str] = {}  # a file's key, or why it could not be stat'ed
     for relative, kind in entries:
         try:
             keys[relative] = _cache_key(root, relative, kind)
         except OSError as exc:
-            keys[relative] = exc
+            keys[relative] = f"cannot read the file: {exc.strerror}"
     # the files not in the cache (all of them at the first build) are read like an uncached tree: by several
     # processes when there are many
     stale = [(r, k) for r, k in entries if _is_stale(cache, r, keys[r])]
@@ -800,8 +801,8 @@ def load_iter(
     try:
         for relative, _ in entries:
             key = keys[relative]
-            if isinstance(key, OSError):
-                problems.append(Diagnostic(relative, 0, 0, "FL102", f"cannot read the file: {key.strerror}"))
+            if isinstance(key, str):
+                problems.append(Diagnostic(relative, 0, 0, "FL102", key))
                 continue
             if _is_stale(cache, relative, key):
                 document, found = next(fresh)

@@ -199,6 +199,18 @@ def test_a_cache_is_filled_by_several_processes_then_reused(
     assert documents[[d.path for d in documents].index(reread[0])].data["title"].startswith("Edited")
 
 
+def test_a_cached_load_reports_a_file_it_cannot_stat_where_a_plain_load_does(tmp_path: Path) -> None:
+    files: dict[str, Any] = minimal_files()
+    write_tree(tmp_path, files)
+    (tmp_path / "content" / "actors" / "zz-gone.md").symlink_to("no-such-file.md")  # dangling: stat fails
+    plain = load(tmp_path, processes=1)
+    cache: load_module.LoadCache = {}
+    for _ in range(2):  # the first build and a rebuild
+        assert load(tmp_path, cache, processes=1) == plain
+    assert any(d.code == "FL102" and d.path.endswith("zz-gone.md") for d in plain[1])
+    assert not any(path.endswith("zz-gone.md") for path in cache)
+
+
 @pytest.mark.parametrize(
     ("command", "option", "workers"), [("build", None, True), ("serve", None, False), ("build", 0, False)]
 )
