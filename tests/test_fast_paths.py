@@ -147,6 +147,9 @@ def load_pools(monkeypatch: Any) -> list[tuple[Any, ...]]:
 
     monkeypatch.setattr(load_module, "ProcessPoolExecutor", RecordedPool)
     monkeypatch.setattr(load_module, "PARALLEL_MIN_FILES", 2)
+    # a thread another test left running in this test process (a server, a pool) would rule the workers out;
+    # the rule itself is tested in test_no_load_workers_beside_another_thread
+    monkeypatch.setattr(load_module.threading, "active_count", lambda: 1)
     if load_module._processes(10) == 1:  # one core, or no fork here
         pytest.skip("this machine loads in one process")
     return pools
@@ -236,6 +239,7 @@ def test_mkdocs_build_reads_a_large_tree_in_several_processes(
 
 
 def test_no_load_workers_beside_another_thread(monkeypatch: Any) -> None:
+    monkeypatch.setattr(load_module.threading, "active_count", lambda: 1)
     if load_module._processes(100_000) == 1:
         pytest.skip("this machine loads in one process")
     monkeypatch.setattr(load_module.threading, "active_count", lambda: 2)  # mkdocs serve's web server
