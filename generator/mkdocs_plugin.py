@@ -140,7 +140,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # files not yet cached (all of them in `mkdocs build`) are read as `faultlines check` reads them: a large
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
         # `processes: 0`), here
-        reading = (self.config.processes if requested else None) if processes else 1
+        reading = 1 if not processes else self.config.processes  # None: load's own default
         result = run(self.root, cache=self.load_cache, processes=reading)
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
