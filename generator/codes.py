@@ -349,3 +349,8 @@ _TABLE = [
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _TABLE}
+
+# State-of-the-record findings: how well the record as a whole is sourced. ``faultlines sources`` reports them;
+# a whole-tree ``faultlines check`` counts them in its summary (``--verbose`` lists them), lists them for the
+# files it is asked about, and ``--strict`` does not fail a whole tree on them (generator/selection.py).
+RECORD_CODES = frozenset({"FL601", "FL602", "FL607"})

@@ -47,6 +47,7 @@ from generator.render.site import (
     search_index_mode,
 )
 from generator.render.source_health import sources_fragment
+from generator.selection import Selection, report
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
 MARKER = "<!-- fault-lines: {} -->"
@@ -162,7 +163,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()
-        text = format_text(result.diagnostics).rstrip("\n")
+        found = report(result.diagnostics, Selection(self.root), strict=self.config.strict)
+        text = format_text(found.shown, found.note()).rstrip("\n")
         if result.failed(self.config.strict):
             log.error("content check:\n%s", text)
         elif result.diagnostics:  # warnings only: one line, the details are in 'faultlines check'

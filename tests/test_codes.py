@@ -614,14 +614,16 @@ def test_fl502_source_url_not_http(tmp_path: Path) -> None:
 
 def test_fl601_no_archive_url(tmp_path: Path) -> None:
     text = patrol("    archive_url: https://web.archive.org/web/2025/https://www.mod.go.jp/news/1.html\n")
-    assert problems(tmp_path, {PATROL: text}) == [
+    assert problems(tmp_path, {PATROL: text}, "--verbose") == [
         f"{PATROL}:13:10: warning FL601 source https://www.mod.go.jp/news/1.html has no archive_url"
     ]
 
 
 def test_fl602_single_source(tmp_path: Path) -> None:
     files = {PATROL: valid_incident(sources=[valid_source(1)])}
-    assert problems(tmp_path, files) == [f"{PATROL}:13:1: warning FL602 the incident has a single source"]
+    assert problems(tmp_path, files, "--verbose") == [
+        f"{PATROL}:13:1: warning FL602 the incident has a single source"
+    ]
 
 
 def test_fl603_unused_actor(tmp_path: Path) -> None:
@@ -665,7 +667,7 @@ def test_fl606_near_duplicate(tmp_path: Path) -> None:
 
 def test_fl607_aggregators_only(tmp_path: Path) -> None:
     sources = [valid_source(1, kind="aggregator"), valid_source(2, kind="aggregator")]
-    assert problems(tmp_path, {PATROL: valid_incident(sources=sources)}) == [
+    assert problems(tmp_path, {PATROL: valid_incident(sources=sources)}, "--verbose") == [
         f"{PATROL}:13:1: warning FL607 every source of this incident is an aggregator or mirror"
     ]
 

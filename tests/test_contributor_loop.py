@@ -1,0 +1,281 @@
+"""The contributor loop (issue 16): a quiet whole-tree check, one file or only what changed, the pre-commit hook
+with file names, --quiet, --verbose and a usable --strict. Real CLI runs, real git repositories."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import (
+    ACTOR_DIR,
+    incident_path,
+    minimal_files,
+    problem_lines,
+    run_cli,
+    valid_actor,
+    valid_incident,
+    valid_source,
+    write_tree,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+PATROL = incident_path("2025-12-09-joint-bomber-patrol")
+RADAR = incident_path("2025-12-06-radar-lock-on")
+UNUSED = f"{ACTOR_DIR}/usfj.md"
+NO_ARCHIVE = valid_source(7, archive_url=None)
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_NAME": "C", "GIT_AUTHOR_EMAIL": "c@x.org",
+           "GIT_COMMITTER_NAME": "C", "GIT_COMMITTER_EMAIL": "c@x.org"}  # fmt: skip
+    done = subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+def project(root: Path, **changes: object) -> Path:
+    files = minimal_files()
+    files.update(changes)
+    return write_tree(root, files)
+
+
+@pytest.fixture
+def record_findings(tmp_path: Path) -> Path:
+    """A tree whose only findings are state-of-the-record ones: a source without archive_url, a single source."""
+    return project(
+        tmp_path,
+        **{
+            PATROL: valid_incident(sources=[valid_source(1), NO_ARCHIVE]),
+            RADAR: valid_incident(
+                title="Chinese carrier aircraft aim radar at Japanese fighters",
+                date="2025-12-06",
+                type="radar-lock",
+                summary="J-15 fighters from the Liaoning locked their radar on JASDF F-15s near Okinawa.",
+                places=["sea-of-japan"],
+                sources=[valid_source(3)],
+            ),
+        },
+    )
+
+
+@pytest.fixture
+def two_broken(tmp_path: Path) -> Path:
+    """Errors in two incident files."""
+    return project(
+        tmp_path,
+        **{
+            PATROL: valid_incident(type="joint-patrl"),
+            RADAR: valid_incident(
+                title="Chinese carrier aircraft aim radar at Japanese fighters",
+                date="2025-12-06",
+                type="radar-lock",
+                summary="J-15 fighters locked their radar on JASDF F-15s near Okinawa.",
+                actors=[{"actor": "jsdf", "role": "responder"}],
+                places=["sea-of-japan"],
+                sources=[valid_source(3), valid_source(4)],
+            ),
+        },
+    )
+
+
+# --- 1. quiet by default ------------------------------------------------------------------------------------
+
+
+def test_whole_tree_with_only_record_findings_prints_one_line(record_findings: Path) -> None:
+    status, out, err = run_cli("check", str(record_findings))
+    assert status == 0 and err == ""
+    assert out == (
+        "no problems found; not listed: 1 source without an archive_url, 1 incident with a single source "
+        "(--verbose lists them)\n"
+    )
+
+
+def test_verbose_lists_the_record_findings(record_findings: Path) -> None:
+    status, out, _ = run_cli("check", str(record_findings), "--verbose")
+    assert status == 0
+    assert [line.split(" ", 2)[1:] for line in problem_lines(out)] == [
+        ["warning", "FL602 the incident has a single source"],
+        ["warning", "FL601 source https://www.mod.go.jp/news/7.html has no archive_url"],
+    ]
+    assert out.endswith("0 errors, 2 warnings in 2 files\n")
+
+
+def test_strict_is_usable_on_a_tree_with_record_findings(record_findings: Path) -> None:
+    assert run_cli("check", str(record_findings), "--strict")[0] == 0
+    assert run_cli("check", str(record_findings), "--strict", "--verbose")[0] == 1
+
+
+def test_strict_still_fails_on_a_per_file_warning(tmp_path: Path) -> None:
+    root = project(tmp_path, **{UNUSED: valid_actor("US Forces Japan")})
+    status, out, _ = run_cli("check", str(root), "--strict")
+    assert status == 1
+    assert problem_lines(out) == [f"{UNUSED}:2:1: error FL603 actor 'usfj' is not used by any incident"]
+
+
+def test_quiet_prints_errors_only_and_counts_the_warnings(two_broken: Path) -> None:
+    write_tree(two_broken, {UNUSED: valid_actor("US Forces Japan")})
+    status, out, _ = run_cli("check", str(two_broken), "--quiet")
+    assert status == 1
+    lines = problem_lines(out)
+    assert lines and all(" error " in line for line in lines)
+    assert out.splitlines()[-1].endswith("; not listed: 1 warning (--verbose lists them)")
+
+
+def test_quiet_and_verbose_exclude_each_other(minimal_tree: Path) -> None:
+    assert run_cli("check", str(minimal_tree), "--quiet", "--verbose")[0] == 2
+
+
+def test_build_does_not_print_record_findings(record_findings: Path, tmp_path: Path) -> None:
+    status, _, err = run_cli("build", str(record_findings), "--out", str(tmp_path / "out"))
+    assert status == 0
+    assert "FL601" not in err and "FL602" not in err
+
+
+# --- 2. one file, or only what I changed ----------------------------------------------------------------------
+
+
+def test_check_one_file_reports_only_that_file(two_broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(two_broken)
+    status, out, err = run_cli("check", RADAR)
+    assert status == 1, err
+    assert problem_lines(out) == [
+        f"{RADAR}:7:10: error FL201 unknown actor 'jsdf'; did you mean 'jasdf'?",
+    ]
+    status, out, _ = run_cli("check", PATROL, RADAR)
+    assert {line.split(":")[0] for line in problem_lines(out)} == {PATROL, RADAR}
+
+
+def test_check_one_file_resolves_references_against_the_whole_tree(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    status, out, _ = run_cli("check", str(root / PATROL))  # its actors and places live in other files
+    assert status == 0, out
+    assert out == "no problems found\n"
+
+
+def test_check_a_file_lists_its_record_findings(record_findings: Path) -> None:
+    status, out, _ = run_cli("check", str(record_findings / RADAR))
+    assert status == 0
+    assert problem_lines(out) == [f"{RADAR}:13:1: warning FL602 the incident has a single source"]
+
+
+def test_check_a_folder_of_content(two_broken: Path) -> None:
+    _, out, _ = run_cli("check", str(two_broken / "content/incidents"))
+    assert {line.split(":")[0] for line in problem_lines(out)} == {PATROL, RADAR}
+    _, out, _ = run_cli("check", str(two_broken / "content/actors"))
+    assert out == "no problems found\n"
+
+
+def test_check_a_file_from_a_subfolder(two_broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(two_broken / "content/incidents/2025")
+    status, out, _ = run_cli("check", "2025-12-06-radar-lock-on.md")
+    assert status == 1 and "FL201" in out and "FL203" not in out
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        ("README.md", "is not inside a content/ folder"),
+        ("content/nothing.md", "no such file or folder"),
+    ],
+)
+def test_check_refuses_paths_it_cannot_check(tmp_path: Path, argument: str, message: str) -> None:
+    root = project(tmp_path / "p")
+    (root / "README.md").write_text("# hello\n")
+    status, out, err = run_cli("check", str(root / PATROL), str(root / argument))
+    assert status == 2 and out == ""
+    assert message in err
+
+
+def test_check_refuses_files_of_two_projects(tmp_path: Path) -> None:
+    a, b = project(tmp_path / "a"), project(tmp_path / "b")
+    status, _, err = run_cli("check", str(a / PATROL), str(b / PATROL))
+    assert status == 2 and "different projects" in err
+
+
+def test_errors_in_the_vocabulary_are_always_reported(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "content/vocabulary.yml").write_text("title: [unclosed\n")
+    status, out, _ = run_cli("check", str(root / PATROL))
+    assert status == 1 and "content/vocabulary.yml" in out
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    root = project(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    return root
+
+
+def test_changed_reports_modified_and_untracked_files(
+    repository: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repository)
+    status, out, _ = run_cli("check", "--changed")
+    assert (status, out) == (0, "no problems found; no content file differs from HEAD\n")
+    write_tree(repository, {PATROL: valid_incident(type="joint-patrl")})  # modified, not staged
+    new = incident_path("2025-12-11-new")
+    write_tree(repository, {new: valid_incident(date="2025-12-11", places=["east-chna-sea"])})  # untracked
+    write_tree(repository, {UNUSED: valid_actor("US Forces Japan")})  # untracked, but its warning is its own
+    (repository / "content/places/sea-of-japan.md").unlink()  # deleted: its users' errors are theirs
+    status, out, _ = run_cli("check", "--changed")
+    assert status == 1
+    assert {line.split(":")[0] for line in problem_lines(out)} == {PATROL, new, UNUSED}
+
+
+def test_changed_since_a_base_branch(repository: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repository)
+    git(repository, "checkout", "-qb", "topic")
+    write_tree(repository, {RADAR: valid_incident(
+        title="Chinese carrier aircraft aim radar at Japanese fighters", date="2025-12-06", type="radar-lock",
+        summary="J-15 fighters locked their radar.", places=["sea-of-jpan"],
+        sources=[valid_source(3), valid_source(4)])})  # fmt: skip
+    git(repository, "commit", "-qam", "a typo, committed")
+    status, out, _ = run_cli("check", "--changed")  # nothing differs from HEAD
+    assert status == 0
+    status, out, _ = run_cli("check", "--changed", "--base", "main")
+    assert status == 1
+    assert problem_lines(out) == [
+        f"{RADAR}:12:3: error FL202 unknown place 'sea-of-jpan'; did you mean 'sea-of-japan'?"
+    ]
+    git(repository, "rm", "-q", PATROL)
+    status, out, _ = run_cli("check", "--changed", "--base", "main")
+    assert "FL405" in out  # --base still guards the ids that vanished
+
+
+def test_changed_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    status, _, err = run_cli("check", str(root), "--changed")
+    assert status == 2 and "--changed" in err
+
+
+def test_pre_commit_hook_runs_on_the_files_being_committed(repository: Path) -> None:
+    """The local hook as pre-commit runs it: its entry, from the repository root, with the staged file names
+    appended, and a PATH without the virtual environment."""
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    hook = next(h for r in config["repos"] for h in r["hooks"] if h["id"] == "faultlines-check")
+    (repository / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    write_tree(
+        repository, {RADAR: valid_incident(date="2025-12-06", type="radar-lok", sources=[valid_source(3)])}
+    )
+    write_tree(repository, {UNUSED: valid_actor("US Forces Japan")})  # not staged: not passed
+    staged = [RADAR]
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [*shlex.split(hook["entry"]), *staged], cwd=repository, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stderr
+    assert {line.split(":")[0] for line in problem_lines(done.stdout)} == {RADAR}
+    assert "FL602" in done.stdout  # the committed file's own warnings are listed
+
+
+def test_sources_reports_the_findings_check_counts(record_findings: Path) -> None:
+    status, out, _ = run_cli("sources", str(record_findings))
+    assert status == 0
+    assert "archive coverage: 80% (4 of 5 sources have an archive_url)" in out
+    assert f"incidents resting on a single source: 1\n  {RADAR}\n" in out
