@@ -279,3 +279,87 @@ def test_sources_reports_the_findings_check_counts(record_findings: Path) -> Non
     assert status == 0
     assert "archive coverage: 80% (4 of 5 sources have an archive_url)" in out
     assert f"incidents resting on a single source: 1\n  {RADAR}\n" in out
+
+
+# --- 3. every problem in one pass ---------------------------------------------------------------------------
+
+SEVEN = incident_path("2025-12-09-bombers-over-the-sea-of-japan")
+SEVEN_TEXT = """---
+title: Chinese and Russian bombers fly over the Sea of Japan
+date: 2025-12-32
+type: joint-patrl
+summry: >-
+  Two Chinese H-6K and two Russian Tu-95MS bombers flew together over the Sea of Japan.
+actors:
+  - actor: JASDF
+    role: responder
+  - actor: pla-air-force
+    role: participant
+places:
+  - east-sea
+sources:
+  - url: https://www.mod.go.jp/j/press/news/2025/12/09a.html
+    publisher: Japan Ministry of Defense
+    kind: offical
+  - url: https://www.example.org/news/2025/12/09/bombers
+    publisher: Channel #4 News
+    kind: official
+---
+"""
+
+
+def seven_mistakes(root: Path) -> Path:
+    """The minimal project with aliases, and one incident with seven mistakes (issue 16, point 3)."""
+    return project(
+        root,
+        **{
+            f"{ACTOR_DIR}/jasdf.md": valid_actor("Japan Air Self-Defense Force", aliases=["JASDF"]),
+            "content/places/sea-of-japan.md": {
+                "name": "Sea of Japan",
+                "kind": "sea",
+                "aliases": ["East Sea"],
+                "coordinates": [40.0, 135.0],
+            },
+            SEVEN: SEVEN_TEXT,
+        },
+    )
+
+
+def test_schema_and_reference_problems_in_one_run(tmp_path: Path) -> None:
+    root = seven_mistakes(tmp_path)
+    status, out, _ = run_cli("check", str(root / SEVEN))
+    assert status == 1
+    found = [line.split(": ", 1)[1] for line in problem_lines(out)]
+    assert found[:7] == [
+        "error FL301 missing required field 'summary'",
+        "error FL305 'date': '2025-12-32' is an impossible date: December 2025 has 31 days",
+        "error FL203 unknown incident type 'joint-patrl'; did you mean 'joint-patrol'?",
+        "error FL302 unknown field 'summry'; did you mean 'summary'?",
+        "error FL307 'actors[0].actor' must be a lowercase slug such as 'joint-patrol' (a-z, 0-9 and single "
+        "hyphens), not text 'JASDF'; did you mean 'jasdf'?",
+        "error FL202 unknown place 'east-sea'; did you mean 'sea-of-japan'?",
+        "error FL203 unknown source kind 'offical'; did you mean 'official'?",
+    ]
+
+
+def test_an_alias_suggests_its_entry_with_a_hint(tmp_path: Path) -> None:
+    root = seven_mistakes(tmp_path)
+    _, out, _ = run_cli("check", str(root / SEVEN))
+    assert "    hint: 'East Sea' is a name of sea-of-japan; references use the id (its file name)" in out
+
+
+def test_every_equally_close_candidate_is_suggested(tmp_path: Path) -> None:
+    root = project(tmp_path, **{
+        f"{ACTOR_DIR}/jmsdf.md": valid_actor("Japan Maritime Self-Defense Force"),
+        PATROL: valid_incident(actors=[{"actor": "jxsdf", "role": "responder"}, {"actor": "jmsdf", "role": "participant"}]),
+    })  # fmt: skip
+    _, out, _ = run_cli("check", str(root / PATROL))
+    assert "unknown actor 'jxsdf'; did you mean 'jasdf' or 'jmsdf'?" in out
+
+
+def test_references_of_a_file_with_schema_errors_in_an_actor(tmp_path: Path) -> None:
+    root = project(tmp_path, **{f"{ACTOR_DIR}/jasdf.md": valid_actor(1, kind="armed-frce", parent="jsdf")})
+    _, out, _ = run_cli("check", str(root / ACTOR_DIR / "jasdf.md"))
+    codes = [line.split(" ")[2] for line in problem_lines(out)]
+    assert "FL303" in codes  # the name is a number (schema)
+    assert "FL203" in codes and "FL201" in codes  # and its kind and parent are looked up in the same run
