@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from generator import yaml_errors
 from generator.diagnostics import Diagnostic
 
 try:  # the C parser is many times faster; the pure-Python one behaves the same
@@ -371,7 +372,7 @@ def compose(
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = yaml_errors.position(exc)
         line, column = builder.mark_position(mark) if mark else (line_offset + 1, 1)
         if mark and text[mark.index : mark.index + 1] == "\t":
             # reported only where the parser stumbles: a tab inside a `|` block of text is fine
@@ -389,7 +390,11 @@ def compose(
             return None
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        problems.append(Diagnostic(path, line, column, "FL102", f"invalid YAML: {problem}{context}"))
+        problems.append(
+            Diagnostic(
+                path, line, column, "FL102", f"invalid YAML: {problem}{context}", yaml_errors.hint(exc, text)
+            )
+        )
         return None
     except yaml.reader.ReaderError as exc:  # control characters
         line, column = _offset_position(_line_starts(text), exc.position, line_offset)
@@ -553,8 +558,12 @@ def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) 
         front, body, body_line = parts
         offset = 1
     composed = compose(front, relative, offset, problems)
-    if composed is None:
-        return Document(relative, kind, stem, None, body, body_line)
+    dropped: set[KeyPath] = set()
+    if composed is None:  # a syntax error: read the rest without the broken field (yaml_errors.recover)
+        recovered = yaml_errors.recover(front, relative, offset, problems, compose)
+        if recovered is None:
+            return Document(relative, kind, stem, None, body, body_line)
+        composed, front, dropped = recovered
     data, builder = composed
     if not isinstance(data, dict) and () not in builder.refused:
         what = "empty" if data is None else f"a {type(data).__name__}"
@@ -570,7 +579,8 @@ def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) 
         )
     if not isinstance(data, dict):
         data = None
-    return Document(relative, kind, stem, data, body, body_line, frozenset(builder.refused), front, offset)
+    refused = frozenset(builder.refused | dropped)
+    return Document(relative, kind, stem, data, body, body_line, refused, front, offset)
 
 
 def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]]:

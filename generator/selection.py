@@ -159,15 +159,17 @@ def report(
     items: Iterable[Diagnostic], selection: Selection, level: str = "default", strict: bool = False
 ) -> Report:
     """What to print: the diagnostics about the selected files (errors in vocabulary.yml always, every file
-    depends on it), without warnings under ``quiet`` and without the record findings of a whole-tree check
-    under ``default``; warnings left in are errors under ``strict``."""
+    depends on it), without warnings under ``quiet``, and under ``default`` without the record findings of any
+    file but those named or changed (a folder or the whole tree counts them); warnings left in are errors under
+    ``strict``."""
     shown: list[Diagnostic] = []
     hidden: Counter[str] = Counter()
     for d in items:
         if not selection.covers(d.path) and not (d.path == VOCABULARY and d.severity == "error"):
             continue
         if d.severity == "warning" and (
-            level == "quiet" or (level == "default" and selection.paths is None and d.code in RECORD_CODES)
+            level == "quiet"
+            or (level == "default" and d.code in RECORD_CODES and d.path not in (selection.paths or ()))
         ):
             hidden[d.code] += 1
             continue

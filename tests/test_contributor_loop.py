@@ -363,3 +363,68 @@ def test_references_of_a_file_with_schema_errors_in_an_actor(tmp_path: Path) -> 
     codes = [line.split(" ")[2] for line in problem_lines(out)]
     assert "FL303" in codes  # the name is a number (schema)
     assert "FL203" in codes and "FL201" in codes  # and its kind and parent are looked up in the same run
+
+
+BROKEN_YAML = """---
+title: Joint patrol: bombers fly over the Sea of Japan
+date: 2025-12-09
+type: joint-patrl
+summary: "Two Chinese and two Russian bombers flew together over the Sea of Japan.
+actors:
+  - actor: jsdf
+    role: responder
+places:
+  - east-china-sea
+sources:
+  - url: https://www.mod.go.jp/news/1.html
+    publisher: Japan Ministry of Defense
+  - url: https://www.mod.go.jp/news/2.html
+    publisher: Jiji Press
+---
+"""
+
+
+def test_yaml_errors_get_hints_and_the_rest_of_the_file_is_checked(tmp_path: Path) -> None:
+    root = project(tmp_path, **{PATROL: BROKEN_YAML})
+    status, out, _ = run_cli("check", str(root / PATROL))
+    assert status == 1
+    lines = out.splitlines()
+    assert [line.split(": ", 1)[1] for line in problem_lines(out)] == [
+        "error FL102 invalid YAML: mapping values are not allowed in this context",
+        "error FL203 unknown incident type 'joint-patrl'; did you mean 'joint-patrol'?",
+        # reported where the quote opens (line 5), not at the end of the front matter
+        "error FL102 invalid YAML: found unexpected end of stream (while scanning a quoted scalar)",
+        "error FL201 unknown actor 'jsdf'; did you mean 'jasdf'?",
+    ]
+    assert [line.split(":")[1] for line in problem_lines(out)] == ["2", "4", "5", "7"]
+    assert (
+        "    hint: a ': ' inside a value starts a new field; put the value in quotes: "
+        'title: "Joint patrol: bombers fly over the Sea of Japan"'
+    ) in lines
+    assert (
+        '    hint: this quote is never closed; add the closing quote (inside "...", write a quote as \\")'
+        in lines
+    )
+    assert "missing required field" not in out  # the fields set aside are not reported missing
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("  - actor: jasdf\n    role: responder", "  - actor: jasdf\n     role: responder", "indentation"),
+        ("places:\n  - east-china-sea", "places: [east-china-sea", "not closed"),
+        ("date: 2025-12-09", "date 2025-12-09", "missing ':'"),
+        ("type: joint-patrol", "type: `joint-patrol`", "in quotes"),
+    ],
+)
+def test_every_yaml_syntax_error_has_a_plain_hint(tmp_path: Path, old: str, new: str, words: str) -> None:
+    text = BROKEN_YAML.replace("Joint patrol: bombers", "Bombers").replace("joint-patrl", "joint-patrol")
+    text = text.replace("Sea of Japan.\n", 'Sea of Japan."\n').replace("actor: jsdf", "actor: jasdf")
+    assert run_cli("check", str(project(tmp_path / "ok", **{PATROL: text}) / PATROL))[0] == 0
+    assert old in text
+    root = project(tmp_path / "broken", **{PATROL: text.replace(old, new)})
+    _, out, _ = run_cli("check", str(root / PATROL))
+    errors = [line for line in problem_lines(out) if "FL102" in line]
+    assert errors, out
+    index = out.splitlines().index(errors[0])
+    assert out.splitlines()[index + 1].startswith("    hint: ") and words in out.splitlines()[index + 1], out
