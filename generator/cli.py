@@ -57,7 +57,19 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="report everything, state-of-the-record findings (sources without archive_url, ...) included",
     )
-    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
+    check.add_argument(
+        "--format",
+        choices=sorted([*FORMATTERS, "concise"]),
+        default="text",
+        help="text: each problem with its source line, a caret and help (default); concise: one line each; "
+        "github: workflow annotations; json",
+    )
+    check.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+    )
     # SUPPRESS: without it the subcommand's default (False) would override `faultlines --debug check`
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -133,7 +145,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     note = found.note()
     if args.changed and not selection.paths:
         note += f"; no content file differs from {args.base or 'HEAD'}"
-    sys.stdout.write(FORMATTERS[args.format](found.shown, note))
+    if args.format == "text":
+        from generator.pretty import format_pretty, use_color
+
+        color = use_color(args.color, sys.stdout)
+        sys.stdout.write(format_pretty(found.shown, root, color, note))
+    else:
+        formatter = FORMATTERS["text" if args.format == "concise" else args.format]
+        sys.stdout.write(formatter(found.shown, note))
     return EXIT_PROBLEMS if found.failed() else EXIT_OK
 
 

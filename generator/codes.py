@@ -120,6 +120,15 @@ _TABLE = [
         "The YAML nests deeper than any field of the content model allows.",
         "Flatten the structure; see the field reference.",
     ),
+    Code(
+        "FL115",
+        "comment-in-value",
+        "warning",
+        "In YAML, ` #` starts a comment: in an unquoted value such as `publisher: Channel #4 News`, everything "
+        "from ` #` on is dropped, and the value is `Channel`.",
+        'Put the value in quotes: `publisher: "Channel #4 News"`. A real comment is written with a space after '
+        "the `#`.",
+    ),
     # --- FL2xx: references ---------------------------------------------------------------------------------
     Code(
         "FL201",
@@ -354,3 +363,11 @@ CODES: dict[str, Code] = {c.code: c for c in _TABLE}
 # a whole-tree ``faultlines check`` counts them in its summary (``--verbose`` lists them), lists them for the
 # files it is asked about, and ``--strict`` does not fail a whole tree on them (generator/selection.py).
 RECORD_CODES = frozenset({"FL601", "FL602", "FL607"})
+
+# The site's Error codes page (mkdocs.yml: site_url + the page's path); each code has an anchor there
+ERROR_CODES_URL = "https://fault-lines.github.io/fault-lines/reference/error-codes/"
+
+
+def code_url(code: str) -> str:
+    """The code's entry on the Error codes page."""
+    return f"{ERROR_CODES_URL}#{code.lower()}"

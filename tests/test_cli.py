@@ -69,7 +69,7 @@ def test_clean_project_exits_0(minimal_tree: Path) -> None:
 
 
 def test_warnings_only_exit_0(warnings_only: Path) -> None:
-    status, out, err = run_cli("check", str(warnings_only))
+    status, out, err = run_cli("check", str(warnings_only), "--format", "concise")
     assert status == 0
     assert out == (
         f"{UNUSED}:2:1: warning FL603 actor 'usfj' is not used by any incident\n"
@@ -154,7 +154,7 @@ def test_debug_shows_the_traceback(
 
 
 def test_text_output_sorted_with_hints_and_summary(broken: Path) -> None:
-    _, out, _ = run_cli("check", str(broken))
+    _, out, _ = run_cli("check", str(broken), "--format", "concise")
     assert out == (
         f"{UNUSED}:2:1: warning FL603 actor 'usfj' is not used by any incident\n"
         f"{RADAR}:7:10: error FL201 unknown actor 'jsdf'; did you mean 'jasdf'?\n"
@@ -175,7 +175,7 @@ def test_lines_sorted_by_path_then_line(broken: Path) -> None:
 
 def test_hint_lines_are_indented(tmp_path: Path) -> None:
     with_changes(tmp_path, **{PATROL: valid_incident(sumary="typo")})
-    _, out, _ = run_cli("check", str(tmp_path))
+    _, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
     lines = out.splitlines()
     index = next(
         i

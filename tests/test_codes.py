@@ -279,6 +279,19 @@ def test_fl114_too_deep(tmp_path: Path) -> None:
 # --- FL2xx: references -------------------------------------------------------------------------------------
 
 
+def test_fl115_comment_swallowing_part_of_a_value(tmp_path: Path) -> None:
+    text = patrol("    publisher: Publisher 1\n", "    publisher: Channel #4 News\n")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:14:24: warning FL115 '#4 News' starts a YAML comment and is dropped: the value is 'Channel'"
+    ]
+
+
+def test_fl115_not_for_real_comments_or_quoted_values(tmp_path: Path) -> None:
+    text = patrol("    publisher: Publisher 1\n", '    publisher: "Channel #4 News"  # quoted\n')
+    text = text.replace("type: joint-patrol\n", "type: joint-patrol # a comment\n")
+    assert problems(tmp_path, {PATROL: text}) == []
+
+
 def test_fl201_unknown_actor_with_did_you_mean(tmp_path: Path) -> None:
     text = patrol("  - actor: jasdf", "  - actor: jsdf")
     assert problems(tmp_path, {PATROL: text}) == [
@@ -378,8 +391,8 @@ def test_fl301_missing_vocabulary(tmp_path: Path) -> None:
 
 def test_fl302_unknown_field_with_did_you_mean(tmp_path: Path) -> None:
     text = patrol("summary:", "sumary:")
+    # one mistake, one problem: not also "missing required field 'summary'"
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:2:1: error FL301 missing required field 'summary'",
         f"{PATROL}:5:1: error FL302 unknown field 'sumary'; did you mean 'summary'?",
     ]
 
@@ -411,7 +424,7 @@ def test_fl303_yes_is_not_true(tmp_path: Path) -> None:
 def test_fl303_number_where_text_is_expected_says_to_quote(tmp_path: Path) -> None:
     # YAML 1.2 reads 1e3 as a number: never silently turned into text, and the hint says how to keep it
     write_tree(tmp_path, {**minimal_files(), JASDF: "---\nname: 1e3\nkind: armed-force\n---\n"})
-    _, out, _ = run_cli("check", str(tmp_path))
+    _, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
     assert out.splitlines()[:2] == [
         f"{JASDF}:2:7: error FL303 'name' must be text, not the number 1000.0",
         "    hint: YAML reads this as a number or true/false; put it in quotes to keep it as text",
@@ -783,7 +796,7 @@ def test_no_known_ids_gives_a_useful_hint(tmp_path: Path) -> None:
     }
     files[PATROL] = valid_incident(places=["east-china-sea"])
     write_tree(tmp_path, {**minimal_files(), **files})
-    _, out, _ = run_cli("check", str(tmp_path))
+    _, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
     lines = out.splitlines()
     index = lines.index(f"{PATROL}:12:3: error FL202 unknown place 'east-china-sea'")
     assert lines[index + 1] == "    hint: there is no place yet; add one first"

@@ -4,6 +4,7 @@ with file names, --quiet, --verbose and a usable --strict. Real CLI runs, real g
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -330,22 +331,22 @@ def test_schema_and_reference_problems_in_one_run(tmp_path: Path) -> None:
     status, out, _ = run_cli("check", str(root / SEVEN))
     assert status == 1
     found = [line.split(": ", 1)[1] for line in problem_lines(out)]
-    assert found[:7] == [
-        "error FL301 missing required field 'summary'",
+    assert found == [  # the seven mistakes, in one run
         "error FL305 'date': '2025-12-32' is an impossible date: December 2025 has 31 days",
         "error FL203 unknown incident type 'joint-patrl'; did you mean 'joint-patrol'?",
-        "error FL302 unknown field 'summry'; did you mean 'summary'?",
+        "error FL302 unknown field 'summry'; did you mean 'summary'?",  # and not also "missing 'summary'"
         "error FL307 'actors[0].actor' must be a lowercase slug such as 'joint-patrol' (a-z, 0-9 and single "
         "hyphens), not text 'JASDF'; did you mean 'jasdf'?",
         "error FL202 unknown place 'east-sea'; did you mean 'sea-of-japan'?",
         "error FL203 unknown source kind 'offical'; did you mean 'official'?",
+        "warning FL115 '#4 News' starts a YAML comment and is dropped: the value is 'Channel'",
     ]
 
 
 def test_an_alias_suggests_its_entry_with_a_hint(tmp_path: Path) -> None:
     root = seven_mistakes(tmp_path)
     _, out, _ = run_cli("check", str(root / SEVEN))
-    assert "    hint: 'East Sea' is a name of sea-of-japan; references use the id (its file name)" in out
+    assert "    = help: 'East Sea' is a name of sea-of-japan; references use the id (its file name)" in out
 
 
 def test_every_equally_close_candidate_is_suggested(tmp_path: Path) -> None:
@@ -398,11 +399,11 @@ def test_yaml_errors_get_hints_and_the_rest_of_the_file_is_checked(tmp_path: Pat
     ]
     assert [line.split(":")[1] for line in problem_lines(out)] == ["2", "4", "5", "7"]
     assert (
-        "    hint: a ': ' inside a value starts a new field; put the value in quotes: "
+        "   = help: a ': ' inside a value starts a new field; put the value in quotes: "
         'title: "Joint patrol: bombers fly over the Sea of Japan"'
     ) in lines
     assert (
-        '    hint: this quote is never closed; add the closing quote (inside "...", write a quote as \\")'
+        '   = help: this quote is never closed; add the closing quote (inside "...", write a quote as \\")'
         in lines
     )
     assert "missing required field" not in out  # the fields set aside are not reported missing
@@ -423,8 +424,95 @@ def test_every_yaml_syntax_error_has_a_plain_hint(tmp_path: Path, old: str, new:
     assert run_cli("check", str(project(tmp_path / "ok", **{PATROL: text}) / PATROL))[0] == 0
     assert old in text
     root = project(tmp_path / "broken", **{PATROL: text.replace(old, new)})
-    _, out, _ = run_cli("check", str(root / PATROL))
+    _, out, _ = run_cli("check", str(root / PATROL), "--format", "concise")
     errors = [line for line in problem_lines(out) if "FL102" in line]
     assert errors, out
     index = out.splitlines().index(errors[0])
     assert out.splitlines()[index + 1].startswith("    hint: ") and words in out.splitlines()[index + 1], out
+
+
+# --- 4. errors a newcomer can act on: source line, caret, help, link, colour on a terminal only -----------
+
+
+def test_text_output_shows_the_line_a_caret_help_and_the_code_page(tmp_path: Path) -> None:
+    root = seven_mistakes(tmp_path)
+    _, out, _ = run_cli("check", str(root / SEVEN))
+    lines = out.splitlines()
+    index = lines.index(f"{SEVEN}:13:5: error FL202 unknown place 'east-sea'; did you mean 'sea-of-japan'?")
+    assert lines[index + 1 : index + 6] == [
+        "    |",
+        " 13 |   - east-sea",
+        "    |     ^^^^^^^^",
+        "    = help: 'East Sea' is a name of sea-of-japan; references use the id (its file name)",
+        "    = see: https://fault-lines.github.io/fault-lines/reference/error-codes/#fl202",
+    ]
+    assert "\033[" not in out  # not a terminal: no colour
+
+
+def test_the_caret_is_under_the_column_with_wide_characters(tmp_path: Path) -> None:
+    text = SEVEN_TEXT.replace(
+        "title: Chinese and Russian", "title: 中国とロシアの bombers: Chinese and Russian"
+    )
+    root = seven_mistakes(tmp_path)
+    (root / SEVEN).write_text(text, encoding="utf-8")
+    _, out, _ = run_cli("check", str(root / SEVEN))
+    lines = out.splitlines()
+    index = next(i for i, line in enumerate(lines) if "FL102" in line)
+    assert lines[index].startswith(f"{SEVEN}:2:23: error FL102 ")
+    source, caret = lines[index + 2], lines[index + 3]
+    assert (
+        source == " 2 | title: 中国とロシアの bombers: Chinese and Russian bombers fly over the Sea of Japan"
+    )
+    assert caret.index("^") == len(" 2 | title: ") + 2 * 7 + len(" bombers")  # seven wide characters
+    assert caret.count("^") == 1
+
+
+def test_a_whole_file_problem_is_shown_at_its_first_line(tmp_path: Path) -> None:
+    bad = "content/incidents/2025/radar-lock-on.md"
+    root = project(
+        tmp_path, **{bad: valid_incident(date="2025-12-06", sources=[valid_source(8), valid_source(9)])}
+    )
+    _, out, _ = run_cli("check", str(root / bad))
+    lines = out.splitlines()
+    index = lines.index(
+        f"{bad}:1:1: error FL401 incident file name 'radar-lock-on.md' must start with its date"
+    )
+    assert lines[index + 2] == " 1 | ---"
+    assert ":0:0:" not in out
+
+
+def test_a_problem_about_a_file_that_is_gone_has_no_position(repository: Path) -> None:
+    git(repository, "rm", "-q", PATROL)
+    _, out, _ = run_cli("check", str(repository), "--base", "HEAD")
+    assert f"{PATROL}: error FL405 incident '2025-12-09-joint-bomber-patrol' exists at HEAD" in out
+    assert ":0:0:" not in out
+
+
+def test_colour_only_when_asked_or_on_a_terminal(two_broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.pretty import use_color
+
+    _, out, _ = run_cli("check", str(two_broken), "--color", "always")
+    assert "\033[1;31merror\033[0m" in out
+    assert "\033[" not in run_cli("check", str(two_broken), "--color", "never")[1]
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert use_color("auto", Terminal())  # type: ignore[arg-type]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_color("auto", Terminal())  # type: ignore[arg-type]
+
+
+def test_the_code_links_point_at_the_error_codes_page() -> None:
+    from generator.codes import CODES, ERROR_CODES_URL
+    from generator.render.reference import error_codes_markdown
+
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    site_url = re.search(r"^site_url: (\S+)$", config, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    assert "Error codes: reference/error-codes.md" in config
+    assert site_url.rstrip("/") + "/reference/error-codes/" == ERROR_CODES_URL
+    page = error_codes_markdown()
+    assert all(f"id='{code.lower()}'" in page for code in CODES)

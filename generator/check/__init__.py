@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.check import identity, placeholders, references, safety, warnings
+from generator.check import comments, identity, placeholders, references, safety, warnings
 from generator.check.salvage import salvage
 from generator.check.schema_errors import validate
 from generator.diagnostics import Diagnostic
@@ -47,6 +47,7 @@ def check(
         text = safety.front_matter_text(document.data or {})  # one walk for both
         problems.extend(safety.check_document(document, text))
         problems.extend(placeholders.check_document(document, text))
+        problems.extend(comments.check_document(document))
         if document.data is None:
             continue
         record, errors = validate(document)
@@ -113,4 +114,14 @@ def _one_per_spot(problems: list[Diagnostic]) -> list[Diagnostic]:
         _, _, guess = d.message.partition("; ")
         if guess and "; " not in merged[at].message:
             merged[at] = dataclasses.replace(merged[at], message=f"{merged[at].message}; {guess}")
+    # a misspelt required field is one problem: "unknown field 'summry'; did you mean 'summary'?", not also
+    # "missing required field 'summary'"
+    misspelt = {
+        (d.path, d.message.rpartition("did you mean ")[2])
+        for d in merged
+        if d.code == "FL302" and d.column == 1
+    }
+    for i, d in enumerate(merged):
+        if d.code == "FL301" and " in " not in d.message and (d.path, f"{d.message[23:]}?") in misspelt:
+            dropped.add(i)
     return [d for i, d in enumerate(merged) if i not in dropped]
