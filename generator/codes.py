@@ -109,9 +109,12 @@ _TABLE = [
     Code(
         "FL113",
         "stray-file",
-        "warning",
-        "A file under content/ is not part of the content model and is not published.",
-        "Move it to the right folder with the right extension (.md), or delete it.",
+        "error",
+        "A file under content/ is not part of the content model, so nothing in it would be published: a wrong "
+        "extension (`.markdown`, `.yml`, `.MD`), a wrong folder, or a hidden name (starting with `.`). Hidden "
+        "files that are not text (`.gitkeep`, `.DS_Store`) and hidden folders are ignored.",
+        "Rename it to `<id>.md` in the right folder (incidents in content/incidents/<year>/, actors in "
+        "content/actors/, places in content/places/), or move it out of content/.",
     ),
     Code(
         "FL114",

@@ -596,8 +596,8 @@ def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]
         prefix = here.relative_to(root).as_posix()
         inside = here.relative_to(content).parts
         for name in [*dirnames, *sorted(filenames)]:
-            if name.startswith("."):
-                continue
+            if name.startswith(".") and (name in dirnames or not _looks_like_content(name)):
+                continue  # hidden folders, and hidden files that are not text (.gitkeep, .DS_Store)
             relative = f"{prefix}/{name}"
             if os.path.islink(os.path.join(directory, name)):
                 problem = _symlink_problem(here / name, content_real)
@@ -608,22 +608,50 @@ def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]
                     continue
             if name in dirnames:
                 continue
-            kind = classify((*inside, name))
+            kind = None if name.startswith(".") else classify((*inside, name))
             if kind is None:
-                problems.append(
-                    Diagnostic(
-                        relative,
-                        0,
-                        0,
-                        "FL113",
-                        "this file is not part of the content model and is not published",
-                        "incidents go in content/incidents/<year>/, actors in content/actors/, "
-                        "places in content/places/, all as .md files",
-                    )
-                )
+                problems.append(Diagnostic(relative, 0, 0, "FL113", *_stray_message((*inside, name))))
                 continue
             found.append((relative, kind))
     yield from sorted(found)
+
+
+_CONTENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".yml", ".yaml", ".txt")
+
+
+def _looks_like_content(name: str) -> bool:
+    """Whether a file name ends like a content file (any case): such a file is never silently skipped."""
+    return name.lower().endswith(_CONTENT_SUFFIXES)
+
+
+def _stray_message(parts: tuple[str, ...]) -> tuple[str, str]:
+    """(message, hint) of FL113 for a file at ``parts`` inside content/ that is not part of the model."""
+    name = parts[-1]
+    stem, dot, suffix = name.rpartition(".")
+    where = (
+        "incidents go in content/incidents/<year>/, actors in content/actors/, places in content/places/, "
+        "all as <id>.md files"
+    )
+    if name.startswith("."):
+        return (
+            "this file's name starts with '.', so it is hidden and never published",
+            f"rename it without the leading dot ({name.lstrip('.')})",
+        )
+    if dot and stem and suffix.lower() in ("md", "markdown", "mdown", "mkd") and suffix != "md":
+        fixed = f"{stem}.md"
+        if classify((*parts[:-1], fixed)):
+            return (
+                f"content files end in '.md' (lowercase), not '.{suffix}': it is not published",
+                f"rename it to {fixed}",
+            )
+    if dot and suffix.lower() in ("yml", "yaml") and parts[0] in ("incidents", "actors", "places"):
+        return (
+            "content files are Markdown with YAML front matter, not .yml files: it is not published",
+            f"rename it to {stem}.md and put its fields between two '---' lines",
+        )
+    if name.endswith(".md"):
+        return "this content file is in the wrong folder and is not published", where
+    return "this file is not part of the content model and is not published", where
 
 
 def _symlink_problem(entry: Path, content_real: Path) -> str | None:

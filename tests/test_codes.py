@@ -19,6 +19,7 @@ from helpers import (
     check_tree,
     incident_path,
     minimal_files,
+    problem_lines,
     run_cli,
     valid_actor,
     valid_incident,
@@ -262,9 +263,34 @@ def test_fl112_symlink_loop_is_reported_not_a_crash(tmp_path: Path) -> None:
 
 def test_fl113_stray_file(tmp_path: Path) -> None:
     assert problems(tmp_path, {"content/actors/notes.txt": "to do"}) == [
-        "content/actors/notes.txt:0:0: warning FL113 "
-        "this file is not part of the content model and is not published"
+        "content/actors/notes.txt:0:0: error FL113 this file is not part of the content model and is not published"
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "message", "hint"),
+    [
+        (f"{PLACE_DIR}/yellow-sea.markdown", "content files end in '.md' (lowercase), not '.markdown'",
+         "rename it to yellow-sea.md"),
+        (f"{PLACE_DIR}/yellow-sea.MD", "content files end in '.md' (lowercase), not '.MD'", "rename it to yellow-sea.md"),
+        (f"{PLACE_DIR}/yellow-sea.yml", "content files are Markdown with YAML front matter, not .yml files",
+         "rename it to yellow-sea.md"),
+        ("content/yellow-sea.md", "this content file is in the wrong folder", "places in content/places/"),
+        (f"{PLACE_DIR}/.yellow-sea.md", "this file's name starts with '.', so it is hidden and never published",
+         "rename it without the leading dot (yellow-sea.md)"),
+    ],
+)  # fmt: skip
+def test_fl113_wrong_extension_folder_or_dotfile_is_an_error(
+    tmp_path: Path, path: str, message: str, hint: str
+) -> None:
+    write_tree(tmp_path, {**minimal_files(), path: valid_place("Yellow Sea")})
+    (tmp_path / "content/places/.gitkeep").write_text("")  # not text: ignored
+    status, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{path}:0:0: error FL113 {message}"), out
+    assert hint in lines[1]
+    assert len(problem_lines(out)) == 1
 
 
 def test_fl114_too_deep(tmp_path: Path) -> None:
@@ -756,7 +782,11 @@ FIGURE = {"what": "aircraft", "value": 4, "source": "https://www.mod.go.jp/news/
             valid_incident(related=[{"incident": RADAR[23:-3], "relation": "causes"}]),
             "FL203 unknown relation",
         ),
-        (PATROL, valid_incident(replaced_by="2025-12-06-radar"), "FL204 unknown incident '2025-12-06-radar'"),
+        (
+            PATROL,
+            valid_incident(status="retracted", status_note="Merged.", replaced_by="2025-12-06-radar"),
+            "FL204 unknown incident '2025-12-06-radar'",
+        ),
         (PATROL, valid_incident(claims=[{**CLAIM, "actor": "jsdf"}]), "FL201 unknown actor 'jsdf'"),
         (PATROL, valid_incident(figures=[{**FIGURE, "source": "https://x.example/"}]), "FL205 figure source"),
         (MOD, valid_actor("MOD", kind="ministri"), "FL203 unknown actor kind 'ministri'"),
@@ -809,3 +839,34 @@ def test_fl309_placeholder_from_the_template(tmp_path: Path) -> None:
     assert problems(tmp_path, {PATROL: text}) == [
         f"{PATROL}:{line}:16: error FL309 placeholder left in place: 'TODO Publisher'"
     ]
+
+
+# --- documented rules, enforced (FL308) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("type: joint-patrol\n", "type: joint-patrol\nseries_number: 3\n",
+         "5:16: error FL308 series_number is set but series is not"),
+        ("type: joint-patrol\n", "type: joint-patrol\nreplaced_by: 2025-12-06-radar-lock-on\n",
+         "5:14: error FL308 replaced_by is only for a retracted incident (this one is 'confirmed')"),
+        ("summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n",
+         "summary: >-\n  Two Chinese and two Russian bombers flew together.\n\n  Over the East China Sea.\n",
+         "5:10: error FL308 the summary has more than one paragraph; it is one plain-text paragraph"),
+        ("summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n",
+         "summary: |\n  Two Chinese and two Russian bombers flew together.\n\n  Over the East China Sea.\n",
+         "5:10: error FL308 the summary has more than one paragraph; it is one plain-text paragraph"),
+        ("sources:\n", "related: [2025-12-09-joint-bomber-patrol]\nsources:\n",
+         "12:11: error FL308 an incident cannot be related to itself"),
+    ],
+)  # fmt: skip
+def test_fl308_documented_rules_are_enforced(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert old in PATROL_TEXT
+    assert problems(tmp_path, {PATROL: patrol(old, new)}) == [f"{PATROL}:{expected}"]
+
+
+def test_fl308_a_literal_summary_on_two_lines_is_one_paragraph(tmp_path: Path) -> None:
+    old = "summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n"
+    new = "summary: |\n  Two Chinese and two Russian bombers flew together\n  over the East China Sea.\n"
+    assert problems(tmp_path, {PATROL: patrol(old, new)}) == []

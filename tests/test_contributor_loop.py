@@ -516,3 +516,36 @@ def test_the_code_links_point_at_the_error_codes_page() -> None:
     assert site_url.rstrip("/") + "/reference/error-codes/" == ERROR_CODES_URL
     page = error_codes_markdown()
     assert all(f"id='{code.lower()}'" in page for code in CODES)
+
+
+# --- 5. nothing silently dropped: the reference pages keep their <placeholders> ---------------------------
+
+
+def _page_text(markdown_text: str) -> str:
+    """The text a reader sees of a Markdown page (Python-Markdown as MkDocs runs it, then an HTML parser)."""
+    from html.parser import HTMLParser
+
+    import markdown
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    parser = Text()
+    parser.feed(markdown.markdown(markdown_text, extensions=["tables"]))
+    return "".join(parser.parts)
+
+
+def test_the_field_reference_keeps_angle_bracket_placeholders() -> None:
+    from generator.render.reference import fields_page_markdown
+
+    text = _page_text(fields_page_markdown())
+    assert "One incident: content/incidents/<year>/<date>-<slug>.md." in text
+    assert "content/actors/<id>.md." in text and "content/places/<id>.md." in text
+    assert "content/incidents//-.md" not in text
+    contributing = _page_text((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"))
+    assert "One incident: content/incidents/<year>/<date>-<slug>.md." in contributing

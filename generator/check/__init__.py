@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.check import comments, identity, placeholders, references, safety, warnings
+from generator.check import comments, identity, placeholders, references, rules, safety, warnings
 from generator.check.salvage import salvage
 from generator.check.schema_errors import validate
 from generator.diagnostics import Diagnostic
@@ -84,6 +84,7 @@ def check(
         vocabulary, incidents + partial["incident"], actors + partial["actor"], places + partial["place"]
     )
     problems.extend(references.check(documents, with_partial))
+    problems.extend(rules.check(validated))
     problems.extend(warnings.check(validated, today or dt.date.today()))
     problems = _one_per_spot(problems)
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
@@ -98,12 +99,13 @@ def check(
 
 
 _UNKNOWN = {"FL201", "FL202", "FL203", "FL204"}
+_SCHEMA = {"FL303", "FL304", "FL307"}  # a value of the wrong type, length or form
 
 
 def _one_per_spot(problems: list[Diagnostic]) -> list[Diagnostic]:
     """A schema error and an unknown-reference error at the same value are one problem: the schema error,
     with the reference check's suggestion (``actor: JASDF`` is not a slug; did you mean 'jasdf'?)."""
-    schema = {(d.path, d.line, d.column): i for i, d in enumerate(problems) if d.code.startswith("FL3")}
+    schema = {(d.path, d.line, d.column): i for i, d in enumerate(problems) if d.code in _SCHEMA}
     merged = list(problems)
     dropped: set[int] = set()
     for i, d in enumerate(problems):

@@ -128,11 +128,12 @@ def field_reference_markdown(heading_level: int = 2) -> str:
         ("Place", Place, "`content/places/<id>.md`"),
         ("Vocabulary", Vocabulary, "`content/vocabulary.yml`"),
     ):
-        out += [f"{hashes} {title}", "", f"File: {where}. {model.__doc__.splitlines()[0]}", ""]
+        # docstrings are prose: `<year>` in them would be read as an HTML tag and vanish from the page
+        out += [f"{hashes} {title}", "", f"File: {where}. {_cell(model.__doc__.splitlines()[0])}", ""]
         out += model_table(model)
         out.append("")
         for nested in _nested(model, {model}):
-            out += [f"{hashes}# {title}: `{nested.__name__}`", "", nested.__doc__.splitlines()[0], ""]
+            out += [f"{hashes}# {title}: `{nested.__name__}`", "", _cell(nested.__doc__.splitlines()[0]), ""]
             out += model_table(nested)
             out.append("")
     return "\n".join(out).rstrip() + "\n"
