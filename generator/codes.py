@@ -113,7 +113,7 @@ _TABLE = [
         "A file under content/ is not part of the content model, so nothing in it would be published: a wrong "
         "extension (`.markdown`, `.yml`, `.MD`), a wrong folder, or a hidden name (starting with `.`). Hidden "
         "files that are not text (`.gitkeep`, `.DS_Store`) and hidden folders are ignored.",
-        "Rename it to `<id>.md` in the right folder (incidents in content/incidents/<year>/, actors in "
+        "Rename it to <id>.md in the right folder (incidents in content/incidents/<year>/, actors in "
         "content/actors/, places in content/places/), or move it out of content/.",
     ),
     Code(
