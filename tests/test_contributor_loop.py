@@ -549,3 +549,34 @@ def test_the_field_reference_keeps_angle_bracket_placeholders() -> None:
     assert "content/incidents//-.md" not in text
     contributing = _page_text((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"))
     assert "One incident: content/incidents/<year>/<date>-<slug>.md." in contributing
+
+
+# --- 8. light set-up -------------------------------------------------------------------------------------------
+
+
+def _make_dry_run(target: str, tmp_path: Path) -> list[str]:
+    """The commands ``make TARGET`` would run for a fresh virtual environment (``make -n``, nothing run)."""
+    done = subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=REPO, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return done.stdout.splitlines()
+
+
+def test_make_site_installs_only_what_building_needs(tmp_path: Path) -> None:
+    installs = [line for line in _make_dry_run("site", tmp_path) if "pip install" in line and "-e" in line]
+    assert installs == [f"{tmp_path}/venv/bin/python -m pip install --quiet -c constraints.txt -e ."]
+    test_installs = [
+        line for line in _make_dry_run("test", tmp_path) if "pip install" in line and "-e" in line
+    ]
+    assert test_installs[-1].endswith("-e '.[test]'")
+    import tomllib
+
+    project_table = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    core = " ".join(project_table["dependencies"]).lower()
+    assert not any(tool in core for tool in ("pytest", "playwright", "ruff", "hypothesis", "pip-audit"))
+
+
+def test_readme_says_how_to_view_the_site() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    first_commands = re.findall(r"```bash\n(.*?)\n```", readme)[:2]
+    assert first_commands == ["make site", "make test"]
+    assert "make serve" in readme and "http://127.0.0.1:8000/" in readme
