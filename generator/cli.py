@@ -83,14 +83,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    new = commands.add_parser("new", help="scaffold a new incident, actor or place (never overwrites)")
-    new.add_argument("kind", choices=["incident", "actor", "place"])
+    new = commands.add_parser(
+        "new",
+        help="scaffold a new incident, actor or place (never overwrites)",
+        description="Write a new content file with every required field and a commented template; the type or "
+        "kind must be a key of content/vocabulary.yml.",
+        epilog="examples: faultlines new incident --date 2025-12-09 --title 'Joint bomber patrol' "
+        "--type joint-patrol | faultlines new actor --name 'Japan Air Self-Defense Force' --kind armed-force "
+        "--id jasdf",
+    )
+    new.add_argument("kind", choices=["incident", "actor", "place"], metavar="{incident,actor,place}",
+                     help="what to create")  # fmt: skip
     new.add_argument("--root", default=".", type=Path, help="project root holding content/ (default .)")
-    new.add_argument("--title", "--name", dest="title", required=True, help="title (incident) or name")
-    new.add_argument("--date", help="incident date: YYYY-MM-DD, YYYY-MM or YYYY")
-    new.add_argument("--type", dest="type_", default="", help="incident type (a key of incident_types)")
-    new.add_argument("--kind", dest="entity_kind", default="", help="actor or place kind")
-    new.add_argument("--id", dest="slug", default="", help="id/slug (default: from the title)")
+    new.add_argument("--title", "--name", dest="title", required=True, metavar="TEXT",
+                     help="an incident's title, or an actor's or place's name")  # fmt: skip
+    new.add_argument("--date", metavar="DATE", help="incident date: YYYY-MM-DD, YYYY-MM or YYYY")
+    new.add_argument("--type", dest="type_", default="", metavar="TYPE",
+                     help="incident type: a key of incident_types in content/vocabulary.yml")  # fmt: skip
+    new.add_argument("--kind", dest="entity_kind", default="", metavar="KIND",
+                     help="actor or place kind: a key of actor_kinds or place_kinds")  # fmt: skip
+    new.add_argument("--id", dest="slug", default="", metavar="ID",
+                     help="the id, which is the file name (default: made from the title)")  # fmt: skip
     sources = commands.add_parser("sources", help="report source health: archive coverage, kinds, dead links")
     sources.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/")
     sources.add_argument("--check-links", action="store_true", help="check every source URL over HTTP")
@@ -198,8 +211,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         path = create(args.root, args.kind, title=args.title, date=args.date, type_=args.type_, slug=args.slug,
                       entity_kind=args.entity_kind)  # fmt: skip
     except ScaffoldError as exc:
-        print(f"faultlines: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        print(f"faultlines new: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_PROBLEMS
     print(path.resolve().relative_to(args.root.resolve()).as_posix())
     return EXIT_OK
 

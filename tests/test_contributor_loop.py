@@ -580,3 +580,65 @@ def test_readme_says_how_to_view_the_site() -> None:
     first_commands = re.findall(r"```bash\n(.*?)\n```", readme)[:2]
     assert first_commands == ["make site", "make test"]
     assert "make serve" in readme and "http://127.0.0.1:8000/" in readme
+
+
+# --- 6. faultlines new ----------------------------------------------------------------------------------------
+
+
+def _content(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "content").rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["incident", "--date", "2025-12-11", "--title", "Bombers again", "--type", "joint-patrl"],
+         "--type 'joint-patrl' is not a key of incident_types in content/vocabulary.yml; did you mean 'joint-patrol'?"),
+        (["actor", "--name", "Coast Guard", "--kind", "ministri"],
+         "--kind 'ministri' is not a key of actor_kinds in content/vocabulary.yml; did you mean 'ministry'?"),
+        (["incident", "--date", "2025-02-30", "--title", "Bombers again", "--type", "joint-patrol"],
+         "--date '2025-02-30': '2025-02-30' is an impossible date"),
+        (["place", "--name", "Yellow Sea", "--type", "sea"], "--type and --date are for incidents"),
+        (["incident", "--date", "2025-12-11", "--title", "Bombers again", "--kind", "sea"], "--kind is for actors"),
+    ],
+)  # fmt: skip
+def test_new_validates_before_writing(tmp_path: Path, args: list[str], message: str) -> None:
+    root = project(tmp_path)
+    before = _content(root)
+    status, out, err = run_cli("new", *args, "--root", str(root))
+    assert status == 2 and out == ""
+    assert err.startswith(f"faultlines new: error: {message}"), err
+    assert _content(root) == before
+
+
+def test_new_writes_atomically_and_a_failed_write_blocks_no_retry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path)
+    before = _content(root)
+    args = ["new", "place", "--name", "Yellow Sea", "--kind", "sea", "--root", str(root)]
+
+    def disk_full(_: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    status, _, err = run_cli(*args)
+    assert status == 3 and "No space left on device" in err
+    assert _content(root) == before  # no empty or partial file, no temporary file left
+    monkeypatch.undo()
+    status, out, _ = run_cli(*args)
+    assert status == 0 and out.strip() == "content/places/yellow-sea.md"
+    assert run_cli("check", str(root / "content/places/yellow-sea.md"))[0] == 0
+    assert run_cli(*args)[0] == 1  # never overwrites
+
+
+def test_new_help_shows_the_real_option_names() -> None:
+    status, out, _ = run_cli("new", "--help")
+    assert status == 0
+    for shown in ("--type TYPE", "--kind KIND", "--id ID", "--title TEXT, --name TEXT", "--date DATE"):
+        assert shown in out
+    assert "TYPE_" not in out and "ENTITY_KIND" not in out and "SLUG" not in out
