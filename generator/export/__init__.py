@@ -27,7 +27,7 @@ def render_exports(
     files.update(render_tables(chronology, links))
     files.update(render_feeds(chronology, links))
     files.update(render_calendar(chronology, links))
-    files.update(render_schemas(base))
+    files.update(render_schemas(base, chronology))
     return dict(sorted(files.items()))
 
 
