@@ -31,6 +31,7 @@ from generator.page_workers import PARALLEL_MIN_PAGES, PageWorkers, known_plugin
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
 from generator.publish import replace_directory
+from generator.render.cards import SITE_CARD
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
@@ -58,6 +59,9 @@ class FaultLinesConfig(Config):
     # "summary": incidents are found by title, summary and facts; their bodies and sections are not indexed;
     # "auto": full up to 1,000 incidents, summary beyond (render/site.py SUMMARY_INDEX_ABOVE)
     search_index = c.Choice(("auto", "full", "summary"), default="auto")
+    # share cards (og:image): one per incident up to 1,000 incidents and the site's beyond ("auto"), always one
+    # per incident ("incidents"), the site's only ("site"), or none ("off"); see generator/render/cards.py
+    social_cards = c.Choice(("auto", "incidents", "site", "off"), default="auto")
     # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
     prerendered_html = c.Type(bool, default=True)
     # worker processes for `mkdocs build` (generator/page_workers.py, generator/render/parallel.py); by default
@@ -163,6 +167,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             site_url=config.site_url or "",
             history=history,
             search_index=self._search_index(len(result.chronology.incidents)),
+            social_cards=self.config.social_cards,
             processes=processes,
             parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
         )
@@ -209,6 +214,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.globals["fault_lines_nav"] = self._nav_cache
+        # the site-wide share card, for pages without one of their own (none when social_cards is off)
+        env.globals["fault_lines_card"] = "" if self.config.social_cards == "off" else SITE_CARD
         self._env = env
         # everything read so far (pages, navigation, the chronology) lives until the end of the build: the cycle
         # collector stops re-scanning it (seconds per full collection at 10,000 incidents), and forked workers

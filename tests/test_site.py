@@ -937,3 +937,38 @@ def test_search_has_no_empty_entries_for_sections_it_does_not_index(site: Site) 
     html = (site.dir / page / "index.html").read_text(encoding="utf-8")
     # still on the page and in its table of contents
     assert 'id="related-incidents"' in html and 'href="#cite-this-incident"' in html
+
+
+# --- sharing: cards and structured data ---
+
+
+def _local(site: Site, url: str) -> Path:
+    """The built file an absolute site URL points to."""
+    path = urlsplit(url).path
+    assert path.startswith(site_prefix()), url
+    return site.dir / unquote(path[len(site_prefix()) :])
+
+
+def test_every_page_shares_a_1200x630_card_and_incidents_their_own(site: Site) -> None:
+    extruct = pytest.importorskip("extruct")
+    from PIL import Image
+
+    incident = "incidents/2025-12-09-joint-bomber-patrol/"
+    data = extruct.extract(site.html(incident), syntaxes=["opengraph", "json-ld"], uniform=True)
+    (graph,) = data["opengraph"]
+    assert graph["og:image"].startswith("https://"), graph
+    assert graph["og:image"].endswith("/cards/2025-12-09-joint-bomber-patrol.png")
+    with Image.open(_local(site, graph["og:image"])) as card:
+        assert (card.format, card.size) == ("PNG", (1200, 630))
+    (event,) = data["json-ld"]
+    assert event["@type"] == "Event"
+    assert "citation" not in event  # not a property of Event
+    assert {work["@type"] for work in event["subjectOf"]} == {"CreativeWork"}
+    located = [place for place in event.get("location", []) if "geo" in place]
+    assert located and located[0]["geo"]["@type"] == "GeoCoordinates"
+    for other in ("", "timeline/", "actors/jasdf/", "stats/"):
+        (graph,) = extruct.extract(site.html(other), syntaxes=["opengraph"], uniform=True)["opengraph"]
+        assert graph["og:image"].endswith("/cards/site.png"), other
+        assert graph["og:title"] and graph["@type"] == "website"  # extruct puts og:type in @type
+    with Image.open(site.dir / "cards" / "site.png") as card:
+        assert card.size == (1200, 630)
