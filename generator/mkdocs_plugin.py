@@ -209,7 +209,27 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
         self._index_search_view(config)
+        self._date_pages(files)
         return nav
+
+    def _date_pages(self, files: Files) -> None:
+        """The sitemap's ``lastmod`` of each page: when its content last changed (from history), not the build
+        date. Generated pages get their own day; the home page, which shows the latest incidents, the record's;
+        other hand-written pages none (their history is not read). Without history, MkDocs' build date stays."""
+        modified = self.output.modified if self.output is not None else {}
+        if not modified:
+            return
+        record = max(modified.values()).isoformat()
+        for file in files.documentation_pages():
+            if file.page is None:
+                continue
+            day = modified.get(file.src_uri)
+            if day is not None:
+                file.page.update_date = day.isoformat()
+            elif file.src_uri == "index.md":
+                file.page.update_date = record
+            else:
+                file.page.update_date = ""  # the sitemap leaves lastmod out rather than state a wrong day
 
     @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from generator.dates import human_range
 from generator.export import export_pages, render_exports
 from generator.export.records import coordinates
+from generator.export.revisions import page_dates, revisions
 from generator.history import History
 from generator.model import Chronology
 from generator.render import charts, svgmap
@@ -38,6 +40,8 @@ class SiteOutput:
 
     pages: dict[str, GeneratedPage]
     files: dict[str, bytes] = field(default_factory=dict)
+    # the day each generated page's content last changed, from history (the sitemap's lastmod); empty without
+    modified: dict[str, dt.date] = field(default_factory=dict)
 
 
 def type_stylesheet(chronology: Chronology) -> bytes:
@@ -95,7 +99,10 @@ def _render_rest(renderer: SiteRenderer, incidents: IncidentPages) -> SiteOutput
         files.update(
             changes_files(chronology, renderer.history, site_url=site_url, directory_urls=directory_urls)
         )
-    files.update(render_exports(chronology, site_url=site_url, directory_urls=directory_urls))
+    revised = revisions(chronology, renderer.history)
+    files.update(
+        render_exports(chronology, site_url=site_url, directory_urls=directory_urls, revised=revised)
+    )
     files.update(social_card_files(chronology, renderer.social_cards))
     exported = export_pages(chronology, directory_urls=directory_urls)
     pages = {page.path: page for page in renderer.all_pages(incident_pages=incidents.result)}
@@ -105,7 +112,8 @@ def _render_rest(renderer: SiteRenderer, incidents: IncidentPages) -> SiteOutput
     ):
         pages[path] = GeneratedPage(path, text, in_nav=True)
     pages.update((page.path, page) for page in exported)
-    return SiteOutput(pages, dict(sorted(files.items())))
+    modified = page_dates(chronology, renderer.history, revised)
+    return SiteOutput(pages, dict(sorted(files.items())), modified)
 
 
 def social_card_files(chronology: Chronology, mode: str) -> dict[str, bytes]:
