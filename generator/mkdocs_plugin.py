@@ -43,14 +43,12 @@ from generator.render.site import (
     STYLESHEET,
     SUMMARY_INDEX_ABOVE,
     SiteOutput,
-    home_fragments,
     render_site,
     search_index_mode,
 )
-from generator.render.source_health import sources_fragment
+from generator.standalone import fill_markers
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
-MARKER = "<!-- fault-lines: {} -->"
 PLACEHOLDER = "flprerenderedblock"
 
 
@@ -291,14 +289,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown
-        if MARKER.format("latest") in markdown or MARKER.format("counts") in markdown:
-            fragments = home_fragments(self.result.chronology, page.file.src_uri)
-            for name, fragment in fragments.items():
-                markdown = markdown.replace(MARKER.format(name), fragment)
-        if MARKER.format("sources") in markdown:
-            fragment = sources_fragment(self.result.chronology, page.file.src_uri, config.use_directory_urls)
-            markdown = markdown.replace(MARKER.format("sources"), fragment)
-        return markdown
+        return fill_markers(markdown, self.result.chronology, page.file.src_uri, config.use_directory_urls)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         chunks = self._stashed.pop(page.file.src_uri, None)
