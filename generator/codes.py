@@ -153,8 +153,8 @@ _TABLE = [
         "FL205",
         "unknown-source",
         "error",
-        "A claim or figure cites a source URL that is not in this incident's `sources`.",
-        "Add the source to `sources`, or copy its URL exactly.",
+        "A claim or figure names a source (by key or URL) that is not in this incident's `sources`.",
+        "Name the source by its `key`, or add the source to `sources`.",
     ),
     Code(
         "FL206",
@@ -269,8 +269,8 @@ _TABLE = [
         "FL404",
         "duplicate-source",
         "error",
-        "The same source URL is listed twice in one incident.",
-        "Keep one entry.",
+        "The same source URL, or the same source key, is listed twice in one incident.",
+        "Keep one entry; give each source its own key.",
     ),
     Code(
         "FL405",

@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.model import Chronology, IncidentRecord
 from generator.render.urls import page_path, page_url
+from generator.schema import Incident
 
 FORMAT_VERSION = "1.0"
 LICENCE = "Content CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); code MIT."
@@ -109,10 +110,17 @@ def incident_record(chronology: Chronology, record: IncidentRecord, links: Links
         else None,
         "series": series,
         "claims": [
-            {**claim.model_dump(mode="json"), "actor_name": c.actors[claim.actor].data.name}
+            {
+                **claim.model_dump(mode="json"),
+                "actor_name": c.actors[claim.actor].data.name,
+                "source_url": _source_url(data, claim.source),
+            }
             for claim in data.claims
         ],
-        "figures": [figure.model_dump(mode="json") for figure in data.figures],
+        "figures": [
+            {**figure.model_dump(mode="json"), "source_url": _source_url(data, figure.source)}
+            for figure in data.figures
+        ],
         "sources": [source.model_dump(mode="json") for source in data.sources],
         "related": [
             {
@@ -128,6 +136,11 @@ def incident_record(chronology: Chronology, record: IncidentRecord, links: Links
         "tags": list(data.tags),
         "content_path": record.path,
     }
+
+
+def _source_url(incident: Incident, ref: str) -> str:
+    source = incident.source_for(ref)
+    return source.url if source else ref
 
 
 def actor_record(chronology: Chronology, actor_id: str, links: Links) -> dict[str, Any]:

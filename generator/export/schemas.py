@@ -55,8 +55,13 @@ def incidents_export_schema(links_base: str) -> dict[str, Any]:
             "archive_url": _nullable(STRING),
             "url_status": {"enum": ["live", "dead", None]},
             "note": _nullable(STRING),
+            "key": _nullable(SLUG),
+            "excerpts": {
+                "type": "array",
+                "items": _object({"text": STRING, "translation": _nullable(STRING)}),
+            },
         },
-        "required": ["url", "publisher"],
+        "required": ["key", "url", "publisher", "excerpts"],
         "additionalProperties": False,
     }
     incident = _object(
@@ -91,6 +96,7 @@ def incidents_export_schema(links_base: str) -> dict[str, Any]:
                         "description": STRING,
                         "coordinates": _nullable(POINT),
                         "approximate": {"type": "boolean"},
+                        "route": _nullable({"type": "array", "minItems": 2, "items": POINT}),
                     }
                 )
             ),
@@ -124,6 +130,7 @@ def incidents_export_schema(links_base: str) -> dict[str, Any]:
                         "quote": {"type": "boolean"},
                         "date": _nullable(DATE),
                         "source": STRING,
+                        "source_url": STRING,
                     }
                 ),
             },
@@ -136,6 +143,7 @@ def incidents_export_schema(links_base: str) -> dict[str, Any]:
                         "unit": _nullable(STRING),
                         "period": _nullable(STRING),
                         "source": STRING,
+                        "source_url": STRING,
                         "note": _nullable(STRING),
                     }
                 ),

@@ -238,8 +238,10 @@ class SiteRenderer:
             return changes.tombstone_page(self, record)
         here = page_path("incidents", record.id)
         data = record.data
-        source_numbers = {s.url: n for n, s in enumerate(data.sources, start=1)}
-        publishers = {s.url: s.publisher for s in data.sources}
+        source_numbers = {
+            ref: n for n, s in enumerate(data.sources, start=1) for ref in (s.key, s.url) if ref
+        }
+        publishers = {ref: s.publisher for s in data.sources for ref in (s.key, s.url) if ref}
         groups: dict[str, list[dict[str, str]]] = {}
         for entry in data.actors:
             groups.setdefault(entry.role, []).append(
