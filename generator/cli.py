@@ -38,7 +38,12 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="write the generated pages and data files as a plain tree")
     build.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/")
-    build.add_argument("--out", required=True, type=Path, help="output folder (replaced atomically)")
+    build.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="output folder: created, or replaced atomically when empty or written by an earlier build",
+    )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     new = commands.add_parser("new", help="scaffold a new incident, actor or place (never overwrites)")
@@ -110,6 +115,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         output = render_site(result.chronology, history=file_history(args.root), processes=usable_processes())
         count = write_tree(output, args.out)
+    except UnsafeOutput as exc:  # the folder changed while the site was built
+        print(f"faultlines: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         gc.unfreeze()
     print(f"wrote {count} files to {args.out}")

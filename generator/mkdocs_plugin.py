@@ -30,7 +30,13 @@ from generator.nav_cache import NavCache
 from generator.page_workers import PARALLEL_MIN_PAGES, PageWorkers, known_plugins
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
-from generator.publish import replace_directory
+from generator.publish import (
+    UnsafeOutput,
+    check_destination,
+    check_replaceable,
+    replace_directory,
+    write_marker,
+)
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
@@ -109,6 +115,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._root = (base / self.config.root).resolve()
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if self.command != "serve":  # serve builds into a temporary folder of its own
+            self._check_site_dir(config, base)
         if self.command == "build" and self.config.atomic:
             self.final_site_dir = config.site_dir
             parent = Path(config.site_dir).resolve().parent
@@ -118,6 +126,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             config.site_dir = self.staging_dir
             self._clean_up_on_sigterm()
         return config
+
+    def _check_site_dir(self, config: MkDocsConfig, base: Path) -> None:
+        """Refuse a ``site_dir`` MkDocs would empty (it cleans it before building) or the swap would replace: one
+        holding files no build wrote, or a folder of the project (content/, the docs_dir, ...)."""
+        also = {base: "the folder of mkdocs.yml", Path(config.docs_dir): "the docs_dir"}
+        try:
+            check_destination(self.root, Path(config.site_dir), also=also, option="site_dir")
+        except UnsafeOutput as exc:
+            raise PluginError(f"{exc} (site_dir is set by 'mkdocs build -d DIR' or in mkdocs.yml)") from None
 
     def _clean_up_on_sigterm(self) -> None:
         """A killed build (CI cancel, Ctrl-C in a wrapper) removes its staging folder; site/ was never touched."""
@@ -312,6 +329,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        if self.command != "serve" and not self.staging_dir:
+            write_marker(Path(config.site_dir))  # a build in place (atomic: false) marks its output too
         summary = self._workers.summary()
         if summary:
             log.info("%s", summary)
@@ -319,6 +338,11 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.staging_dir and self.final_site_dir:
             if _strict_warnings_counted():
                 return  # the build aborts right after this event; on_build_error discards the staging folder
+            write_marker(Path(self.staging_dir))
+            try:
+                check_replaceable(Path(self.final_site_dir), option="site_dir")
+            except UnsafeOutput as exc:  # the folder changed while the site was built
+                raise PluginError(str(exc)) from None
             # no SIGTERM/SIGINT between the two renames: site/ is never missing
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
             try:
