@@ -40,17 +40,17 @@ from generator.publish import (
     replace_directory,
     write_marker,
 )
+from generator.render.cards import SITE_CARD
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
     SUMMARY_INDEX_ABOVE,
     SiteOutput,
-    home_fragments,
     render_site,
     search_index_mode,
 )
-from generator.render.source_health import sources_fragment
 from generator.selection import Selection, report
+from generator.standalone import fill_markers
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
 SERVE_ERRORS = (
@@ -61,7 +61,6 @@ SERVE_ERRORS = (
     "this page reloads by itself once they check clean (<code>faultlines check</code> shows the same).</p>"
     '<pre style="white-space:pre-wrap;margin:0;background:none;color:inherit">{errors}</pre></div>'
 )
-MARKER = "<!-- fault-lines: {} -->"
 PLACEHOLDER = "flprerenderedblock"
 
 
@@ -76,6 +75,9 @@ class FaultLinesConfig(Config):
     # "summary": incidents are found by title, summary and facts; their bodies and sections are not indexed;
     # "auto": full up to 1,000 incidents, summary beyond (render/site.py SUMMARY_INDEX_ABOVE)
     search_index = c.Choice(("auto", "full", "summary"), default="auto")
+    # share cards (og:image): one per incident up to 1,000 incidents and the site's beyond ("auto"), always one
+    # per incident ("incidents"), the site's only ("site"), or none ("off"); see generator/render/cards.py
+    social_cards = c.Choice(("auto", "incidents", "site", "off"), default="auto")
     # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
     prerendered_html = c.Type(bool, default=True)
     # worker processes for `mkdocs build` (generator/page_workers.py, generator/render/parallel.py); by default
@@ -206,6 +208,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             site_url=config.site_url or "",
             history=history,
             search_index=self._search_index(len(result.chronology.incidents)),
+            social_cards=self.config.social_cards,
             processes=processes,
             parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
         )
@@ -250,7 +253,27 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
         self._index_search_view(config)
+        self._date_pages(files)
         return nav
+
+    def _date_pages(self, files: Files) -> None:
+        """The sitemap's ``lastmod`` of each page: when its content last changed (from history), not the build
+        date. Generated pages get their own day; the home page, which shows the latest incidents, the record's;
+        other hand-written pages none (their history is not read). Without history, MkDocs' build date stays."""
+        modified = self.output.modified if self.output is not None else {}
+        if not modified:
+            return
+        record = max(modified.values()).isoformat()
+        for file in files.documentation_pages():
+            if file.page is None:
+                continue
+            day = modified.get(file.src_uri)
+            if day is not None:
+                file.page.update_date = day.isoformat()
+            elif file.src_uri == "index.md":
+                file.page.update_date = record
+            else:
+                file.page.update_date = ""  # the sitemap leaves lastmod out rather than state a wrong day
 
     @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -258,6 +281,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # `mkdocs serve` injects an inline script that reloads the page after a rebuild: the preview's
         # Content-Security-Policy lets it run (overrides/main.html); a built site never does
         env.globals["fault_lines_serve"] = self.command == "serve"
+        # the site-wide share card, for pages without one of their own (none when social_cards is off)
+        env.globals["fault_lines_card"] = "" if self.config.social_cards == "off" else SITE_CARD
         self._env = env
         # everything read so far (pages, navigation, the chronology) lives until the end of the build: the cycle
         # collector stops re-scanning it (seconds per full collection at 10,000 incidents), and forked workers
@@ -296,14 +321,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown
-        if MARKER.format("latest") in markdown or MARKER.format("counts") in markdown:
-            fragments = home_fragments(self.result.chronology, page.file.src_uri)
-            for name, fragment in fragments.items():
-                markdown = markdown.replace(MARKER.format(name), fragment)
-        if MARKER.format("sources") in markdown:
-            fragment = sources_fragment(self.result.chronology, page.file.src_uri, config.use_directory_urls)
-            markdown = markdown.replace(MARKER.format("sources"), fragment)
-        return markdown
+        return fill_markers(markdown, self.result.chronology, page.file.src_uri, config.use_directory_urls)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         chunks = self._stashed.pop(page.file.src_uri, None)
