@@ -218,7 +218,7 @@ def test_github_format_escapes_properties_and_data() -> None:
 
 def test_github_format_leaves_out_unknown_positions() -> None:
     item = Diagnostic("content/notes.txt", 0, 0, "FL113", "stray")
-    assert format_github([item]).splitlines()[0] == "::warning file=content/notes.txt,title=FL113::stray"
+    assert format_github([item]).splitlines()[0] == "::error file=content/notes.txt,title=FL113::stray"
 
 
 def test_github_format_under_strict(warnings_only: Path) -> None:
