@@ -642,3 +642,12 @@ def test_new_help_shows_the_real_option_names() -> None:
     for shown in ("--type TYPE", "--kind KIND", "--id ID", "--title TEXT, --name TEXT", "--date DATE"):
         assert shown in out
     assert "TYPE_" not in out and "ENTITY_KIND" not in out and "SLUG" not in out
+
+
+def test_the_field_reference_states_the_enforced_limits() -> None:
+    from generator.load import MAX_DEPTH, MAX_FILE_BYTES
+    from generator.render.reference import fields_page_markdown
+
+    text = _page_text(fields_page_markdown())
+    assert f"at most {MAX_FILE_BYTES:,} bytes (FL111) and {MAX_DEPTH} levels of nesting (FL114)" in text
+    assert "series_number needs series" in text and "(min length 20, max length 400)" in text
