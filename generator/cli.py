@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
         "a plugin-free mkdocs.yml and the theme overrides",
     )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_loudness = build.add_mutually_exclusive_group()
+    build_loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build_loudness.add_argument("-v", "--verbose", action="store_true", help="print every finding")
 
     new = commands.add_parser(
         "new",
@@ -202,7 +205,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"faultlines: {exc}", file=sys.stderr)
         return EXIT_USAGE
     result = run(args.root)
-    found = report(result.diagnostics, Selection(args.root))
+    level = "quiet" if args.quiet else "verbose" if args.verbose else "default"
+    found = report(result.diagnostics, Selection(args.root), level)
     if found.shown:
         sys.stderr.write(FORMATTERS["text"](found.shown, found.note()))
     if result.failed(args.strict) or result.chronology is None:

@@ -651,3 +651,11 @@ def test_the_field_reference_states_the_enforced_limits() -> None:
     text = _page_text(fields_page_markdown())
     assert f"at most {MAX_FILE_BYTES:,} bytes (FL111) and {MAX_DEPTH} levels of nesting (FL114)" in text
     assert "series_number needs series" in text and "(min length 20, max length 400)" in text
+
+
+def test_build_takes_quiet_and_verbose_too(record_findings: Path, tmp_path: Path) -> None:
+    write_tree(record_findings, {UNUSED: valid_actor("US Forces Japan")})
+    _, _, err = run_cli("build", str(record_findings), "--out", str(tmp_path / "a"), "--verbose")
+    assert "FL601" in err and "FL603" in err
+    _, _, err = run_cli("build", str(record_findings), "--out", str(tmp_path / "b"), "--quiet")
+    assert "FL603" not in err and "FL601" not in err
