@@ -85,10 +85,10 @@ class Excerpt(Model):
 class Source(Model):
     """A published source for an incident."""
 
-    key: SourceKey | None = Field(
-        None,
+    key: SourceKey = Field(
         description="Short name the claims, figures and narrative cite it by (`jiji-1210`): the publisher or "
-        "agency and the publication's month and day; unique within the incident.",
+        "agency and the publication's month and day (`-2` for a second one of the day); unique within the "
+        "incident.",
     )
     url: Url = Field(description="Absolute http(s) address of the page, exactly as published.")
     publisher: Label = Field(description="Who published it (outlet, ministry, agency).")
@@ -218,7 +218,7 @@ class Incident(Model):
     def source_for(self, ref: str) -> Source | None:
         """The source a claim, figure or citation names, by its key or (as older files do) its URL."""
         for source in self.sources:
-            if ref == source.url or (source.key is not None and ref == source.key):
+            if ref in (source.key, source.url):
                 return source
         return None
 

@@ -55,7 +55,7 @@ def incidents_export_schema(links_base: str) -> dict[str, Any]:
             "archive_url": _nullable(STRING),
             "url_status": {"enum": ["live", "dead", None]},
             "note": _nullable(STRING),
-            "key": _nullable(SLUG),
+            "key": SLUG,
             "excerpts": {
                 "type": "array",
                 "items": _object({"text": STRING, "translation": _nullable(STRING)}),
