@@ -278,6 +278,11 @@ class TypeTerm(Term):
     """An incident type, with its badge colour."""
 
     color: Annotated[str, Field(pattern=COLOR_PATTERN)] = "#607d8b"
+    on_map: bool = Field(
+        True,
+        description="`false` for types with no place of their own (statistics, statements, protests): their "
+        "incidents are not put on maps, even when a place is named.",
+    )
 
 
 class SeriesTerm(Term):

@@ -33,16 +33,17 @@ if TYPE_CHECKING:
 _QUOTES = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u201c": "'", "\u201d": "'", "\u201e": "'", "\u201f": "'", "\u2033": "'", "\u00ab": "'", "\u00bb": "'",
+        '"': "'",
     }
-)  # fmt: skip
+)  # fmt: skip  # every quotation mark is one: a quote inside a quote swaps double and single marks
 _DASH = re.compile(" ?[\u2010-\u2015\u2212\ufe58\ufe63\uff0d-] ?")
 _ELLIPSIS = re.compile(r"\.\.\.+")
 _EDGES = " .,;:!?'\"()"
 
 
 def normalise(text: str) -> str:
-    """``text`` for comparison: NFKC (full-width forms, ``…`` as ``...``), straight quotes, one kind of dash
+    """``text`` for comparison: NFKC (full-width forms, ``…`` as ``...``), one quotation mark, one kind of dash
     with no space around it, single spaces, case-folded."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = " ".join(text.split())  # first: the dash pattern then needs at most one space on each side
@@ -245,12 +246,13 @@ def body_units(body: str, first_line: int) -> Iterator[Unit]:
             unit.lines.pop()  # a setext underline makes the line above it a heading
             if unit.lines:
                 yield unit
-            unit, blank_before = None, False
+            unit, blank_before, in_list = None, False, False
             continue
         if _HEADING.match(text) or _rule(text) or _REFERENCE.match(text):
             if unit:
                 yield unit
             unit, blank_before = None, False
+            in_list = in_list and bool(_REFERENCE.match(text))
             continue
         if table:
             yield Unit([(number, column, text)], "table row")

@@ -6,7 +6,7 @@ from typing import Any
 
 from generator.export.records import FORMAT_VERSION
 from generator.export.tables import to_json
-from generator.schema import SCHEMAS, json_schema
+from generator.schema import EXCERPT_MAX, EXCERPTS_PER_SOURCE, SCHEMAS, json_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -55,10 +55,30 @@ def incidents_export_schema(links_base: str) -> dict[str, Any]:
             "archive_url": _nullable(STRING),
             "url_status": {"enum": ["live", "dead", None]},
             "note": _nullable(STRING),
-            "key": SLUG,
+            "key": {
+                **SLUG,
+                "description": "The source's short name within its incident (jiji-1210): what claims, figures "
+                "and the incident's text cite.",
+            },
             "excerpts": {
                 "type": "array",
-                "items": _object({"text": STRING, "translation": _nullable(STRING)}),
+                "maxItems": EXCERPTS_PER_SOURCE,
+                "description": "Passages of the source's own words that support the incident, copied verbatim "
+                "in the source's language: short passages only (fair quotation).",
+                "items": _object(
+                    {
+                        "text": {
+                            **STRING,
+                            "maxLength": EXCERPT_MAX,
+                            "description": "The passage, character for character as the source has it.",
+                        },
+                        "translation": {
+                            **_nullable(STRING),
+                            "description": "An English translation of a passage in another language: "
+                            "ours, not the source's.",
+                        },
+                    }
+                ),
             },
         },
         "required": ["key", "url", "publisher", "excerpts"],
