@@ -109,7 +109,8 @@ class Source(Model):
     note: Text | None = Field(None, description="What this source supports, or a caveat about it.")
     excerpts: Annotated[list[Excerpt], Field(max_length=EXCERPTS_PER_SOURCE)] = Field(
         [],
-        description=f"The source's own words supporting the incident, at most {EXCERPTS_PER_SOURCE} passages.",
+        description=f"The source's own words supporting the incident, at most {EXCERPTS_PER_SOURCE} passages of "
+        f"at most {EXCERPT_MAX} characters: short passages only (fair quotation).",
     )
 
     _title = field_validator("title")(_single_line)

@@ -6,6 +6,7 @@ from typing import Any
 
 from generator.export.feeds import FEED_SIZE
 from generator.export.records import FORMAT_VERSION
+from generator.export.schemas import EXPORT_SCHEMAS, schema_path
 from generator.export.tables import INCIDENT_ACTOR_COLUMNS, INCIDENT_COLUMNS
 from generator.model import Chronology
 from generator.render.pages import GeneratedPage, environment, page_meta
@@ -93,7 +94,11 @@ def exports(chronology: Chronology) -> list[dict[str, Any]]:
         ("schema/vocabulary.schema.json", schema_format, "content/vocabulary.yml."),
     ]  # fmt: skip
     assert {f"schema/{k}.schema.json" for k in SCHEMAS} <= {path for path, _, _ in catalogue}
-    schemas = {"data/incidents.json": "data/incidents.schema.json"}
+    catalogue.append(
+        ("data/datapackage.json", "Frictionless Data Package",
+         "Describes the two CSV files: every column's type, format and meaning, for `frictionless validate`.")
+    )  # fmt: skip
+    schemas = {path: schema_path(path) for path in EXPORT_SCHEMAS}
     return [
         {"path": path, "format": form, "what": what, "schema": schemas.get(path, "")}
         for path, form, what in catalogue

@@ -17,6 +17,7 @@ from generator.dates import MONTHS, human_range
 from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
 from generator.render import changes, cite, svgmap
+from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import timeline_filters
 from generator.render.text import body_html, escape, markdown_inline
@@ -115,6 +116,7 @@ class SiteRenderer:
         history: History | None = None,
         site_url: str = "",
         search_index: str = "full",
+        social_cards: str = "off",
     ) -> None:
         self.c = chronology
         self.vocab = chronology.vocabulary
@@ -126,6 +128,9 @@ class SiteRenderer:
         self.env = environment()
         # "summary": incident pages are found by title, summary and facts only (a smaller search index)
         self.index_details = search_index != "summary"
+        self.social_cards = (
+            social_cards  # "incidents": each incident page shares its own card (render/cards.py)
+        )
         self._urls: dict[tuple[str, str, str | int | None], str] = {}
         self._entry_facts: dict[str, dict[str, Any]] = {}
 
@@ -368,7 +373,9 @@ class SiteRenderer:
             "history_note": history_note,
         }
         share = {"title": data.title, "description": data.summary, "type": "article"}
-        places = [self.c.places[p].data.name for p in dict.fromkeys(data.places)]
+        if self.social_cards == "incidents":
+            share["image"] = card_path(record.id)
+        places = [self.c.places[p].data for p in dict.fromkeys(data.places)]
         json_ld = cite.json_ld(record, self.absolute_url(here), places)
         meta = page_meta(
             data.title, data.summary, fault_lines_source=record.path, share=share, json_ld=json_ld
