@@ -180,11 +180,15 @@ _ESCAPED = "\\"
 
 def _blank_code(text: str) -> str:
     """``text`` with every code span's content replaced by spaces (same length, same line breaks)."""
+    if "`" not in text:
+        return text
     return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def _rule(text: str) -> bool:
     """A thematic break: three or more of one of ``* - _``, spaces between."""
+    if text.lstrip(" ")[:1] not in ("*", "-", "_"):
+        return False  # most lines: one look at the first character
     bare = text.replace(" ", "").replace("\t", "")
     return (
         len(text) - len(text.lstrip(" ")) <= 3 and len(bare) >= 3 and len(set(bare)) == 1 and bare[0] in "*-_"
@@ -274,8 +278,10 @@ def body_units(body: str, first_line: int) -> Iterator[Unit]:
 
 def markers(text: str) -> Iterator[re.Match[str]]:
     """The citation markers of a (code-blanked) text; one after a backslash is escaped text."""
+    if "[^" not in text:
+        return
     for match in ANY_MARKER.finditer(text):
-        if not text[: match.start()].endswith(_ESCAPED):
+        if text[match.start() - 1 : match.start()] != _ESCAPED:
             yield match
 
 
@@ -323,7 +329,8 @@ def _body(document: Document, incident: Incident) -> Iterator[Diagnostic]:
         if not _has_words(text):
             continue
         cited: list[Source] = []
-        for match in markers(text):
+        found = list(markers(text))
+        for match in found:
             key = match.group(1)
             line, column = unit.position(match.start())
             if key in keys:
@@ -341,7 +348,7 @@ def _body(document: Document, incident: Incident) -> Iterator[Diagnostic]:
                 line,
                 column + len(match.group(0)),
             )
-        if not any(True for _ in markers(text)):
+        if not found:
             line, column = unit.lines[0][0], unit.lines[0][1]
             first = unit.lines[0][2].strip()
             shown = first if len(first) <= 40 else first[:37] + "..."
@@ -368,7 +375,7 @@ def _body(document: Document, incident: Incident) -> Iterator[Diagnostic]:
 
 
 def _has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in ANY_MARKER.sub("", text))
+    return any(ch.isalnum() for ch in (ANY_MARKER.sub("", text) if "[^" in text else text))
 
 
 def _fragment_problem(
@@ -404,7 +411,7 @@ def _front_matter(document: Document, incident: Incident) -> Iterator[Diagnostic
     texts += [(("figures", i, "note"), f.note) for i, f in enumerate(incident.figures)]
     texts += [(("sources", i, "note"), s.note) for i, s in enumerate(incident.sources)]
     for keypath, text in texts:
-        if text and (match := ANY_MARKER.search(text)):
+        if text and "[^" in text and (match := ANY_MARKER.search(text)):
             line, column = document.position(keypath)
             yield Diagnostic(
                 document.path,
