@@ -22,6 +22,7 @@ from helpers import (
     valid_incident,
     valid_source,
     valid_vocabulary,
+    write_tree,
 )
 from mkdocs_project import make_project, mkdocs_build
 from test_site import Element, parse
@@ -380,3 +381,35 @@ def test_types_not_on_the_map_get_no_coordinates(built: Path) -> None:
     assert f"incidents/{PATROL}/" in map_page
     assert f"incidents/{STATEMENT}/" not in map_page
     assert "of a type with no place of its own (statement)" in " ".join(map_page.split())
+
+
+# --- limits --------------------------------------------------------------------------------------------------
+
+
+def test_more_than_four_excerpts_is_refused_with_the_reason(tmp_path: Path) -> None:
+    files = minimal_files()
+    excerpts = [{"text": f"Passage {n}."} for n in range(5)]
+    files[incident_path(PATROL)] = valid_incident(
+        sources=[valid_source(1, excerpts=excerpts), valid_source(2)]
+    )
+    write_tree(tmp_path, files)
+    status, out, _ = run_cli("check", str(tmp_path))
+    assert status == 1
+    assert "error FL304 'sources[0].excerpts' has 5 passages; a source may have at most 4 excerpts" in out
+    assert "fair quotation" in out
+
+
+def test_a_quote_citing_its_source_by_url_is_checked_the_same_way(tmp_path: Path) -> None:
+    files = minimal_files()
+    claim = {
+        "actor": "jasdf",
+        "text": "not in it",
+        "quote": True,
+        "source": "https://www.mod.go.jp/news/1.html",
+    }
+    files[incident_path(PATROL)] = valid_incident(
+        claims=[claim], sources=[valid_source(1, excerpts=[{"text": "Something else."}]), valid_source(2)]
+    )
+    write_tree(tmp_path, files)
+    lines = check_tree(tmp_path)
+    assert len(lines) == 1 and lines[0].endswith("error FL704 quote is not in an excerpt of pub-1")
