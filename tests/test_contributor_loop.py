@@ -299,10 +299,12 @@ actors:
 places:
   - east-sea
 sources:
-  - url: https://www.mod.go.jp/j/press/news/2025/12/09a.html
+  - key: mod-1209
+    url: https://www.mod.go.jp/j/press/news/2025/12/09a.html
     publisher: Japan Ministry of Defense
     kind: offical
-  - url: https://www.example.org/news/2025/12/09/bombers
+  - key: channel4-1209
+    url: https://www.example.org/news/2025/12/09/bombers
     publisher: Channel #4 News
     kind: official
 ---
@@ -377,9 +379,11 @@ actors:
 places:
   - east-china-sea
 sources:
-  - url: https://www.mod.go.jp/news/1.html
+  - key: mod-1209
+    url: https://www.mod.go.jp/news/1.html
     publisher: Japan Ministry of Defense
-  - url: https://www.mod.go.jp/news/2.html
+  - key: jiji-1209
+    url: https://www.mod.go.jp/news/2.html
     publisher: Jiji Press
 ---
 """

@@ -78,7 +78,7 @@ def rename_patrol(root: Path) -> str:
     """Rename the patrol incident to a new id that lists the old one, fixing the reference to it."""
     new_id = "2025-12-09-china-russia-joint-bomber-patrol"
     git(root, "mv", incident_path(PATROL), incident_path(new_id))
-    write(root, incident_path(new_id), valid_incident(previous_ids=[PATROL], __body__="Renamed.\n"))
+    write(root, incident_path(new_id), valid_incident(previous_ids=[PATROL], __body__="Renamed.[^pub-1]\n"))
     statement = minimal_files()[incident_path("2025-12-10-defense-ministry-statement")]
     write(root, incident_path("2025-12-10-defense-ministry-statement"), {**statement, "related": [new_id]})
     return new_id

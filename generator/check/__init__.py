@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.check import comments, identity, placeholders, references, rules, safety, warnings
+from generator.check import comments, evidence, identity, placeholders, references, rules, safety, warnings
 from generator.check.salvage import salvage
 from generator.check.schema_errors import validate
 from generator.diagnostics import Diagnostic
@@ -86,6 +86,7 @@ def check(
     problems.extend(references.check(documents, with_partial))
     problems.extend(rules.check(validated))
     problems.extend(warnings.check(validated, today or dt.date.today()))
+    problems.extend(evidence.check(documents, validated))
     problems = _one_per_spot(problems)
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
         return None, problems
