@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from generator.codes import CODES
+from generator.codes import CODES, code_url
 
 SEVERITIES = ("error", "warning")
 
@@ -138,7 +138,11 @@ def format_github(items: list[Diagnostic], note: str = "") -> str:
             if d.end_column and d.end_line == d.line:
                 props.append(f"endColumn={d.end_column}")
         props.append(f"title={_escape_property(d.code)}")
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        message = (
+            d.message
+            + (f"\n{d.hint}" if d.hint else "")
+            + (f"\n{code_url(d.code)}" if d.code in CODES else "")
+        )
         lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(message)}")
     lines.append(summary(items) + note)
     return "\n".join(lines) + "\n"
@@ -158,6 +162,7 @@ def format_json(items: list[Diagnostic], note: str = "") -> str:
             "name": CODES[d.code].name,
             "message": d.message,
             "hint": d.hint or None,
+            "url": code_url(d.code),  # the code's entry on the Error codes page
         }
         for d in items
     ]

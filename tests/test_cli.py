@@ -201,6 +201,7 @@ def test_github_format_annotates_each_line(broken: Path) -> None:
     lines = out.splitlines()
     assert lines[1] == (
         f"::error file={RADAR},line=7,col=10,title=FL201::unknown actor 'jsdf'; did you mean 'jasdf'?"
+        "%0Ahttps://fault-lines.github.io/fault-lines/reference/error-codes/#fl201"
     )
     assert lines[0].startswith(f"::warning file={ACTOR_DIR}/usfj.md,line=2,col=1,title=FL603::")
     assert lines[-1] == "3 errors, 1 warning in 3 files"
@@ -212,13 +213,16 @@ def test_github_format_escapes_properties_and_data() -> None:
     )
     assert format_github([item]).splitlines()[0] == (
         "::error file=content/a%2Cb%3Ac%25d.md,line=3,col=4,endLine=3,endColumn=9,title=FL201"
-        "::50%25 sure: a, b%0Anext%0Afix it"
+        "::50%25 sure: a, b%0Anext%0Afix it%0Ahttps://fault-lines.github.io/fault-lines/reference/error-codes/#fl201"
     )
 
 
 def test_github_format_leaves_out_unknown_positions() -> None:
     item = Diagnostic("content/notes.txt", 0, 0, "FL113", "stray")
-    assert format_github([item]).splitlines()[0] == "::error file=content/notes.txt,title=FL113::stray"
+    assert format_github([item]).splitlines()[0] == (
+        "::error file=content/notes.txt,title=FL113::stray%0A"
+        "https://fault-lines.github.io/fault-lines/reference/error-codes/#fl113"
+    )
 
 
 def test_github_format_under_strict(warnings_only: Path) -> None:
@@ -244,6 +248,7 @@ def test_json_format(broken: Path) -> None:
         "name": "unknown-actor",
         "message": "unknown actor 'jsdf'; did you mean 'jasdf'?",
         "hint": None,
+        "url": "https://fault-lines.github.io/fault-lines/reference/error-codes/#fl201",
     }
     for record in records:
         assert {"path", "line", "column", "end", "severity", "code", "message", "hint"} <= set(record)
