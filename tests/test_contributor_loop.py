@@ -663,3 +663,15 @@ def test_build_takes_quiet_and_verbose_too(record_findings: Path, tmp_path: Path
     assert "FL601" in err and "FL603" in err
     _, _, err = run_cli("build", str(record_findings), "--out", str(tmp_path / "b"), "--quiet")
     assert "FL603" not in err and "FL601" not in err
+
+
+def test_wiki_links_are_suggested_by_names_and_aliases_too(tmp_path: Path) -> None:
+    root = seven_mistakes(tmp_path)
+    write_tree(
+        root, {PATROL: valid_incident(__body__="Over the [[East Sea]], [[JASDF]] jets scrambled.[^pub-1]\n")}
+    )
+    _, out, _ = run_cli("check", str(root / PATROL), "--format", "concise")
+    assert (
+        "link [[East Sea]] does not match any incident, actor or place; did you mean 'sea-of-japan'?" in out
+    )
+    assert "link [[JASDF]] does not match any incident, actor or place; did you mean 'jasdf'?" in out

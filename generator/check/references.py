@@ -157,7 +157,7 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
     problems.extend(_cycles(validated.places))
     targets = actor_ids | place_ids | incident_ids
     for document in documents:
-        problems.extend(_wiki_links(document, targets))
+        problems.extend(_wiki_links(document, targets, resolve.names))
     return problems
 
 
@@ -258,7 +258,9 @@ def _cycles(entries: list[tuple[Document, object]]) -> list[Diagnostic]:
     return problems
 
 
-def _wiki_links(document: Document, targets: set[str]) -> list[Diagnostic]:
+def _wiki_links(
+    document: Document, targets: set[str], names: dict[str, list[str]] | None = None
+) -> list[Diagnostic]:
     problems = []
     for match in WIKI_LINK.finditer(document.body):
         target = match.group(1).strip()
@@ -267,7 +269,6 @@ def _wiki_links(document: Document, targets: set[str]) -> list[Diagnostic]:
         before = document.body[: match.start()]
         line = document.body_line + before.count("\n")
         column = match.start() - (before.rfind("\n") + 1) + 1
-        guess = suggest(target, targets)
         problems.append(
             Diagnostic(
                 document.path,
@@ -275,7 +276,7 @@ def _wiki_links(document: Document, targets: set[str]) -> list[Diagnostic]:
                 column,
                 "FL206",
                 f"link [[{target}]] does not match any incident, actor or place"
-                + (f"; did you mean '{guess}'?" if guess else ""),
+                + did_you_mean(closest(target, targets, names)),
                 end_line=line,
                 end_column=column + len(match.group(0)),
             )

@@ -168,8 +168,8 @@ def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> 
     if kind == "extra_forbidden":
         line, column = document.key_position(loc)
         owner = _model_at(model, loc)
-        guess = suggest(str(loc[-1]), field_names(owner)) if owner else None
-        message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{guess}'?" if guess else "")
+        guesses = closest(str(loc[-1]), field_names(owner)) if owner else []
+        message = f"unknown field '{loc[-1]}'" + did_you_mean(guesses)
         allowed = ", ".join(field_names(owner)) if owner else ""
         return Diagnostic(
             document.path,
