@@ -825,6 +825,21 @@ def test_fl706_quoted_words_in_a_paraphrase_and_in_a_paragraph(tmp_path: Path) -
     ]
 
 
+def test_translations_count_for_numbers_and_quoted_words_but_never_for_an_exact_quote(tmp_path: Path) -> None:
+    excerpt = {
+        "text": "飛行は六時間以上続いた。「反省」と述べた。",
+        "translation": 'The flight lasted over six hours. She spoke of "reflection".',
+    }
+    exact = {"actor": "jasdf", "text": "The flight lasted over six hours.", "quote": True, "source": "pub-1"}
+    figure = {"what": "flight", "value": "more than six hours", "source": "pub-1"}
+    body = 'She spoke of "reflection".[^pub-1]\n'
+    sources = [valid_source(1, language="ja", excerpts=[excerpt]), valid_source(2)]
+    files = {PATROL: valid_incident(claims=[exact], figures=[figure], sources=sources, __body__=body)}
+    lines = problems(tmp_path, files)
+    # the number and the quoted word are found in our translation; the exact quote must be the source's own words
+    assert [line.split(" ", 3)[1:3] for line in lines] == [["error", "FL704"]], lines
+
+
 def test_fl304_excerpt_too_long_says_the_limit_and_why(tmp_path: Path) -> None:
     files = {
         PATROL: valid_incident(sources=[valid_source(1, excerpts=[{"text": "x" * 501}]), valid_source(2)])
