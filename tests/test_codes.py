@@ -1041,7 +1041,9 @@ def test_evidence_problems_are_reported_with_schema_errors_in_one_run(tmp_path: 
     body = "A sentence with no citation.\n\nA cited one.[^pub-1]\n"
     sources = [valid_source(1, excerpts=[{"text": "Other words."}]), valid_source(2)]
     files = {PATROL: valid_incident(title="Short", claims=[claim], sources=sources, __body__=body)}
-    codes = [line.split(" ")[2] for line in problems(tmp_path, files) if " error " in line or " warning " in line]
+    codes = [
+        line.split(" ")[2] for line in problems(tmp_path, files) if " error " in line or " warning " in line
+    ]
     assert any(c.startswith("FL3") for c in codes), codes  # the schema error (the short title)
     assert "FL701" in codes and "FL704" in codes, codes
 
@@ -1051,7 +1053,7 @@ def test_evidence_problems_are_reported_after_a_yaml_error_in_one_run(tmp_path: 
     write_tree(tmp_path, tree)
     path = tmp_path / PATROL
     text = path.read_text(encoding="utf-8")
-    front, _, body = text.partition("\n---\n")
+    front = text.partition("\n---\n")[0]
     broken = front.replace("title: ", "title: Patrol: ", 1)  # an unquoted ': ' in the title
     path.write_text(broken + "\n---\nA paragraph that cites nothing.\n", encoding="utf-8")
     _, out, _ = run_cli("check", "--format", "concise", str(tmp_path))
