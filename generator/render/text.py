@@ -31,11 +31,25 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# HTML's five, plus every character that starts Markdown syntax inside a line (code, emphasis, links and images,
+# attr_list's ``{: …}``, a heading's closing ``#``, escapes, table cells) and the line breaks that would start a
+# Markdown block: all as character references, which read the same in raw HTML, in Markdown text and in attributes
+_PAGE_TEXT = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+    | {c: f"&#{ord(c)};" for c in "\\`*_{}[]#!|\n\r"}
+)
+
+
+def page_text(value: object) -> str:
+    """The one way contributor text reaches a generated page (Markdown with raw-HTML blocks): safe and literal
+    in an HTML element, in a quoted attribute and in a Markdown heading or paragraph alike, so no template line
+    depends on which of these it is. The template environment applies it to every value it prints."""
+    return str(value).translate(_PAGE_TEXT)
+
+
 def markdown_inline(text: str) -> str:
-    """Plain text that shows literally inside a Markdown heading or list item: HTML entities for ``< > &``,
-    backslashes for Markdown punctuation."""
-    escaped = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", escaped)
+    """Plain text that shows literally inside a Markdown heading, list item or link text (:func:`page_text`)."""
+    return page_text(text)
 
 
 def sanitise(fragment: str) -> str:
