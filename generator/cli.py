@@ -94,6 +94,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.publish import UnsafeOutput, check_destination, write_tree
     from generator.render.parallel import usable_processes
     from generator.render.site import render_site
+    from generator.render.text import BodyError
 
     try:
         check_destination(args.root, args.out)
@@ -110,6 +111,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         output = render_site(result.chronology, history=file_history(args.root), processes=usable_processes())
         count = write_tree(output, args.out)
+    except BodyError as exc:  # the renderer failed on a body the check passed: the file's error, no traceback
+        print(exc, file=sys.stderr)
+        print("faultlines: nothing written", file=sys.stderr)
+        return EXIT_PROBLEMS
     finally:
         gc.unfreeze()
     print(f"wrote {count} files to {args.out}")

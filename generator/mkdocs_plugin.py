@@ -41,6 +41,7 @@ from generator.render.site import (
     search_index_mode,
 )
 from generator.render.source_health import sources_fragment
+from generator.render.text import BodyError
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
 MARKER = "<!-- fault-lines: {} -->"
@@ -157,15 +158,18 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         history = file_history(self.root)  # one git call per build; says so when the clone is shallow
         if history.unavailable:
             log.info("%s", history.unavailable)
-        self.output = render_site(
-            result.chronology,
-            directory_urls=config.use_directory_urls,
-            site_url=config.site_url or "",
-            history=history,
-            search_index=self._search_index(len(result.chronology.incidents)),
-            processes=processes,
-            parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
-        )
+        try:
+            self.output = render_site(
+                result.chronology,
+                directory_urls=config.use_directory_urls,
+                site_url=config.site_url or "",
+                history=history,
+                search_index=self._search_index(len(result.chronology.incidents)),
+                processes=processes,
+                parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
+            )
+        except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
+            raise PluginError(str(exc)) from None
         gc.freeze()  # and so do the rendered pages
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.check import identity, placeholders, references, safety, warnings
+from generator.check import bodies, identity, placeholders, references, safety, warnings
 from generator.check.schema_errors import validate
 from generator.diagnostics import Diagnostic
 from generator.load import Document
@@ -42,8 +42,11 @@ def check(
     for document in documents:
         loaded.append(document)
         text = safety.front_matter_text(document.data or {})  # one walk for both
-        problems.extend(safety.check_document(document, text))
+        unsafe = safety.check_document(document, text)
+        problems.extend(unsafe)
         problems.extend(placeholders.check_document(document, text))
+        # markup the safety rules refused is not reported a second time as what the sanitiser would drop
+        problems.extend(bodies.check_document(document, sanitiser=not unsafe))
         if document.data is None:
             continue
         record, errors = validate(document)

@@ -159,7 +159,8 @@ class SiteRenderer:
         return None
 
     def body(self, here: str, record: Record[Any]) -> Markup:
-        return Markup(body_html(record.body, lambda target: self.link_target(here, target)))
+        where = f"{record.path}:{record.body_line}"
+        return Markup(body_html(record.body, lambda target: self.link_target(here, target), where))
 
     def term(self, here: str, group: str, key: str) -> dict[str, str]:
         entry = getattr(self.vocab, group)[key]

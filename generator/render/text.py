@@ -65,17 +65,19 @@ def sanitise(fragment: str) -> str:
 
 @functools.cache
 def _converter() -> markdown.Markdown:
-    """One Markdown converter, reset between bodies (building one costs more than converting a body)."""
-    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    """One Markdown converter, reset between bodies (building one costs more than converting a body).
+
+    Table alignment as the ``align`` attribute (allowed), not ``style`` (which the sanitiser removes)."""
+    return markdown.Markdown(
+        extensions=["tables", "sane_lists"],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
 
 
-def body_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> str:
-    """Render a contributor's Markdown body to sanitised HTML, resolving ``[[id]]`` and ``[[id|text]]``.
-
-    ``link(id)`` returns (url, label) or ``None``; unresolved links stay as plain text (the check reports them).
-    """
-    if not body.strip():
-        return ""
+def markdown_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> str:
+    """A contributor's Markdown body as HTML, ``[[id]]`` and ``[[id|text]]`` resolved, not yet sanitised (the
+    check compares this with :func:`sanitise`'s output, so that nothing is dropped without a word)."""
 
     def replace(match: re.Match[str]) -> str:
         target = match.group(1).strip()
@@ -89,5 +91,28 @@ def body_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> str:
     source = WIKI_LINK.sub(replace, body)
     rendered = _converter().reset().convert(source)
     # headings inside a body must not compete with the page's own h1/h2 structure
-    rendered = re.sub(r"<(/?)h1>", r"<\1h3>", rendered)
-    return sanitise(rendered)
+    return re.sub(r"<(/?)h1>", r"<\1h3>", rendered)
+
+
+class BodyError(ValueError):
+    """A body the renderer failed on: the message names the file and line, as a check diagnostic would."""
+
+
+def body_html(body: str, link: Callable[[str], tuple[str, str] | None], where: str = "") -> str:
+    """Render a contributor's Markdown body to sanitised HTML, resolving ``[[id]]`` and ``[[id|text]]``.
+
+    ``link(id)`` returns (url, label) or ``None``; unresolved links stay as plain text (the check reports them).
+    A failure of the renderer (the check's limits are there to prevent one) is a :class:`BodyError` naming
+    ``where``, never a traceback."""
+    if not body.strip():
+        return ""
+    try:
+        return sanitise(markdown_html(body, link))
+    except RecursionError as exc:
+        raise BodyError(
+            f"{where}: error FL513 the body could not be rendered ({type(exc).__name__})"
+        ) from None
+    except Exception as exc:  # reported with the file, as the check reports FL513
+        raise BodyError(
+            f"{where}: error FL513 the body could not be rendered ({type(exc).__name__}: {exc})"
+        ) from exc
