@@ -232,8 +232,11 @@ _TABLE = [
         "bad-value",
         "error",
         "A value is outside what the field allows (a latitude above 90, a malformed language tag, an "
-        "unknown time zone), or text contains an invisible control character that feeds and pages cannot hold.",
-        "Correct the value (the allowed range is in the message) or delete the control character.",
+        "unknown time zone), or text contains an invisible control character that feeds and pages cannot hold, "
+        "or an invisible format character that changes how text is shown (right-to-left override U+202E, "
+        "isolates U+2066-U+2069, zero-width space U+200B, byte-order mark U+FEFF, soft hyphen U+00AD, ...): a "
+        "title, id or URL could read differently from what it holds.",
+        "Correct the value (the allowed range is in the message) or delete the invisible character.",
     ),
     Code(
         "FL309",

@@ -548,6 +548,80 @@ def test_fl403_same_id_in_two_year_folders(tmp_path: Path) -> None:
     assert f"{RADAR}:0:0: error FL403 incident id '2025-12-06-radar-lock-on' is also used by {copy}" in lines
 
 
+def test_fl401_id_too_long(tmp_path: Path) -> None:
+    """An actor id of 252 characters passed the check, and the build died on "File name too long"."""
+    long_id = "a" * 252
+    lines = problems(tmp_path, {f"{ACTOR_DIR}/{long_id}.md": valid_actor()})
+    assert (
+        f"{ACTOR_DIR}/{long_id}.md:0:0: error FL401 file name is 252 characters long; an id has at most 80"
+        in lines
+    )
+
+
+def test_fl401_file_name_with_a_final_newline(tmp_path: Path) -> None:
+    """`$` matched before a final newline: `china\n.md` passed and published a second "china" page."""
+    name = f"{ACTOR_DIR}/china\n.md"
+    lines = problems(tmp_path, {name: valid_actor("China")})
+    shown = name.replace("\n", "\\n")  # paths are printed on one line, their line breaks escaped
+    assert any(line.startswith(f"{shown}:0:0: error FL401 file name ") for line in lines), lines
+
+
+def test_fl401_reserved_id(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {f"{PLACE_DIR}/index.md": valid_place("Index Sea")})
+    assert (
+        f"{PLACE_DIR}/index.md:0:0: error FL401 'index' is reserved: its page would replace the list of places"
+        in lines
+    )
+
+
+def test_fl401_previous_id_that_is_not_an_incident_id(tmp_path: Path) -> None:
+    """`previous_ids: [index]` made the incident's redirect take over /incidents/."""
+    text = patrol("places: [east-china-sea]\n", "places: [east-china-sea]\nprevious_ids: [index]\n")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:12:16: error FL401 previous id 'index' is not an incident id (<date>-<slug>, at most 80 "
+        "characters): its redirect would take the place of another page"
+    ]
+
+
+def test_fl401_reserved_vocabulary_key(tmp_path: Path) -> None:
+    from helpers import VOCABULARY, valid_vocabulary
+
+    vocabulary = valid_vocabulary(series={"index": {"label": "Index"}})
+    lines = problems(tmp_path, {VOCABULARY: vocabulary})
+    assert any(
+        line.startswith(f"{VOCABULARY}:")
+        and "FL401 'index' is reserved: its page would replace the list of series" in line
+        for line in lines
+    ), lines
+
+
+def test_fl403_previous_id_claimed_twice(tmp_path: Path) -> None:
+    old = "2025-12-01-old-patrol-report"
+    text = patrol("places: [east-china-sea]\n", f"places: [east-china-sea]\nprevious_ids: [{old}]\n")
+    other = minimal_files()[RADAR]
+    assert isinstance(other, dict)
+    lines = problems(tmp_path, {PATROL: text, RADAR: {**other, "previous_ids": [old]}})
+    assert (
+        len(lines) == 1
+        and " error FL403 previous id '2025-12-01-old-patrol-report' is also claimed by " in lines[0]
+    )
+    assert lines[0].split(":")[0] in (PATROL, RADAR) and lines[0].split(":")[1] != "0"
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u2069", "\u200b", "\ufeff", "\u00ad"])
+def test_fl308_invisible_format_character(tmp_path: Path, char: str) -> None:
+    """Display spoofing: a title, an id's label or a URL that reads differently from what it holds."""
+    title = patrol("title: Joint bomber patrol", f"title: Joint bomber{char} patrol")
+    url = patrol("https://www.mod.go.jp/news/1.html\n", f"https://www.mod.go.jp/news/{char}1.html\n")
+    for name, text, line in (("title", title, 2), ("url", url, 13)):
+        lines = problems(tmp_path / name, {PATROL: text})
+        assert any(
+            f"{PATROL}:{line}:" in found
+            and f"error FL308 invisible format character U+{ord(char):04X} (" in found
+            for found in lines
+        ), (name, lines)
+
+
 def test_fl404_duplicate_source(tmp_path: Path) -> None:
     text = patrol(
         "https://www.mod.go.jp/news/2.html\n    publisher", "https://www.mod.go.jp/news/1.html\n    publisher"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -150,7 +151,15 @@ def check_document(document: Document, text: str | None = None) -> list[Diagnost
 
 # C0 controls (bar tab and newline), DEL and the XML non-characters: invisible, and feeds (XML) cannot hold them.
 # YAML escapes ("\a", "\x1b") are the way they reach a value; the loader refuses them written raw.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # C0 and C1 controls but tab and newline
+# Invisible format characters that change how text around them is shown: bidirectional overrides, embeddings,
+# isolates and marks (a title or URL that reads differently from what it holds), zero-width spaces, word
+# joiners, the byte-order mark and the soft hyphen. The zero-width (non-)joiners, which some scripts and emoji
+# need, are allowed.
+INVISIBLE_FORMAT = "\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_FORMAT = re.compile(f"[{INVISIBLE_FORMAT}]")
+_CONTROL = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff{INVISIBLE_FORMAT}]"
+)  # C0, C1 but tab, newline
 _CONTROL_BYTES = bytes(sorted(set(range(0x20)) - {0x09, 0x0A})) + b"\x7f"
 
 
@@ -179,8 +188,15 @@ def _control_characters(document: Document, strings: list[tuple[KeyPath, str]]) 
                     line,
                     column,
                     "FL308",
-                    f"invisible control character U+{ord(match.group()):04X} is not allowed in text",
-                    "delete it (it often comes from copying text out of a PDF or a terminal)",
+                    _invisible(match.group()),
+                    "delete it (it often comes from copying text out of a PDF, a web page or a terminal)",
                 )
             )
     return found
+
+
+def _invisible(char: str) -> str:
+    if _FORMAT.fullmatch(char):
+        name = unicodedata.name(char, "format character")
+        return f"invisible format character U+{ord(char):04X} ({name}) is not allowed in text: it changes how text is shown"
+    return f"invisible control character U+{ord(char):04X} is not allowed in text"
