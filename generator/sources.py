@@ -6,7 +6,6 @@ Retracted incidents are left out of every number and of the link check: they are
 
 from __future__ import annotations
 
-import json
 import socket
 import urllib.error
 import urllib.request
@@ -16,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from generator import __version__
+from generator.diagnostics import json_text, line_start_text, one_line
 from generator.model import Chronology, IncidentRecord
 
 RETRACTED = "retracted"
@@ -111,17 +111,17 @@ def format_report_text(report: SourceReport, top: int = 15) -> str:
     ]
     if report.by_kind:
         lines.append("by kind (sources, share archived):")
-        width = max(len(c.label) for c in report.by_kind)
+        width = max(len(line_start_text(c.label)) for c in report.by_kind)
         for c in report.by_kind:
             tag = "  (aggregator)" if c.aggregator else ""
-            lines.append(f"  {c.label:<{width}}  {c.sources:>5}  {percent(c):>4}{tag}")
+            lines.append(f"  {line_start_text(c.label):<{width}}  {c.sources:>5}  {percent(c):>4}{tag}")
     lines.append(f"incidents resting only on aggregators: {len(report.aggregator_only)}")
-    lines += [f"  {path}" for _, path in report.aggregator_only]
+    lines += [f"  {one_line(path)}" for _, path in report.aggregator_only]
     if report.dead_marked:
         lines.append(f"sources marked url_status: dead: {report.dead_marked}")
     shown = report.publishers[:top]
     lines.append(f"publishers by count (top {len(shown)} of {len(report.publishers)}):")
-    lines += [f"  {count:>5}  {publisher}" for publisher, count in shown]
+    lines += [f"  {count:>5}  {one_line(publisher)}" for publisher, count in shown]
     return "\n".join(lines) + "\n"
 
 
@@ -242,11 +242,13 @@ def format_links_text(results: Iterable[LinkResult]) -> str:
     lines = []
     for r in dead:
         marked = "" if r.newly_dead else " (already marked url_status: dead)"
-        lines.append(f"dead: {r.url} — {r.reason}{marked}")
+        lines.append(f"dead: {one_line(r.url)} — {one_line(r.reason)}{marked}")
         lines.append(
-            f"    archive: {r.archive_url}" if r.archive_url else "    archive: none (add an archive_url)"
+            f"    archive: {one_line(r.archive_url)}"
+            if r.archive_url
+            else "    archive: none (add an archive_url)"
         )
-        lines += [f"    cited in {path}" for path in sorted({u.path for u in r.uses})]
+        lines += [f"    cited in {one_line(path)}" for path in sorted({u.path for u in r.uses})]
     lines.append(f"{len(results)} links checked: {len(results) - len(dead)} live, {len(dead)} dead")
     return "\n".join(lines) + "\n"
 
@@ -268,5 +270,5 @@ def links_json(results: Iterable[LinkResult]) -> list[dict[str, object]]:
 
 
 def dumps(value: object) -> str:
-    """JSON text as the CLI prints it."""
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    """JSON text as the CLI prints it (every character that could break a log line escaped)."""
+    return json_text(value)
