@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     sources.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/")
     sources.add_argument("--check-links", action="store_true", help="check every source URL over HTTP")
     sources.add_argument("--concurrency", type=int, default=8, metavar="N", help="links checked at once (8)")
-    sources.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per request (10)")
+    sources.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds per URL, redirects included (10)"
+    )
     sources.add_argument("--format", choices=["text", "json"], default="text", help="output format")
     for sub in (build, new, sources):
         sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -154,7 +156,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
     links = None
     if args.check_links:
         uses = sources.link_uses(result.chronology)
-        links = sources.check_links(uses, concurrency=args.concurrency, timeout=args.timeout)
+        try:
+            links = sources.check_links(uses, concurrency=args.concurrency, timeout=args.timeout)
+        except sources.NetworkUnavailable as exc:  # offline: say so, instead of calling every link dead
+            print(f"faultlines sources: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     if args.format == "json":
         data = sources.report_json(report)
         if links is not None:
