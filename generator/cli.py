@@ -93,7 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Check, render and write the generated tree; print problems like ``check`` and write nothing on errors."""
     from generator.history import file_history
     from generator.pipeline import run
-    from generator.publish import UnsafeOutput, check_destination, write_tree
+    from generator.publish import BuildLocked, UnsafeOutput, check_destination, write_tree
     from generator.render.parallel import usable_processes
     from generator.render.site import render_site
     from generator.render.text import BodyError
@@ -113,6 +113,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         output = render_site(result.chronology, history=file_history(args.root), processes=usable_processes())
         count = write_tree(output, args.out)
+    except BuildLocked as exc:
+        print(f"faultlines: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BodyError as exc:  # the renderer failed on a body the check passed: the file's error, no traceback
         print(exc, file=sys.stderr)
         print("faultlines: nothing written", file=sys.stderr)

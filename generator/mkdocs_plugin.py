@@ -9,7 +9,6 @@ import logging
 import os
 import shutil
 import signal
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from generator.nav_cache import NavCache
 from generator.page_workers import PARALLEL_MIN_PAGES, PageWorkers, known_plugins
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
-from generator.publish import replace_directory
+from generator.publish import BuildLock, BuildLocked, clean_stale, new_staging, replace_directory
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
@@ -79,6 +78,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.output: SiteOutput | None = None
         self.final_site_dir: str | None = None
         self.staging_dir: str | None = None
+        self._lock: BuildLock | None = None
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
         self._skeletons = SkeletonMemo()
         self._nav_cache = NavCache()
@@ -112,10 +112,19 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             config.extra_css.append(STYLESHEET)
         if self.command == "build" and self.config.atomic:
             self.final_site_dir = config.site_dir
-            parent = Path(config.site_dir).resolve().parent
-            parent.mkdir(parents=True, exist_ok=True)
-            self.staging_dir = tempfile.mkdtemp(prefix=".site-", dir=parent)
-            os.chmod(self.staging_dir, 0o755)  # mkdtemp makes it private; a published site is not
+            target = Path(config.site_dir).resolve()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = BuildLock(target)  # held until the swap: two builds at once get a clear message
+            try:
+                self._lock.acquire()
+            except BuildLocked as exc:
+                raise PluginError(str(exc)) from None
+            removed = clean_stale(target)
+            if removed:
+                log.info(
+                    "removed %d staging folder(s) of killed builds: %s", len(removed), ", ".join(removed)
+                )
+            self.staging_dir = str(new_staging(target))
             config.site_dir = self.staging_dir
             self._clean_up_on_sigterm()
         return config
@@ -323,14 +332,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.staging_dir and self.final_site_dir:
             if _strict_warnings_counted():
                 return  # the build aborts right after this event; on_build_error discards the staging folder
-            # no SIGTERM/SIGINT between the two renames: site/ is never missing
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-            try:
-                replace_directory(Path(self.staging_dir), Path(self.final_site_dir))
-                config.site_dir = self.final_site_dir
-                self.staging_dir = None
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            # site/ is in place at every instant (see replace_directory); then the lock is let go
+            left = replace_directory(Path(self.staging_dir), Path(self.final_site_dir).resolve())
+            if left:
+                log.info("%s", left)  # after the swap: a strict build must not report the new site failed
+            config.site_dir = self.final_site_dir
+            self.staging_dir = None
+            self._release_lock()
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
@@ -338,6 +346,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.staging_dir:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             self.staging_dir = None
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
 
     def on_shutdown(self) -> None:
         self.on_build_error(error=Exception("shutdown"))
