@@ -7,6 +7,7 @@ import functools
 import gc
 import logging
 import os
+import secrets
 import shutil
 import signal
 import threading
@@ -47,6 +48,13 @@ MARKER = "<!-- fault-lines: {} -->"
 PLACEHOLDER = "flprerenderedblock"
 
 
+def placeholder() -> str:
+    """The prefix of the tokens that stand for pre-rendered blocks: new and random for every build (128 bits),
+    so no text a contributor writes can be taken for one (a body paragraph reading like a fixed token was
+    replaced by other blocks of its page). Tokens never reach the output, so builds stay reproducible."""
+    return f"{PLACEHOLDER}{secrets.token_hex(16)}"
+
+
 class FaultLinesConfig(Config):
     """Options under ``plugins: - fault-lines:`` in mkdocs.yml."""
 
@@ -79,6 +87,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.final_site_dir: str | None = None
         self.staging_dir: str | None = None
         self._lock: BuildLock | None = None
+        self._placeholder = placeholder()
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
         self._skeletons = SkeletonMemo()
         self._nav_cache = NavCache()
@@ -106,6 +115,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return self._root
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._placeholder = placeholder()  # a new one for every build (serve rebuilds too)
         base = Path(config.config_file_path or ".").resolve().parent
         self._root = (base / self.config.root).resolve()
         if STYLESHEET not in config.extra_css:
@@ -256,7 +266,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                     f"MkDocs could not read the front matter generated for {page.file.src_uri}; "
                     "it would be published as text (please report this)"
                 )
-            markdown, self._stashed[page.file.src_uri] = stash(markdown, PLACEHOLDER)
+            markdown, self._stashed[page.file.src_uri] = stash(markdown, self._placeholder)
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown
