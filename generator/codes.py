@@ -313,7 +313,7 @@ _TABLE = [
         "error",
         "Lists or block quotes nest deeper than the limit (10 levels). Deeper nesting makes the Markdown "
         "renderer recurse until it fails.",
-        "Flatten the list: each level is four more spaces of indentation or one more `>`.",
+        "Flatten the list: each level is four more spaces of indentation or one more > at the line's start.",
     ),
     Code(
         "FL512",
@@ -321,7 +321,7 @@ _TABLE = [
         "error",
         "The body holds so many unclosed `[` or `<` that Markdown would scan it for minutes: each one is "
         "matched by reading ahead to its `]` or `>`. The budget is 1,000,000 characters of such scanning.",
-        "Close each `[` with `]` and each `<` with `>`, or write them as `\\[` and `&lt;`.",
+        "Close each `[` with `]`, each link's `(` with `)` and each < with >, or write them as \\[ and &lt;.",
     ),
     Code(
         "FL513",
@@ -338,7 +338,7 @@ _TABLE = [
         "not allow (`<unnamed official>` reads as an element, `a<b and c>d` as `<b>` with attributes), a "
         "comment, an element such as `<textarea>`, `<template>` or `<svg>` that hides or swallows the rest, or "
         "a link whose scheme is not http, https or mailto. The words would silently go missing.",
-        "Write it as text: `&lt;` (or `\\<`) for a literal `<`; link only to http(s) pages.",
+        "Write it as text: &lt; (or \\<) for a literal <; link only to http(s) pages.",
     ),
     # --- FL6xx: warnings (errors under --strict) -----------------------------------------------------------
     Code(
