@@ -8,6 +8,11 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.model import Chronology
+    from generator.render.site import SiteOutput
 
 from generator import __version__
 from generator.diagnostics import FORMATTERS
@@ -38,7 +43,24 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="write the generated pages and data files as a plain tree")
     build.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/")
-    build.add_argument("--out", required=True, type=Path, help="output folder (replaced atomically)")
+    build.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="output folder: created, or replaced atomically when empty or written by an earlier build",
+    )
+    build.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the published site's address, for absolute links and ids in feeds, sitemaps and share cards "
+        "(default: site_url of mkdocs.yml)",
+    )
+    build.add_argument(
+        "--standalone",
+        action="store_true",
+        help="write a whole project for builders without plugins (Zensical, plain MkDocs): pages in docs/, "
+        "a plugin-free mkdocs.yml and the theme overrides",
+    )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     new = commands.add_parser("new", help="scaffold a new incident, actor or place (never overwrites)")
@@ -97,6 +119,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.render.parallel import usable_processes
     from generator.render.site import render_site
     from generator.render.text import BodyError
+    from generator.standalone import read_config
 
     try:
         check_destination(args.root, args.out)
@@ -111,19 +134,74 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     gc.freeze()  # the chronology lives to the end: the cycle collector need not re-scan it (as in the plugin)
     try:
-        output = render_site(result.chronology, history=file_history(args.root), processes=usable_processes())
-        count = write_tree(output, args.out)
-    except BuildLocked as exc:
+        config = read_config(args.root)
+        site_url = args.site_url if args.site_url is not None else str(config.get("site_url") or "")
+        site_url = site_url.rstrip("/") + "/" if site_url else ""
+        directory_urls = bool(config.get("use_directory_urls", True))
+        output = render_site(
+            result.chronology,
+            history=file_history(args.root),
+            site_url=site_url,
+            directory_urls=directory_urls,
+            processes=usable_processes(),
+        )
+        written = _with_hand_written(output, args.root, config, result.chronology, directory_urls)
+        if args.standalone:
+            written = _standalone(written, args.root, config, site_url)
+        count = write_tree(written, args.out)
+    except UnsafeOutput as exc:  # the folder changed while the site was built
+        print(f"faultlines: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BuildLocked as exc:  # another build is writing the same folder
         print(f"faultlines: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BodyError as exc:  # the renderer failed on a body the check passed: the file's error, no traceback
         print(exc, file=sys.stderr)
         print("faultlines: nothing written", file=sys.stderr)
         return EXIT_PROBLEMS
+    except PageClash as exc:
+        print(f"faultlines: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     finally:
         gc.unfreeze()
-    print(f"wrote {count} files to {args.out}")
+    how = f"; build it with: zensical build -f {args.out / 'mkdocs.yml'}" if args.standalone else ""
+    print(f"wrote {count} files to {args.out}{how}")
     return EXIT_OK
+
+
+class PageClash(ValueError):
+    """A hand-written page has the path of a generated one."""
+
+
+def _with_hand_written(
+    output: SiteOutput, root: Path, config: dict[str, Any], chronology: Chronology, directory_urls: bool
+) -> SiteOutput:
+    """The generated pages and files plus the docs folder's own, markers filled (as the plugin serves them)."""
+    from generator.render.pages import GeneratedPage
+    from generator.render.site import SiteOutput
+    from generator.standalone import hand_written
+
+    pages, files = hand_written(root, config, chronology, directory_urls)
+    clashes = sorted((set(pages) | set(files)) & (set(output.pages) | set(output.files)))
+    if clashes:
+        docs = config.get("docs_dir", "docs")
+        raise PageClash(f"{docs}/{clashes[0]} clashes with a generated page or file; rename or remove it")
+    merged = dict(output.pages)
+    merged.update((path, GeneratedPage(path, text)) for path, text in pages.items())
+    return SiteOutput(merged, {**output.files, **files}, output.modified)
+
+
+def _standalone(output: SiteOutput, root: Path, config: dict[str, Any], site_url: str) -> SiteOutput:
+    """``output`` under docs/, with a plugin-free mkdocs.yml and the theme overrides beside it."""
+    from generator.render.pages import GeneratedPage
+    from generator.render.site import SiteOutput
+    from generator.standalone import DOCS, OVERRIDES, overrides, standalone_config
+
+    pages = {f"{DOCS}/{p}": GeneratedPage(f"{DOCS}/{p}", page.markdown) for p, page in output.pages.items()}
+    files = {f"{DOCS}/{p}": data for p, data in output.files.items()}
+    files.update((f"{OVERRIDES}/{p}", data) for p, data in overrides(root, config).items())
+    files["mkdocs.yml"] = standalone_config(config, site_url).encode("utf-8")
+    return SiteOutput(pages, files, output.modified)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -153,8 +153,8 @@ _TABLE = [
         "FL205",
         "unknown-source",
         "error",
-        "A claim or figure cites a source URL that is not in this incident's `sources`.",
-        "Add the source to `sources`, or copy its URL exactly.",
+        "A claim or figure names a source (by key or URL) that is not in this incident's `sources`.",
+        "Name the source by its `key`, or add the source to `sources`.",
     ),
     Code(
         "FL206",
@@ -272,8 +272,8 @@ _TABLE = [
         "FL404",
         "duplicate-source",
         "error",
-        "The same source URL is listed twice in one incident.",
-        "Keep one entry.",
+        "The same source URL, or the same source key, is listed twice in one incident.",
+        "Keep one entry; give each source its own key.",
     ),
     Code(
         "FL405",
@@ -389,6 +389,61 @@ _TABLE = [
         "warning",
         "Every source of the incident is an aggregator or mirror.",
         "Add the original wire, newspaper or official source.",
+    ),
+    # --- FL7xx: evidence (the narrative cites its sources; quotes and figures are in their words) ----------
+    Code(
+        "FL701",
+        "uncited-paragraph",
+        "error",
+        "Every paragraph and list item of an incident's text must cite at least one of the incident's sources, "
+        "so that a reader can trace each statement to where it was published.",
+        "End the paragraph (or the sentence it rests on) with a marker naming the source's key, right after "
+        "the final punctuation: `...off Shikoku.[^jiji-1210]`; several sources side by side: `[^a][^b]`.",
+    ),
+    Code(
+        "FL702",
+        "unknown-citation",
+        "error",
+        "A `[^key]` citation marker names a key that none of the incident's sources has (often a typo).",
+        "Use the `key` of one of the incident's `sources` (a suggestion is given when one is close), or add "
+        "the source with that key.",
+    ),
+    Code(
+        "FL703",
+        "misplaced-citation",
+        "error",
+        "A `[^key]` marker stands where only plain text goes (title, summary, status_note, a location's "
+        "description, a claim's text, a note) or in an actor's or place's text. It would reach summaries, "
+        "feeds and exports as raw text.",
+        "Cite in the incident's body only; a claim or figure names its source with `source: key`, and the "
+        "summary restates the cited body without markers.",
+    ),
+    Code(
+        "FL704",
+        "quote-not-in-excerpt",
+        "error",
+        "A claim marked `quote: true` must be the source's exact words: its text must appear in an excerpt "
+        "of the source it cites (compared ignoring case, spacing, curly or straight quotes, kinds of dash; "
+        "`...` marks words left out). When another of the incident's sources has the words, it is named.",
+        "Copy the passage with these words from the source's page into its `excerpts`, cite the source that "
+        "has them, correct the quote to the source's words, or make the claim a paraphrase (`quote: false`).",
+    ),
+    Code(
+        "FL705",
+        "figure-not-in-excerpt",
+        "warning",
+        "A figure's value does not appear in an excerpt of its source (as digits, with or without thousands "
+        "separators, or as a word from one to twenty, or `dozen`; for a text value, each number in it).",
+        "Add the source's passage that gives the number to its `excerpts`, or correct the value or its source.",
+    ),
+    Code(
+        "FL706",
+        "quoted-words-not-in-excerpt",
+        "warning",
+        "Words in double quotation marks, in a claim's text or in a paragraph, are presented as someone's "
+        "own words, but no excerpt of the source(s) cited there contains them.",
+        "Add the passage to the cited source's `excerpts`, copy the words exactly, or remove the quotation "
+        "marks and paraphrase.",
     ),
 ]
 

@@ -30,21 +30,30 @@ from generator.nav_cache import NavCache
 from generator.page_workers import PARALLEL_MIN_PAGES, PageWorkers, known_plugins
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
-from generator.publish import BuildLock, BuildLocked, clean_stale, new_staging, replace_directory
+from generator.publish import (
+    BuildLock,
+    BuildLocked,
+    UnsafeOutput,
+    check_destination,
+    check_replaceable,
+    clean_stale,
+    new_staging,
+    replace_directory,
+    write_marker,
+)
+from generator.render.cards import SITE_CARD
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
     SUMMARY_INDEX_ABOVE,
     SiteOutput,
-    home_fragments,
     render_site,
     search_index_mode,
 )
-from generator.render.source_health import sources_fragment
 from generator.render.text import BodyError
+from generator.standalone import fill_markers
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
-MARKER = "<!-- fault-lines: {} -->"
 PLACEHOLDER = "flprerenderedblock"
 
 
@@ -66,6 +75,9 @@ class FaultLinesConfig(Config):
     # "summary": incidents are found by title, summary and facts; their bodies and sections are not indexed;
     # "auto": full up to 1,000 incidents, summary beyond (render/site.py SUMMARY_INDEX_ABOVE)
     search_index = c.Choice(("auto", "full", "summary"), default="auto")
+    # share cards (og:image): one per incident up to 1,000 incidents and the site's beyond ("auto"), always one
+    # per incident ("incidents"), the site's only ("site"), or none ("off"); see generator/render/cards.py
+    social_cards = c.Choice(("auto", "incidents", "site", "off"), default="auto")
     # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
     prerendered_html = c.Type(bool, default=True)
     # worker processes for `mkdocs build` (generator/page_workers.py, generator/render/parallel.py); by default
@@ -120,6 +132,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._root = (base / self.config.root).resolve()
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if self.command != "serve":  # serve builds into a temporary folder of its own
+            self._check_site_dir(config, base)
         if self.command == "build" and self.config.atomic:
             self.final_site_dir = config.site_dir
             target = Path(config.site_dir).resolve()
@@ -138,6 +152,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             config.site_dir = self.staging_dir
             self._clean_up_on_sigterm()
         return config
+
+    def _check_site_dir(self, config: MkDocsConfig, base: Path) -> None:
+        """Refuse a ``site_dir`` MkDocs would empty (it cleans it before building) or the swap would replace: one
+        holding files no build wrote, or a folder of the project (content/, the docs_dir, ...)."""
+        also = {base: "the folder of mkdocs.yml", Path(config.docs_dir): "the docs_dir"}
+        try:
+            check_destination(self.root, Path(config.site_dir), also=also, option="site_dir")
+        except UnsafeOutput as exc:
+            raise PluginError(f"{exc} (site_dir is set by 'mkdocs build -d DIR' or in mkdocs.yml)") from None
 
     def _clean_up_on_sigterm(self) -> None:
         """A killed build (CI cancel, Ctrl-C in a wrapper) removes its staging folder; site/ was never touched."""
@@ -184,6 +207,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 site_url=config.site_url or "",
                 history=history,
                 search_index=self._search_index(len(result.chronology.incidents)),
+                social_cards=self.config.social_cards,
                 processes=processes,
                 parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
             )
@@ -227,11 +251,33 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
         self._index_search_view(config)
+        self._date_pages(files)
         return nav
+
+    def _date_pages(self, files: Files) -> None:
+        """The sitemap's ``lastmod`` of each page: when its content last changed (from history), not the build
+        date. Generated pages get their own day; the home page, which shows the latest incidents, the record's;
+        other hand-written pages none (their history is not read). Without history, MkDocs' build date stays."""
+        modified = self.output.modified if self.output is not None else {}
+        if not modified:
+            return
+        record = max(modified.values()).isoformat()
+        for file in files.documentation_pages():
+            if file.page is None:
+                continue
+            day = modified.get(file.src_uri)
+            if day is not None:
+                file.page.update_date = day.isoformat()
+            elif file.src_uri == "index.md":
+                file.page.update_date = record
+            else:
+                file.page.update_date = ""  # the sitemap leaves lastmod out rather than state a wrong day
 
     @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.globals["fault_lines_nav"] = self._nav_cache
+        # the site-wide share card, for pages without one of their own (none when social_cards is off)
+        env.globals["fault_lines_card"] = "" if self.config.social_cards == "off" else SITE_CARD
         self._env = env
         # everything read so far (pages, navigation, the chronology) lives until the end of the build: the cycle
         # collector stops re-scanning it (seconds per full collection at 10,000 incidents), and forked workers
@@ -270,14 +316,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown
-        if MARKER.format("latest") in markdown or MARKER.format("counts") in markdown:
-            fragments = home_fragments(self.result.chronology, page.file.src_uri)
-            for name, fragment in fragments.items():
-                markdown = markdown.replace(MARKER.format(name), fragment)
-        if MARKER.format("sources") in markdown:
-            fragment = sources_fragment(self.result.chronology, page.file.src_uri, config.use_directory_urls)
-            markdown = markdown.replace(MARKER.format("sources"), fragment)
-        return markdown
+        return fill_markers(markdown, self.result.chronology, page.file.src_uri, config.use_directory_urls)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         chunks = self._stashed.pop(page.file.src_uri, None)
@@ -335,6 +374,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        if self.command != "serve" and not self.staging_dir:
+            write_marker(Path(config.site_dir))  # a build in place (atomic: false) marks its output too
         summary = self._workers.summary()
         if summary:
             log.info("%s", summary)
@@ -342,6 +383,11 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.staging_dir and self.final_site_dir:
             if _strict_warnings_counted():
                 return  # the build aborts right after this event; on_build_error discards the staging folder
+            write_marker(Path(self.staging_dir))
+            try:
+                check_replaceable(Path(self.final_site_dir), option="site_dir")
+            except UnsafeOutput as exc:  # the folder changed while the site was built
+                raise PluginError(str(exc)) from None
             # site/ is in place at every instant (see replace_directory); then the lock is let go
             left = replace_directory(Path(self.staging_dir), Path(self.final_site_dir).resolve())
             if left:

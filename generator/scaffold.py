@@ -21,6 +21,7 @@ def _quote(text: str) -> str:
 
 def incident_text(date: PartialDate, title: str, type_: str) -> str:
     """The template of a new incident."""
+    key = f"source-{date.month:02d}{date.day:02d}" if date.day else "source"
     return f"""---
 title: {_quote(title)}
 date: {date.iso()}
@@ -37,22 +38,29 @@ actors:
 # timezone: Asia/Tokyo             # IANA zone, when not the vocabulary's default
 # claims:                          # what a party said, attributed; quote: true only for exact words
 #   - actor: TODO-actor-id
-#     text: ...
-#     source: https://...           # one of the sources below
-# figures:                         # numbers as each source gives them
+#     text: ...                    # with quote: true, these words must be in an excerpt of the source
+#     source: {key}           # the key of one of the sources below
+# figures:                         # numbers as each source gives them (and its excerpt quotes)
 #   - what: aircraft
 #     value: 4
-#     source: https://...
+#     source: {key}
 sources:
-  - url: https://TODO.example/the-article   # the page, exactly as published
+  - key: {key}                # what the text, claims and figures cite: the publisher's short name and
+                                   # the month and day of publication (jiji-1210, mod-1216)
+    url: https://TODO.example/the-article   # the page, exactly as published
     publisher: TODO Publisher
     # title: "Headline exactly as published"   # never invented
     # published: {date.iso()}
     # kind: newspaper                            # a key of source_kinds in vocabulary.yml
     # archive_url: https://web.archive.org/...
+    # excerpts:                                  # the page's own words that support the incident, copied
+    #   - text: "..."                            # verbatim: at most 500 characters and 4 passages
+    #     translation: "..."                     # for a page not in English (our translation)
 # related: [other-incident-id]
 ---
-Optional longer narrative in Markdown. Link an actor, place or incident by its id in double square brackets.
+<!-- Optional narrative in Markdown, in place of this comment. Link an actor, place or incident by its id in
+double square brackets. End every paragraph and list item with the key of the source it rests on, right after
+the final punctuation: "... and turned back off Shikoku.[^{key}]"; several sources side by side. -->
 """
 
 

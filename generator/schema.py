@@ -15,12 +15,17 @@ from generator.dates import PartialDate
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
+SOURCE_REF_PATTERN = r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*|https?://[^\s/?#]+[^\s]*)$"
+EXCERPT_MAX = 500  # characters per excerpt: short passages only (fair quotation)
+EXCERPTS_PER_SOURCE = 4
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
 Url = Annotated[str, Field(pattern=URL_PATTERN, max_length=2000)]
+SourceKey = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=40)]
+SourceRef = Annotated[str, Field(pattern=SOURCE_REF_PATTERN, max_length=2000)]
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=35)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Label = Annotated[str, Field(min_length=1, max_length=120)]
@@ -65,9 +70,26 @@ class ActorRole(Model):
     role: Slug = Field(description="A key of `roles` in vocabulary.yml.")
 
 
+class Excerpt(Model):
+    """A passage of a source's own text, copied verbatim, that supports what the incident says."""
+
+    text: Annotated[str, Field(min_length=1, max_length=EXCERPT_MAX)] = Field(
+        description=f"Copied character for character from the source, in its language; at most {EXCERPT_MAX} "
+        "characters (short passages only)."
+    )
+    translation: Annotated[str, Field(min_length=1, max_length=1000)] | None = Field(
+        None, description="An English translation of a passage in another language (ours, not the source's)."
+    )
+
+
 class Source(Model):
     """A published source for an incident."""
 
+    key: SourceKey = Field(
+        description="Short name the claims, figures and narrative cite it by (`jiji-1210`): the publisher or "
+        "agency and the publication's month and day (`-2` for a second one of the day); unique within the "
+        "incident.",
+    )
     url: Url = Field(description="Absolute http(s) address of the page, exactly as published.")
     publisher: Label = Field(description="Who published it (outlet, ministry, agency).")
     title: Annotated[str, Field(min_length=1, max_length=300)] | None = Field(
@@ -85,6 +107,11 @@ class Source(Model):
         None, description="`dead` when the page is gone: pages then link the archive copy first."
     )
     note: Text | None = Field(None, description="What this source supports, or a caveat about it.")
+    excerpts: Annotated[list[Excerpt], Field(max_length=EXCERPTS_PER_SOURCE)] = Field(
+        [],
+        description=f"The source's own words supporting the incident, at most {EXCERPTS_PER_SOURCE} passages of "
+        f"at most {EXCERPT_MAX} characters: short passages only (fair quotation).",
+    )
 
     _title = field_validator("title")(_single_line)
 
@@ -96,7 +123,7 @@ class Claim(Model):
     text: Text = Field(description="What was said; a paraphrase unless `quote: true`.")
     quote: bool = Field(False, description="`true` only when `text` is the party's exact words in a source.")
     date: PartialDate | None = Field(None, description="When it was said.")
-    source: Url = Field(description="One of this incident's source URLs.")
+    source: SourceRef = Field(description="The key (or URL) of one of this incident's sources.")
 
 
 class Figure(Model):
@@ -110,7 +137,7 @@ class Figure(Model):
     period: Annotated[str, Field(max_length=40)] | None = Field(
         None, description="The period the figure covers (`FY2024`, `April–September 2025`)."
     )
-    source: Url = Field(description="One of this incident's source URLs.")
+    source: SourceRef = Field(description="The key (or URL) of one of this incident's sources.")
     note: Text | None = Field(None, description="A caveat about this figure.")
 
     @field_validator("value")
@@ -137,6 +164,11 @@ class Location(Model):
     description: Label = Field(description="In words (`~270 km west of Okidaitojima`).")
     coordinates: Coordinates | None = Field(None, description="[latitude, longitude], WGS 84.")
     approximate: bool = Field(False, description="`true` when the coordinates are only a rough centre point.")
+    route: Annotated[list[Coordinates], Field(min_length=2, max_length=50)] | None = Field(
+        None,
+        description="The path the sources describe, as ordered [latitude, longitude] points (approximate when "
+        "`approximate` is true).",
+    )
 
 
 class Incident(Model):
@@ -183,6 +215,13 @@ class Incident(Model):
 
     _title = field_validator("title")(_single_line)
     _summary = field_validator("summary")(lambda v: " ".join(v.split()))
+
+    def source_for(self, ref: str) -> Source | None:
+        """The source a claim, figure or citation names, by its key or (as older files do) its URL."""
+        for source in self.sources:
+            if ref in (source.key, source.url):
+                return source
+        return None
 
 
 # --- actors and places -------------------------------------------------------------------------------------
@@ -240,6 +279,11 @@ class TypeTerm(Term):
     """An incident type, with its badge colour."""
 
     color: Annotated[str, Field(pattern=COLOR_PATTERN)] = "#607d8b"
+    on_map: bool = Field(
+        True,
+        description="`false` for types with no place of their own (statistics, statements, protests): their "
+        "incidents are not put on maps, even when a place is named.",
+    )
 
 
 class SeriesTerm(Term):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from helpers import incident_path, minimal_files, valid_incident, valid_source, write_tree
 
@@ -58,8 +59,43 @@ def test_json_ld_cannot_close_its_script_element(tmp_path: Path) -> None:
     assert data["@type"] == "Event"
     assert data["name"] == "Ships {enter} 50% of waters & leave </script>"
     assert (data["startDate"], data["endDate"]) == ("2025-11-20", "2025-11-21")
-    assert data["citation"][0]["name"] == "Headline <i>as</i> published & more"
+    assert data["subjectOf"][0]["name"] == "Headline <i>as</i> published & more"
     assert data["location"] == [{"@type": "Place", "name": "East China Sea"}]
+
+
+# Properties schema.org defines, per type (https://schema.org/Event, /Place, /GeoCoordinates, /CreativeWork,
+# /Organization; each with those of https://schema.org/Thing): the ones a validator accepts on each node.
+THING = {"@type", "@context", "name", "description", "url", "sameAs", "subjectOf", "identifier", "image"}
+SCHEMA_ORG = {
+    "Event": THING | {"startDate", "endDate", "location", "about", "organizer", "eventStatus", "duration"},
+    "Place": THING | {"geo", "address", "containedInPlace", "latitude", "longitude"},
+    "GeoCoordinates": THING | {"latitude", "longitude", "elevation"},
+    "CreativeWork": THING | {"publisher", "datePublished", "inLanguage", "citation", "headline", "author"},
+    "Organization": THING,
+}
+
+
+def defined_everywhere(node: Any) -> list[str]:
+    """Every property used on a node whose type does not define it (``Type.property``)."""
+    if isinstance(node, list):
+        return [p for item in node for p in defined_everywhere(item)]
+    if not isinstance(node, dict):
+        return []
+    kind = node.get("@type", "")
+    wrong = [f"{kind}.{key}" for key in node if key not in SCHEMA_ORG.get(kind, set())]
+    return wrong + [p for value in node.values() for p in defined_everywhere(value)]
+
+
+def test_json_ld_uses_only_properties_schema_org_defines_and_places_with_geo(tmp_path: Path) -> None:
+    from generator.schema import Place
+
+    sea = Place(name="East China Sea", kind="sea", coordinates=(29.0, 125.0))
+    data = json.loads(cite.json_ld(tricky_record(tmp_path), URL, [sea, "Somewhere unmapped"]))
+    assert defined_everywhere(data) == []
+    assert "citation" not in data  # schema.org defines citation for CreativeWork, not Event
+    assert data["location"][0]["geo"] == {"@type": "GeoCoordinates", "latitude": 29.0, "longitude": 125.0}
+    assert data["location"][1] == {"@type": "Place", "name": "Somewhere unmapped"}
+    assert [w["@type"] for w in data["subjectOf"]] == ["CreativeWork"] * len(data["subjectOf"])
 
 
 def test_badge_text_colour_reaches_wcag_aa_on_any_background() -> None:

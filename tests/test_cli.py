@@ -250,10 +250,10 @@ def test_json_format(broken: Path) -> None:
 
 
 def test_json_format_end_and_hint(tmp_path: Path) -> None:
-    with_changes(tmp_path, **{PATROL: valid_incident(__body__="See [[jsdf]].\n")})
+    with_changes(tmp_path, **{PATROL: valid_incident(__body__="See [[jsdf]].[^pub-1]\n")})
     _, out, _ = run_cli("check", str(tmp_path), "--format", "json")
     (record,) = json.loads(out)
-    assert (record["line"], record["column"], record["end"]) == (21, 5, {"line": 21, "column": 13})
+    assert (record["line"], record["column"], record["end"]) == (23, 5, {"line": 23, "column": 13})
     assert (
         record["message"]
         == "link [[jsdf]] does not match any incident, actor or place; did you mean 'jasdf'?"

@@ -16,6 +16,7 @@ import pytest
 from helpers import (
     ACTOR_DIR,
     PLACE_DIR,
+    check_json,
     check_tree,
     incident_path,
     minimal_files,
@@ -48,14 +49,16 @@ actors:
     role: responder
 places: [east-china-sea]
 sources:
-  - url: https://www.mod.go.jp/news/1.html
+  - key: pub-1
+    url: https://www.mod.go.jp/news/1.html
     publisher: Publisher 1
     archive_url: https://web.archive.org/web/2025/https://www.mod.go.jp/news/1.html
-  - url: https://www.mod.go.jp/news/2.html
+  - key: pub-2
+    url: https://www.mod.go.jp/news/2.html
     publisher: Publisher 2
     archive_url: https://web.archive.org/web/2025/https://www.mod.go.jp/news/2.html
 ---
-The [[jasdf]] scrambled fighters.
+The [[jasdf]] scrambled fighters.[^pub-1]
 """
 
 
@@ -330,7 +333,7 @@ def test_fl205_claim_source_not_among_sources(tmp_path: Path) -> None:
 def test_fl206_broken_wiki_link_in_body(tmp_path: Path) -> None:
     text = patrol("The [[jasdf]] scrambled", "The [[jasdf]] and [[jsdf]] scrambled")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:20:19: error FL206 link [[jsdf]] does not match any incident, actor or place; "
+        f"{PATROL}:22:19: error FL206 link [[jsdf]] does not match any incident, actor or place; "
         "did you mean 'jasdf'?"
     ]
 
@@ -366,7 +369,7 @@ def test_fl301_missing_field(tmp_path: Path) -> None:
 def test_fl301_missing_field_in_a_source(tmp_path: Path) -> None:
     text = patrol("    publisher: Publisher 2\n")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:16:5: error FL301 missing required field 'publisher' in sources[1]"
+        f"{PATROL}:17:5: error FL301 missing required field 'publisher' in sources[1]"
     ]
 
 
@@ -387,7 +390,7 @@ def test_fl302_unknown_field_with_did_you_mean(tmp_path: Path) -> None:
 def test_fl302_unknown_nested_field(tmp_path: Path) -> None:
     text = patrol("    publisher: Publisher 1", "    publisher: Publisher 1\n    publsher: Publisher 1")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:15:5: error FL302 unknown field 'publsher'; did you mean 'publisher'?"
+        f"{PATROL}:16:5: error FL302 unknown field 'publsher'; did you mean 'publisher'?"
     ]
 
 
@@ -473,7 +476,7 @@ def test_fl308_c1_control_character_escaped_in_yaml_or_raw_in_the_body(tmp_path:
     )
     assert problems(tmp_path, {PATROL: text}) == [
         f"{PATROL}:5:10: error FL308 invisible control character U+0099 is not allowed in text",
-        f"{PATROL}:21:5: error FL308 invisible control character U+0085 is not allowed in text",
+        f"{PATROL}:23:5: error FL308 invisible control character U+0085 is not allowed in text",
     ]
 
 
@@ -627,7 +630,7 @@ def test_fl404_duplicate_source(tmp_path: Path) -> None:
         "https://www.mod.go.jp/news/2.html\n    publisher", "https://www.mod.go.jp/news/1.html\n    publisher"
     )
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:16:10: error FL404 "
+        f"{PATROL}:18:10: error FL404 "
         "source https://www.mod.go.jp/news/1.html is listed twice (also sources[0])"
     ]
 
@@ -653,11 +656,12 @@ def test_fl405_removed_incident_id(tmp_path: Path) -> None:
 
 def test_fl501_script_in_body(tmp_path: Path) -> None:
     text = patrol(
-        "The [[jasdf]] scrambled fighters.\n",
-        "The [[jasdf]] scrambled fighters.\n\n<script>alert(1)</script>\n",
+        "The [[jasdf]] scrambled fighters.[^pub-1]\n",
+        "The [[jasdf]] scrambled fighters.[^pub-1]\n\n<script>alert(1)</script>\n",
     )
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:22:1: error FL501 raw <script> element is not allowed in content"
+        f"{PATROL}:24:1: error FL501 raw <script> element is not allowed in content",
+        f"{PATROL}:24:1: error FL701 paragraph '<script>alert(1)</script>' cites no source",
     ]
 
 
@@ -671,14 +675,14 @@ def test_fl501_event_handler_in_front_matter(tmp_path: Path) -> None:
 def test_fl502_javascript_url_in_body(tmp_path: Path) -> None:
     text = patrol("The [[jasdf]] scrambled", "The [[jasdf]] [scrambled](javascript:alert(1))")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:20:25: error FL502 'javascript:' URL is not allowed in content"
+        f"{PATROL}:22:25: error FL502 'javascript:' URL is not allowed in content"
     ]
 
 
 def test_fl502_source_url_not_http(tmp_path: Path) -> None:
     text = patrol("url: https://www.mod.go.jp/news/1.html", "url: ftp://www.mod.go.jp/news/1.html")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:13:10: error FL502 'sources[0].url' must be an absolute http(s) URL, "
+        f"{PATROL}:14:10: error FL502 'sources[0].url' must be an absolute http(s) URL, "
         "not text 'ftp://www.mod.go.jp/news/1.html'"
     ]
 
@@ -689,7 +693,7 @@ def test_fl502_source_url_not_http(tmp_path: Path) -> None:
 def test_fl601_no_archive_url(tmp_path: Path) -> None:
     text = patrol("    archive_url: https://web.archive.org/web/2025/https://www.mod.go.jp/news/1.html\n")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:13:10: warning FL601 source https://www.mod.go.jp/news/1.html has no archive_url"
+        f"{PATROL}:14:10: warning FL601 source https://www.mod.go.jp/news/1.html has no archive_url"
     ]
 
 
@@ -741,6 +745,147 @@ def test_fl607_aggregators_only(tmp_path: Path) -> None:
     assert problems(tmp_path, {PATROL: valid_incident(sources=sources)}) == [
         f"{PATROL}:13:1: warning FL607 every source of this incident is an aggregator or mirror"
     ]
+
+
+# --- FL7xx: evidence ---------------------------------------------------------------------------------------
+# PATROL_TEXT's body is line 22: "The [[jasdf]] scrambled fighters.[^pub-1]"
+
+
+def test_fl701_uncited_paragraph_list_item_and_table_row_at_their_lines(tmp_path: Path) -> None:
+    text = patrol() + (
+        "\nTwo F-15s followed them.\n"  # 24
+        "\n- Cited item.[^pub-2]\n- Uncited item.\n"  # 26, 27
+        "\nA `[^pub-1]` in code and an escaped \\[^pub-1] cite nothing.\n"  # 29
+        "\n## A heading needs no source\n"  # 31
+        "\n| Who | What |\n| --- | --- |\n| JASDF | scrambled[^pub-1] |\n| PLA | flew |\n"  # 33-36
+        "\n```\ncode needs no source\n```\n"  # 38-40
+    )
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:24:1: error FL701 paragraph 'Two F-15s followed them.' cites no source",
+        f"{PATROL}:27:3: error FL701 list item 'Uncited item.' cites no source",
+        f"{PATROL}:29:1: error FL701 paragraph 'A `[^pub-1]` in code and an escaped \\...' cites no source",
+        f"{PATROL}:36:1: error FL701 table row '| PLA | flew |' cites no source",
+    ]
+
+
+def test_fl701_blockquote_and_continuation_lines(tmp_path: Path) -> None:
+    text = patrol() + "\n> Quoted paragraph,\n> over two lines.\n\n- Item\n  continued.[^pub-1]\n"
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:24:3: error FL701 paragraph 'Quoted paragraph,' cites no source"
+    ]
+
+
+def test_fl702_unknown_citation_key_with_did_you_mean_at_its_column(tmp_path: Path) -> None:
+    text = patrol("fighters.[^pub-1]", "fighters.[^pub-1][^Pub-2] and [^agency-9].")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:22:42: error FL702 citation [^Pub-2] names no source of this incident; did you mean [^pub-2]?",
+        f"{PATROL}:22:55: error FL702 citation [^agency-9] names no source of this incident",
+    ]
+    (record,) = [r for r in check_json(tmp_path) if r["code"] == "FL702"][:1]
+    assert record["end"] == {"line": 22, "column": 50}
+
+
+def test_fl703_marker_in_the_summary_or_an_actors_text(tmp_path: Path) -> None:
+    text = patrol("East China Sea.\n", "East China Sea.[^pub-1]\n")
+    assert problems(tmp_path, {PATROL: text, JASDF: valid_actor(__body__="An air force.[^pub-1]\n")}) == [
+        f"{JASDF}:5:14: error FL703 citation marker [^pub-1] outside an incident's body",
+        f"{PATROL}:5:10: error FL703 citation marker [^pub-1] in 'summary'",
+    ]
+
+
+def line_of(root: Path, needle: str, path: str = PATROL) -> int:
+    """The line of the written file ``path`` holding ``needle`` (trees written from dicts are dumped by YAML)."""
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    return next(n for n, row in enumerate(lines, 1) if needle in row)
+
+
+QUOTE = {"actor": "jasdf", "text": "It was a show of force.", "quote": True, "source": "pub-1"}
+
+
+def test_fl704_quote_not_in_the_cited_excerpt_names_the_source_that_has_it(tmp_path: Path) -> None:
+    sources = [
+        valid_source(1, excerpts=[{"text": "The ministry spoke of a demonstration."}]),
+        valid_source(2, excerpts=[{"text": "He said: \u201cit was a show of force\u201d, and left."}]),
+    ]
+    files = {PATROL: valid_incident(claims=[QUOTE], sources=sources, __body__="Flew.[^pub-1]\n")}
+    lines = problems(tmp_path, files)
+    line = line_of(tmp_path, "text: It was a show of force.")
+    assert lines == [
+        f"{PATROL}:{line}:9: error FL704 quote is not in an excerpt of pub-1, but it is in one of pub-2"
+    ]
+
+
+def test_fl704_quote_without_any_excerpt(tmp_path: Path) -> None:
+    files = {PATROL: valid_incident(claims=[QUOTE], __body__="Flew.[^pub-1]\n")}
+    lines = problems(tmp_path, files)
+    line = line_of(tmp_path, "text: It was a show of force.")
+    assert lines == [f"{PATROL}:{line}:9: error FL704 quote cannot be verified: source pub-1 has no excerpts"]
+
+
+def test_fl704_quote_matches_across_quotes_dashes_case_spacing_and_ellipses(tmp_path: Path) -> None:
+    claim = {**QUOTE, "text": 'it was a "show of force" \u2014 aimed at Japan ... it must stop.'}
+    excerpt = "IT WAS A \u201cSHOW OF FORCE\u201d - aimed\n at Japan. Officials added that it must stop."
+    files = {PATROL: valid_incident(claims=[claim], sources=[valid_source(1, excerpts=[{"text": excerpt}]),
+                                                             valid_source(2)], __body__="Flew.[^pub-1]\n")}  # fmt: skip
+    assert problems(tmp_path, files) == []
+
+
+def test_fl705_figure_value_not_in_its_sources_excerpts(tmp_path: Path) -> None:
+    figures = [
+        {"what": "bombers", "value": 4, "source": "pub-1"},
+        {"what": "fighters", "value": "about 8 hours", "source": "pub-1"},
+        {"what": "aircraft", "value": 1200, "source": "pub-1"},
+    ]
+    excerpt = "Two bombers flew for about eight hours; 1,200 sorties in 2024 (14 more)."
+    files = {PATROL: valid_incident(figures=figures, sources=[valid_source(1, excerpts=[{"text": excerpt}]),
+                                                              valid_source(2)], __body__="Flew.[^pub-1]\n")}  # fmt: skip
+    lines = problems(tmp_path, files)
+    assert lines == [
+        f"{PATROL}:{line_of(tmp_path, 'value: 4')}:10: warning FL705 figure value 4 is in no excerpt of pub-1"
+    ]
+
+
+def test_fl706_quoted_words_in_a_paraphrase_and_in_a_paragraph(tmp_path: Path) -> None:
+    claim = {"actor": "jasdf", "text": 'The ministry called it "a grave concern".', "source": "pub-1"}
+    body = 'Tokyo spoke of \u201ca show of force\u201d.[^pub-1]\n\nIt was "routine".[^pub-2]\n'
+    sources = [valid_source(1, excerpts=[{"text": "It was a show of force."}]), valid_source(2)]
+    files = {PATROL: valid_incident(claims=[claim], sources=sources, __body__=body)}
+    lines = problems(tmp_path, files)
+    assert lines == [
+        f'{PATROL}:{line_of(tmp_path, "grave")}:9: warning FL706 quoted words "a grave concern" are in no excerpt of pub-1',
+        f'{PATROL}:{line_of(tmp_path, "routine")}:8: warning FL706 quoted words "routine" are in no excerpt of pub-2',
+    ]
+
+
+def test_fl304_excerpt_too_long_says_the_limit_and_why(tmp_path: Path) -> None:
+    files = {
+        PATROL: valid_incident(sources=[valid_source(1, excerpts=[{"text": "x" * 501}]), valid_source(2)])
+    }
+    tree = minimal_files()
+    tree.update(files)
+    write_tree(tmp_path, tree)
+    _, out, _ = run_cli("check", str(tmp_path))
+    line = line_of(tmp_path, "xxxxx")
+    assert (
+        f"{PATROL}:{line}:11: error FL304 'sources[0].excerpts[0].text' is 501 characters; an excerpt may have at most 500"
+        in out
+    )
+    assert "fair quotation" in out
+
+
+def test_fl301_source_without_key_suggests_one(tmp_path: Path) -> None:
+    source = {
+        "url": "https://www.nippon.com/en/news/1/",
+        "publisher": "Nippon.com (Jiji Press)",
+        "published": "2025-12-10",
+    }
+    tree = minimal_files()
+    tree[PATROL] = valid_incident(sources=[source, valid_source(2)])
+    write_tree(tmp_path, tree)
+    _, out, _ = run_cli("check", str(tmp_path))
+    line = line_of(tmp_path, "url: https://www.nippon.com/en/news/1/")
+    assert f"{PATROL}:{line}:3: error FL301 missing required field 'key' in sources[0]" in out
+    assert "key: jiji-1210" in out
 
 
 # --- YAML 1.1 traps, encodings and line endings ------------------------------------------------------------
@@ -928,7 +1073,8 @@ def test_every_reference_field_resolves(tmp_path: Path, path: str, content: dict
 
 
 def test_claims_and_figures_citing_a_source_are_clean(tmp_path: Path) -> None:
-    files = {PATROL: valid_incident(claims=[CLAIM], figures=[FIGURE])}
+    source = valid_source(1, excerpts=[{"text": "Four fighters scrambled."}])
+    files = {PATROL: valid_incident(claims=[CLAIM], figures=[FIGURE], sources=[source, valid_source(2)])}
     assert problems(tmp_path, files, "--strict") == []
 
 
@@ -946,8 +1092,8 @@ def test_no_known_ids_gives_a_useful_hint(tmp_path: Path) -> None:
 
 
 def test_fl309_placeholder_from_the_template(tmp_path: Path) -> None:
-    text = patrol("  - url: https://www.mod.go.jp/news/1.html\n    publisher: Publisher 1\n",
-                  "  - url: https://www.mod.go.jp/news/1.html\n    publisher: TODO Publisher\n")  # fmt: skip
+    text = patrol("    url: https://www.mod.go.jp/news/1.html\n    publisher: Publisher 1\n",
+                  "    url: https://www.mod.go.jp/news/1.html\n    publisher: TODO Publisher\n")  # fmt: skip
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "TODO Publisher" in row)
     assert problems(tmp_path, {PATROL: text}) == [
         f"{PATROL}:{line}:16: error FL309 placeholder left in place: 'TODO Publisher'"

@@ -101,6 +101,125 @@ def test_incidents_json_validates_against_its_published_schema(exports: dict[str
     assert document["count"] == len(document["incidents"]) == 5
 
 
+def _validator(exports: dict[str, bytes], path: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads(exports[path.removesuffix(".json") + ".schema.json"])
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@pytest.mark.parametrize("path", ["data/incidents.json", "data/actors.json", "data/places.json"])
+def test_every_published_json_file_has_a_schema_it_validates_against(
+    exports: dict[str, bytes], path: str
+) -> None:
+    validator = _validator(exports, path)
+    assert not list(validator.iter_errors(json.loads(exports[path])))
+    described = [node for node in _nodes(validator.schema) if "description" in node]
+    assert len(described) >= 15, "the schema says what each field means"
+
+
+def _nodes(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        return [node, *(n for v in node.values() for n in _nodes(v))]
+    if isinstance(node, list):
+        return [n for v in node for n in _nodes(v)]
+    return []
+
+
+INCIDENT_CORRUPTIONS: list[tuple[str, Any]] = [
+    ("sources.0.url", "not a url"),
+    ("sources.0.url", "javascript:alert(1)"),
+    ("sources.0.archive_url", "ftp://example.org/x"),
+    ("date", "2025-13-45"),
+    ("date", "2025-02-30"),
+    ("first_day", "2025-13-01"),
+    ("end_date", "yesterday"),
+    ("places.0.coordinates", [999, 999]),
+    ("places.0.coordinates", []),
+    ("places.0.coordinates", [24.5]),
+    ("places.0.coordinates", [24.5, 120.0, 3.0]),
+    ("timezone", "Mars/Olympus_Mons"),
+    ("type.id", "alien-landing"),
+    ("status.id", "rumour"),
+    ("actors.0.role", "bystander"),
+    ("actors", []),
+    ("sources", []),
+    ("title", ""),
+    ("summary", ""),
+    ("id", "Not A Slug"),
+    ("series_extra", 1),
+]
+
+
+def _corrupt(document: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
+    document = json.loads(json.dumps(document))
+    *parents, last = dotted.split(".")
+    node: Any = document
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return document
+
+
+@pytest.mark.parametrize(("dotted", "value"), INCIDENT_CORRUPTIONS)
+def test_a_corrupted_incident_fails_the_published_schema(
+    exports: dict[str, bytes], dotted: str, value: Any
+) -> None:
+    validator = _validator(exports, "data/incidents.json")
+    document = json.loads(exports["data/incidents.json"])
+    patrol = next(i for i in document["incidents"] if i["id"] == "2025-12-09-joint-bomber-patrol")
+    index = document["incidents"].index(patrol)
+    document["incidents"][index] = _corrupt(patrol, dotted, value)
+    assert list(validator.iter_errors(document)), f"{dotted} = {value!r} was accepted"
+
+
+@pytest.mark.parametrize(
+    ("path", "dotted", "value"),
+    [
+        ("data/actors.json", "kind.id", "wizard"),
+        ("data/actors.json", "country", "Japan"),
+        ("data/actors.json", "links.wikipedia", "javascript:alert(1)"),
+        ("data/actors.json", "incident_count", -1),
+        ("data/places.json", "coordinates", [91, 0]),
+        ("data/places.json", "kind.id", "planet"),
+        ("data/places.json", "names.EN!", "x"),
+    ],
+)
+def test_a_corrupted_actor_or_place_fails_its_schema(
+    exports: dict[str, bytes], path: str, dotted: str, value: Any
+) -> None:
+    validator = _validator(exports, path)
+    document = json.loads(exports[path])
+    items = document["actors" if "actors" in path else "places"]
+    items[0] = _corrupt(items[0], dotted, value)
+    assert list(validator.iter_errors(document)), f"{path}: {dotted} = {value!r} was accepted"
+
+
+def test_csv_files_validate_as_a_frictionless_data_package_with_types(
+    exports: dict[str, bytes], tmp_path: Path
+) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    for path, data in exports.items():
+        if path.startswith("data/"):
+            (tmp_path / path.removeprefix("data/")).write_bytes(data)
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = frictionless.Package(str(tmp_path / "datapackage.json"))
+    rows = package.get_resource("incidents").read_rows()
+    month = next(r for r in rows if r["id"] == "2025-11-scramble-figures")
+    assert month["date"] == "2025-11"
+    assert (month["first_day"], month["last_day"]) == (dt.date(2025, 11, 1), dt.date(2025, 11, 30))
+    assert isinstance(month["source_count"], int)
+    # a broken cell is caught with its type: the descriptor is not decoration
+    text = (tmp_path / "incidents.csv").read_text(encoding="utf-8").replace("2025-11-30", "2025-11-31", 1)
+    (tmp_path / "incidents.csv").write_text(text, encoding="utf-8", newline="")
+    assert not frictionless.validate(str(tmp_path / "datapackage.json")).valid
+
+
 def test_incidents_json_resolves_names_sources_and_urls(exports: dict[str, bytes]) -> None:
     incidents = {i["id"]: i for i in json.loads(exports["data/incidents.json"])["incidents"]}
     patrol = incidents["2025-12-09-joint-bomber-patrol"]

@@ -78,7 +78,7 @@ def rename_patrol(root: Path) -> str:
     """Rename the patrol incident to a new id that lists the old one, fixing the reference to it."""
     new_id = "2025-12-09-china-russia-joint-bomber-patrol"
     git(root, "mv", incident_path(PATROL), incident_path(new_id))
-    write(root, incident_path(new_id), valid_incident(previous_ids=[PATROL], __body__="Renamed.\n"))
+    write(root, incident_path(new_id), valid_incident(previous_ids=[PATROL], __body__="Renamed.[^pub-1]\n"))
     statement = minimal_files()[incident_path("2025-12-10-defense-ministry-statement")]
     write(root, incident_path("2025-12-10-defense-ministry-statement"), {**statement, "related": [new_id]})
     return new_id
@@ -343,6 +343,86 @@ def test_hostile_commit_message_is_text_everywhere(repo: Path) -> None:
     feed = feedparser.parse(site.files["changes.xml"])
     assert not feed.bozo, feed.bozo_exception
     assert feed.entries[0].summary == 'Fix <script>alert(1)</script> & "quotes" done'
+
+
+# --- corrections visible to machines (feeds, calendar, sitemap) ---------------------------------------------
+
+
+def test_a_correction_reaches_feeds_calendar_and_page_dates_as_an_update(repo: Path) -> None:
+    import icalendar
+
+    write(
+        repo,
+        incident_path(PATROL),
+        valid_incident(summary="Two Chinese H-6 and two Russian Tu-95 bombers flew."),
+    )
+    commit(repo, "Correct the aircraft types", "2025-12-14T08:30:00+02:00")
+    result = run(repo)
+    assert result.chronology is not None
+    site = render_site(result.chronology, history=file_history(repo), site_url="https://example.org/fl/")
+
+    atom = feedparser.parse(site.files["feed.xml"])
+    assert not atom.bozo, atom.bozo_exception
+    entries = {e.link.rstrip("/").rsplit("/", 1)[-1]: e for e in atom.entries}
+    patrol, other = entries[PATROL], entries["2025-12-10-defense-ministry-statement"]
+    assert patrol.published == "2025-12-11T10:00:00+00:00"  # first committed
+    assert patrol.updated == "2025-12-14T06:30:00+00:00"  # corrected (08:30 at +02:00), in UTC
+    assert other.updated == other.published == "2025-12-11T10:00:00+00:00"
+    assert atom.feed.updated == "2025-12-14T06:30:00+00:00"  # the feed changed when an entry did
+
+    items = {i["url"].rstrip("/").rsplit("/", 1)[-1]: i for i in json.loads(site.files["feed.json"])["items"]}
+    assert (items[PATROL]["date_published"], items[PATROL]["date_modified"]) == (
+        "2025-12-11T10:00:00Z",
+        "2025-12-14T06:30:00Z",
+    )
+
+    calendar = icalendar.Calendar.from_ical(site.files["incidents.ics"])
+    events = {str(e["uid"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    assert int(events[PATROL]["sequence"]) == 1 and int(events[RADAR]["sequence"]) == 0
+    assert events[PATROL].decoded("last-modified").isoformat() == "2025-12-14T06:30:00+00:00"
+    assert events[PATROL].decoded("created").isoformat() == "2025-12-11T10:00:00+00:00"
+
+    assert site.modified[f"incidents/{PATROL}.md"].isoformat() == "2025-12-14"
+    assert site.modified[f"incidents/{RADAR}.md"].isoformat() == "2025-12-11"
+    assert site.modified["actors/jasdf.md"].isoformat() == "2025-12-14"  # it lists the corrected incident
+    assert site.modified["timeline.md"].isoformat() == "2025-12-14"
+
+
+def test_without_history_feeds_keep_the_content_dates(repo: Path) -> None:
+    result = run(repo)
+    assert result.chronology is not None
+    site = render_site(result.chronology)
+    entries = {
+        e.link.rstrip("/").rsplit("/", 1)[-1]: e for e in feedparser.parse(site.files["feed.xml"]).entries
+    }
+    assert entries[PATROL].updated == "2025-12-09T00:00:00+00:00"
+    assert site.modified == {}
+    assert b"SEQUENCE" not in site.files["incidents.ics"]
+
+
+def test_the_sitemap_dates_each_page_by_its_last_change_not_the_build(repo: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from mkdocs_project import make_project, mkdocs_build
+
+    write(
+        repo,
+        incident_path(PATROL),
+        valid_incident(summary="Two Chinese H-6 and two Russian Tu-95 bombers flew."),
+    )
+    make_project(repo, {})
+    commit(repo, "Correct the aircraft types", "2025-12-14T08:30:00+00:00")
+    mkdocs_build(repo)  # SOURCE_DATE_EPOCH is 2025-12-09: the build date would say that
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = ET.parse(repo / "site" / "sitemap.xml").getroot().findall("s:url", namespace)
+    lastmod = {
+        u.findtext("s:loc", namespaces=namespace): u.findtext("s:lastmod", namespaces=namespace) for u in urls
+    }
+    base = "https://fault-lines.github.io/fault-lines/"
+    assert lastmod[f"{base}incidents/{PATROL}/"] == "2025-12-14"
+    assert lastmod[f"{base}incidents/{RADAR}/"] == "2025-12-11"
+    assert lastmod[base] == "2025-12-14"  # the home page shows the latest incidents
+    assert lastmod[f"{base}about/"] is None  # a hand-written page: no date rather than the build's
 
 
 FORGED = "f" * 40

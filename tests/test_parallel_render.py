@@ -26,8 +26,8 @@ def test_worker_processes_render_the_same_site(tmp_path: Path) -> None:
     shared = render_site(result.chronology, site_url="https://example.org/", processes=1, parallel_min=1)
     assert list(shared.pages) == list(alone.pages) and shared.pages == alone.pages
     assert shared.files == alone.files
-    # and the workers did render them (no silent fall-back to this process)
-    renderer = SiteRenderer(result.chronology, site_url="https://example.org/")
+    # and the workers did render them (no silent fall-back to this process); the renderer as render_site makes it
+    renderer = SiteRenderer(result.chronology, site_url="https://example.org/", social_cards="incidents")
     incidents = IncidentPages(renderer, 1, minimum=1)
     assert incidents.futures, "the worker pool did not start"
     pages = [page for future in incidents.futures for page in future.result()]

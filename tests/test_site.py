@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import feedparser
 import pytest
 import yaml
 from helpers import (
@@ -259,8 +260,20 @@ def module_files() -> dict[str, Any]:
         "East China Sea", (29.0, 125.0), names={"ja": "東シナ海", "zh": "东海"}
     )
     patrol_sources = [
-        valid_source(1, title="Chinese and Russian bombers fly joint patrol", published="2025-12-09"),
-        valid_source(2, language="ja", published="2025-12-10"),
+        valid_source(
+            1,
+            title="Chinese and Russian bombers fly joint patrol",
+            published="2025-12-09",
+            excerpts=[
+                {"text": "Four bombers flew together. The patrol was part of an annual cooperation plan."}
+            ],
+        ),
+        valid_source(
+            2,
+            language="ja",
+            published="2025-12-10",
+            excerpts=[{"text": "爆撃機6機が飛行した", "translation": "Six bombers flew."}],
+        ),
     ]
     files[incident_path(PATROL)] = valid_incident(
         series="joint-air-patrols",
@@ -279,7 +292,8 @@ def module_files() -> dict[str, Any]:
             {"what": "bombers", "value": 6, "source": patrol_sources[1]["url"]},
         ],
         sources=patrol_sources,
-        __body__=f"The [[jasdf]] scrambled fighters; see [[{RADAR}]].\n",
+        __body__=f"The [[jasdf]] scrambled fighters; see [[{RADAR}]].[^pub-1]\n\n"
+        "Japan counted six bombers.[^pub-2][^pub-1]\n\n- The `[^pub-2]` marker in code stays text.[^pub-2]\n",
     )
     files[incident_path(RADAR)] = {**files[incident_path(RADAR)], "end_date": "2025-12-09"}
     files[incident_path(STATEMENT)]["actors"] = [
@@ -937,3 +951,77 @@ def test_search_has_no_empty_entries_for_sections_it_does_not_index(site: Site) 
     html = (site.dir / page / "index.html").read_text(encoding="utf-8")
     # still on the page and in its table of contents
     assert 'id="related-incidents"' in html and 'href="#cite-this-incident"' in html
+
+
+# --- sharing: cards and structured data ---
+
+
+def _local(site: Site, url: str) -> Path:
+    """The built file an absolute site URL points to."""
+    path = urlsplit(url).path
+    assert path.startswith(site_prefix()), url
+    return site.dir / unquote(path[len(site_prefix()) :])
+
+
+def test_every_page_shares_a_1200x630_card_and_incidents_their_own(site: Site) -> None:
+    extruct = pytest.importorskip("extruct")
+    from PIL import Image
+
+    incident = "incidents/2025-12-09-joint-bomber-patrol/"
+    data = extruct.extract(site.html(incident), syntaxes=["opengraph", "json-ld"], uniform=True)
+    (graph,) = data["opengraph"]
+    assert graph["og:image"].startswith("https://"), graph
+    assert graph["og:image"].endswith("/cards/2025-12-09-joint-bomber-patrol.png")
+    with Image.open(_local(site, graph["og:image"])) as card:
+        assert (card.format, card.size) == ("PNG", (1200, 630))
+    (event,) = data["json-ld"]
+    assert event["@type"] == "Event"
+    assert "citation" not in event  # not a property of Event
+    assert {work["@type"] for work in event["subjectOf"]} == {"CreativeWork"}
+    located = [place for place in event.get("location", []) if "geo" in place]
+    assert located and located[0]["geo"]["@type"] == "GeoCoordinates"
+    for other in ("", "timeline/", "actors/jasdf/", "stats/"):
+        (graph,) = extruct.extract(site.html(other), syntaxes=["opengraph"], uniform=True)["opengraph"]
+        assert graph["og:image"].endswith("/cards/site.png"), other
+        assert graph["og:title"] and graph["@type"] == "website"  # extruct puts og:type in @type
+    with Image.open(site.dir / "cards" / "site.png") as card:
+        assert card.size == (1200, 630)
+
+
+def test_build_out_fills_hand_written_pages_and_takes_a_site_url(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    status, _, stderr = run_cli(
+        "build", str(site.root), "--out", str(out), "--site-url", "https://example.org/fl"
+    )
+    assert status == 0, stderr
+    home = (out / "index.md").read_text(encoding="utf-8")
+    assert "<!-- fault-lines:" not in home and "fl-counts-list" in home  # counts and latest incidents filled
+    assert not (out / "overrides").exists()  # the theme's folder is not a page
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert feed.entries and all(e.link.startswith("https://example.org/fl/incidents/") for e in feed.entries)
+    assert (out / "contributing.md").is_file() == (site.root / "CONTRIBUTING.md").is_file()
+
+
+def test_build_out_standalone_is_a_project_plain_mkdocs_builds(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "standalone"
+    status, _, stderr = run_cli("build", str(site.root), "--out", str(out), "--standalone")
+    assert status == 0, stderr
+    config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["docs_dir"] == "docs" and config["theme"]["custom_dir"] == "overrides"
+    assert not any("fault-lines" in str(p) for p in config.get("plugins", []))
+    assert "assets/fault-lines/types.css" in config["extra_css"]
+    done = mkdocs(out, "build", "--no-strict", "-f", "mkdocs.yml")  # our plugin is not used: it is not listed
+    assert done.returncode == 0, done.stdout + done.stderr
+    reference = site.page(f"incidents/{PATROL}/")
+    page = parse((out / "site" / "incidents" / PATROL / "index.html").read_text(encoding="utf-8"))
+    assert page.find("article").find("h1").text() == reference.find("article").find("h1").text()
+
+
+def test_build_out_refuses_a_hand_written_page_that_clashes(site: Site, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(site.root, root, ignore=shutil.ignore_patterns("site"))
+    (root / "timeline" / "timeline.md").write_text("# Mine\n", encoding="utf-8")
+    status, _, stderr = run_cli("build", str(root), "--out", str(tmp_path / "out"))
+    assert status == 1
+    assert "timeline/timeline.md clashes with a generated page" in stderr
+    assert not (tmp_path / "out").exists()

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.check import bodies, identity, placeholders, references, safety, warnings
+from generator.check import bodies, evidence, identity, placeholders, references, safety, warnings
 from generator.check.schema_errors import validate
 from generator.diagnostics import Diagnostic
 from generator.load import Document
@@ -77,6 +77,7 @@ def check(
     problems.extend(identity.check(documents, validated))
     problems.extend(references.check(documents, validated))
     problems.extend(warnings.check(validated, today or dt.date.today()))
+    problems.extend(evidence.check(documents, validated))
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
         return None, problems
     chronology = build_chronology(

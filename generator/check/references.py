@@ -156,24 +156,34 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
 
 def _check_sources(document: Document, incident: object, problems: list[Diagnostic]) -> None:
     urls: dict[str, int] = {}
+    keys: dict[str, int] = {}
     for i, source in enumerate(incident.sources):  # type: ignore[attr-defined]
-        if source.url in urls:
-            line, column = document.position(("sources", i, "url"))
-            problems.append(
-                Diagnostic(
-                    document.path,
-                    line,
-                    column,
-                    "FL404",
-                    f"source {source.url} is listed twice (also sources[{urls[source.url]}])",
+        for seen, value, field, what in (
+            (urls, source.url, "url", "source"),
+            (keys, source.key, "key", "key"),
+        ):
+            if value is None:
+                continue
+            if value in seen:
+                line, column = document.position(("sources", i, field))
+                problems.append(
+                    Diagnostic(
+                        document.path,
+                        line,
+                        column,
+                        "FL404",
+                        f"{what} {value} is listed twice (also sources[{seen[value]}])",
+                        "give each source its own key (add -2 for a second source of the same day)"
+                        if what == "key"
+                        else "",
+                    )
                 )
-            )
-        urls.setdefault(source.url, i)
+            seen.setdefault(value, i)
     for field in ("claims", "figures"):
         for i, entry in enumerate(getattr(incident, field)):
-            if entry.source not in urls:
+            if entry.source not in urls and entry.source not in keys:
                 line, column = document.position((field, i, "source"))
-                guess = suggest(entry.source, urls)
+                guess = suggest(entry.source, keys if "://" not in entry.source else urls)
                 problems.append(
                     Diagnostic(
                         document.path,
@@ -182,7 +192,7 @@ def _check_sources(document: Document, incident: object, problems: list[Diagnost
                         "FL205",
                         f"{field[:-1]} source {entry.source} is not one of this incident's sources"
                         + (f"; did you mean {guess}?" if guess else ""),
-                        "add it to sources, or copy the URL exactly",
+                        "name a source by its key (or copy its URL exactly), or add it to sources",
                     )
                 )
 

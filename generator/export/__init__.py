@@ -8,9 +8,11 @@ from generator.export.feeds import render_feeds
 from generator.export.ical import render_calendar
 from generator.export.mappage import map_page
 from generator.export.records import Links
+from generator.export.revisions import Revision, revisions
 from generator.export.schemas import render_schemas
 from generator.export.stats import stats_page
 from generator.export.tables import render_tables
+from generator.history import History
 from generator.model import Chronology
 from generator.render.pages import GeneratedPage
 
@@ -18,16 +20,25 @@ __all__ = ["export_pages", "render_exports"]
 
 
 def render_exports(
-    chronology: Chronology, *, site_url: str = "", directory_urls: bool = True
+    chronology: Chronology,
+    *,
+    site_url: str = "",
+    directory_urls: bool = True,
+    history: History | None = None,
+    revised: dict[str, Revision] | None = None,
 ) -> dict[str, bytes]:
-    """Every export, by its path in the site; links are absolute under ``site_url``, else root-relative."""
+    """Every export, by its path in the site; links are absolute under ``site_url``, else root-relative.
+
+    With ``history`` (or its ``revisions``, when the caller has them already), feed entries and calendar events
+    carry when each incident was first published and last changed; without, the incident's own date."""
     links = Links(site_url, directory_urls)
     base = links.site("") if site_url else ""
+    revised = revisions(chronology, history) if revised is None else revised
     files: dict[str, bytes] = {}
     files.update(render_tables(chronology, links))
-    files.update(render_feeds(chronology, links))
-    files.update(render_calendar(chronology, links))
-    files.update(render_schemas(base))
+    files.update(render_feeds(chronology, links, revised))
+    files.update(render_calendar(chronology, links, revised))
+    files.update(render_schemas(base, chronology))
     return dict(sorted(files.items()))
 
 

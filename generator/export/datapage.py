@@ -6,6 +6,7 @@ from typing import Any
 
 from generator.export.feeds import FEED_SIZE
 from generator.export.records import FORMAT_VERSION
+from generator.export.schemas import EXPORT_SCHEMAS, schema_path
 from generator.export.tables import INCIDENT_ACTOR_COLUMNS, INCIDENT_COLUMNS
 from generator.model import Chronology
 from generator.render.pages import GeneratedPage, environment, page_meta
@@ -28,12 +29,33 @@ INCIDENT_JSON_FIELDS: list[tuple[str, str]] = [
     ("type, status", "{id, label} from the vocabulary; status_note and replaced_by when given."),
     ("actors", "[{id, name, role, role_label}] in the order the file lists them."),
     ("places", "[{id, name, coordinates}]."),
-    ("location", "{description, coordinates, approximate} when the file gives one."),
-    ("coordinates", "{lat, lon, approximate, of}: the point used on the map (location, else first place)."),
+    (
+        "location",
+        "{description, coordinates, approximate, route} when the file gives one; route: the ordered "
+        "[lat, lon] points of the path the sources describe, or null.",
+    ),
+    (
+        "coordinates",
+        "{lat, lon, approximate, of}: the point used on the map (location, else first place); "
+        "null when there is none, or when the incident's type is not mapped (statistics, statements).",
+    ),
     ("series", "{id, label, number, alt_number}."),
-    ("claims", "[{actor, actor_name, text, quote, date, source}]: attributed statements."),
-    ("figures", "[{what, value, unit, period, source, note}]: numbers as each source gives them."),
-    ("sources", "[{url, publisher, title, published, language, kind, archive_url, url_status, note}]."),
+    (
+        "claims",
+        "[{actor, actor_name, text, quote, date, source, source_url}]: attributed statements; source: "
+        "the key of the source cited (or, in older files, its URL), source_url: that source's URL.",
+    ),
+    (
+        "figures",
+        "[{what, value, unit, period, source, source_url, note}]: numbers as each source gives them.",
+    ),
+    (
+        "sources",
+        "[{key, url, publisher, title, published, language, kind, archive_url, url_status, note, "
+        "excerpts}]: key is the short name claims, figures and the text cite; excerpts: [{text, translation}], "
+        "passages of the source's own words copied verbatim in its language (at most 4 of 500 characters: "
+        "short passages, fair quotation), translation ours, or null.",
+    ),
     ("related", "[{id, title, relation, direction, url}], both directions."),
     ("previous_ids, tags, content_path", "Old ids, tags, and the content file in the repository."),
 ]
@@ -72,7 +94,11 @@ def exports(chronology: Chronology) -> list[dict[str, Any]]:
         ("schema/vocabulary.schema.json", schema_format, "content/vocabulary.yml."),
     ]  # fmt: skip
     assert {f"schema/{k}.schema.json" for k in SCHEMAS} <= {path for path, _, _ in catalogue}
-    schemas = {"data/incidents.json": "data/incidents.schema.json"}
+    catalogue.append(
+        ("data/datapackage.json", "Frictionless Data Package",
+         "Describes the two CSV files: every column's type, format and meaning, for `frictionless validate`.")
+    )  # fmt: skip
+    schemas = {path: schema_path(path) for path in EXPORT_SCHEMAS}
     return [
         {"path": path, "format": form, "what": what, "schema": schemas.get(path, "")}
         for path, form, what in catalogue

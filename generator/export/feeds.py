@@ -13,6 +13,7 @@ from feedgen.feed import FeedGenerator
 
 from generator.dates import human_range
 from generator.export.records import Links, latest_date
+from generator.export.revisions import Revision
 from generator.export.tables import to_json
 from generator.model import Chronology, IncidentRecord
 from generator.render.text import escape
@@ -76,6 +77,7 @@ class FeedEntries:
 
     chronology: Chronology
     links: Links
+    revised: dict[str, Revision] = field(default_factory=dict)  # from git history; empty without it
     _html: dict[str, str] = field(default_factory=dict)
     _atom: dict[str, FeedEntry] = field(default_factory=dict)
     _latest: dt.date | None = None
@@ -94,13 +96,23 @@ class FeedEntries:
             entry.id(self.links.incident_id(record.id))
             entry.title(xml_text(data.title))
             entry.link(href=self.links.page("incidents", record.id), rel="alternate", type="text/html")
-            entry.published(timestamp(entry_day(record)))
-            entry.updated(timestamp(entry_day(record)))
+            entry.published(self.published(record))
+            entry.updated(self.updated(record))
             entry.summary(xml_text(data.summary))
             entry.content(xml_text(self.html(record)), type="html")
             entry.category(term=data.type, label=xml_text(vocab.incident_types[data.type].label))
             self._atom[record.id] = entry
         return self._atom[record.id]
+
+    def published(self, record: IncidentRecord) -> dt.datetime:
+        """When the record was first committed; without history, midnight UTC of its first day."""
+        revision = self.revised.get(record.id)
+        return revision.first if revision else timestamp(entry_day(record))
+
+    def updated(self, record: IncidentRecord) -> dt.datetime:
+        """When the record last changed (a correction is an update); without history, as ``published``."""
+        revision = self.revised.get(record.id)
+        return revision.last if revision else timestamp(entry_day(record))
 
     def latest_date(self) -> dt.date:
         """``latest_date`` of the chronology (a pass over every incident), computed at most once."""
@@ -132,8 +144,8 @@ def atom_feed(
     feed.generator("Fault Lines")
     feed.language("en")
     shown = latest(records)
-    # an empty feed is dated by the whole chronology's latest day
-    feed.updated(timestamp(max(entry_day(r) for r in shown) if shown else entries.latest_date()))
+    # a feed changes when one of its entries does; an empty feed is dated by the whole chronology's latest day
+    feed.updated(max(entries.updated(r) for r in shown) if shown else timestamp(entries.latest_date()))
     for record in shown:
         feed.add_entry(entries.atom(record), order="append")
     return feed.atom_str(pretty=True)
@@ -154,7 +166,8 @@ def json_feed(entries: FeedEntries) -> bytes:
                 "summary": data.summary,
                 "content_html": entries.html(record),
                 "content_text": data.summary,
-                "date_published": timestamp(entry_day(record)).isoformat().replace("+00:00", "Z"),
+                "date_published": _rfc3339(entries.published(record)),
+                "date_modified": _rfc3339(entries.updated(record)),
                 "tags": [vocab.incident_types[data.type].label, *data.tags],
                 "language": "en",
                 "_fault_lines": {
@@ -186,10 +199,16 @@ def json_feed(entries: FeedEntries) -> bytes:
     return to_json(feed)
 
 
-def render_feeds(chronology: Chronology, links: Links) -> dict[str, bytes]:
+def _rfc3339(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def render_feeds(
+    chronology: Chronology, links: Links, revised: dict[str, Revision] | None = None
+) -> dict[str, bytes]:
     """feed.xml, feed.json and feeds/{actors,types}/<id>.xml."""
     vocab = chronology.vocabulary
-    entries = FeedEntries(chronology, links)
+    entries = FeedEntries(chronology, links, revised or {})
     files = {
         "feed.xml": atom_feed(
             entries,

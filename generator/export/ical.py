@@ -9,13 +9,16 @@ from icalendar import Calendar, Event
 from generator.dates import human_range
 from generator.export.feeds import timestamp, xml_text
 from generator.export.records import Links
+from generator.export.revisions import Revision
 from generator.model import Chronology, IncidentRecord
 
 PRECISION_NOTE = {"month": "month-precision date", "year": "year-precision date"}
 FOLD_AT = 75  # RFC 5545 3.1: a content line of fewer octets than this is never folded
 
 
-def event(chronology: Chronology, record: IncidentRecord, links: Links) -> Event:
+def event(
+    chronology: Chronology, record: IncidentRecord, links: Links, revision: Revision | None = None
+) -> Event:
     """An all-day VEVENT. A month- or year-precision incident spans its whole month or year and says so in
     SUMMARY, DESCRIPTION and X-FAULT-LINES-PRECISION, rather than being pinned to an invented first day."""
     data, vocab = record.data, chronology.vocabulary
@@ -29,7 +32,13 @@ def event(chronology: Chronology, record: IncidentRecord, links: Links) -> Event
     lines += ["", "Sources:", *(f"- {s.publisher}: {s.url}" for s in data.sources), "", url]
     item = Event()
     item.add("uid", f"{record.id}@fault-lines")
-    item.add("dtstamp", timestamp(first))
+    # with history: when the record was first published, last changed and how often (calendar apps replace an
+    # event whose SEQUENCE grew); without, the content's own first day, as before
+    item.add("dtstamp", revision.last if revision else timestamp(first))
+    if revision:
+        item.add("created", revision.first)
+        item.add("last-modified", revision.last)
+        item.add("sequence", revision.sequence)
     item.add("dtstart", first)
     item.add("dtend", last + dt.timedelta(days=1))  # DTEND of an all-day event is exclusive
     # RFC 5545 TEXT allows no control characters but tab (line breaks are escaped by the library)
@@ -44,7 +53,9 @@ def event(chronology: Chronology, record: IncidentRecord, links: Links) -> Event
     return item
 
 
-def render_calendar(chronology: Chronology, links: Links) -> dict[str, bytes]:
+def render_calendar(
+    chronology: Chronology, links: Links, revised: dict[str, Revision] | None = None
+) -> dict[str, bytes]:
     """incidents.ics, events oldest first."""
     calendar = Calendar()
     calendar.add("prodid", "-//Fault Lines//fault-lines//EN")
@@ -53,7 +64,7 @@ def render_calendar(chronology: Chronology, links: Links) -> dict[str, bytes]:
     # an X- property is not escaped like TEXT by the library: a line break in the title would end the line
     calendar.add("x-wr-calname", xml_text(" ".join(chronology.vocabulary.title.split())))
     for record in reversed(chronology.incidents):
-        calendar.add_component(event(chronology, record, links))
+        calendar.add_component(event(chronology, record, links, (revised or {}).get(record.id)))
     return {"incidents.ics": to_ical(calendar)}
 
 

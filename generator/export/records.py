@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.model import Chronology, IncidentRecord
 from generator.render.urls import page_path, page_url
+from generator.schema import Incident
 
 FORMAT_VERSION = "1.0"
 LICENCE = "Content CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); code MIT."
@@ -39,9 +40,12 @@ def coordinates(chronology: Chronology, record: IncidentRecord) -> tuple[float, 
     """Where to put an incident on a map: (lat, lon, approximate, what the point is).
 
     ``location.coordinates`` first; otherwise the first place with coordinates, which is always approximate
-    (a sea's or zone's centre point stands in for where the incident happened).
+    (a sea's or zone's centre point stands in for where the incident happened). ``None`` for an incident whose
+    type is not mapped (``on_map: false``: statistics, statements), or that has no coordinates at all.
     """
     data = record.data
+    if not chronology.vocabulary.incident_types[data.type].on_map:
+        return None
     if data.location and data.location.coordinates:
         lat, lon = data.location.coordinates
         return lat, lon, data.location.approximate, data.location.description
@@ -109,10 +113,17 @@ def incident_record(chronology: Chronology, record: IncidentRecord, links: Links
         else None,
         "series": series,
         "claims": [
-            {**claim.model_dump(mode="json"), "actor_name": c.actors[claim.actor].data.name}
+            {
+                **claim.model_dump(mode="json"),
+                "actor_name": c.actors[claim.actor].data.name,
+                "source_url": _source_url(data, claim.source),
+            }
             for claim in data.claims
         ],
-        "figures": [figure.model_dump(mode="json") for figure in data.figures],
+        "figures": [
+            {**figure.model_dump(mode="json"), "source_url": _source_url(data, figure.source)}
+            for figure in data.figures
+        ],
         "sources": [source.model_dump(mode="json") for source in data.sources],
         "related": [
             {
@@ -128,6 +139,11 @@ def incident_record(chronology: Chronology, record: IncidentRecord, links: Links
         "tags": list(data.tags),
         "content_path": record.path,
     }
+
+
+def _source_url(incident: Incident, ref: str) -> str:
+    source = incident.source_for(ref)
+    return source.url if source else ref
 
 
 def actor_record(chronology: Chronology, actor_id: str, links: Links) -> dict[str, Any]:

@@ -57,15 +57,15 @@ def statistics(chronology: Chronology) -> Statistics:
 
     figures: dict[str, list[FigurePoint]] = {}
     for record in reversed(chronology.incidents):  # oldest first, so a later report comes later
-        publishers = {s.url: s.publisher for s in record.data.sources}
         for figure in record.data.figures:
-            if figure.period and isinstance(figure.value, int | float):
+            source = record.data.source_for(figure.source)
+            if figure.period and isinstance(figure.value, int | float) and source is not None:
                 point = FigurePoint(
                     figure.period,
                     figure.value,
                     figure.unit or "",
-                    figure.source,
-                    publishers[figure.source],
+                    source.url,
+                    source.publisher,
                     record.id,
                 )
                 figures.setdefault(figure.what, []).append(point)

@@ -29,41 +29,45 @@ JOIN = "; "
 # or with a character whose compatibility form (NFKC) starts with one of these, is guarded too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
-INCIDENT_COLUMNS: list[tuple[str, str]] = [
-    ("id", "Incident id (the content file's name)."),
-    ("url", "The incident's page."),
-    ("date", "Date as recorded: YYYY-MM-DD, YYYY-MM or YYYY."),
-    ("end_date", "Last day of a range, same forms; empty for a single date."),
-    ("date_precision", "day, month or year."),
-    ("title", "Headline (plain text)."),
-    ("type", "Incident type id."),
-    ("type_label", "Incident type label."),
-    ("status", "Status id (confirmed, reported, ...)."),
-    ("summary", "One-paragraph summary."),
-    ("actor_ids", "Actor ids, in the order the file lists them."),
-    ("actors", "Actor names, same order."),
-    ("roles", "Each actor's role, same order."),
-    ("place_ids", "Place ids."),
-    ("places", "Place names."),
-    ("location", "Location in words, when given."),
-    ("latitude", "Latitude (WGS 84) used on the map: the location's, else the first place's."),
-    ("longitude", "Longitude, as above."),
-    ("coordinates_approximate", "true when the point is approximate (a place's centre, or marked so)."),
-    ("series", "Series id."),
-    ("series_number", "Number in the series."),
-    ("source_urls", "Source URLs."),
-    ("source_publishers", "Source publishers, same order."),
-    ("source_count", "Number of sources."),
-    ("related", "Related incident ids (both directions)."),
-    ("tags", "Tags."),
+# (column, description, Frictionless type); the descriptor in data/datapackage.json is made from these
+INCIDENT_COLUMNS: list[tuple[str, str, str]] = [
+    ("id", "Incident id (the content file's name).", "string"),
+    ("url", "The incident's page.", "string"),
+    ("date", "Date as recorded: YYYY-MM-DD, YYYY-MM or YYYY (see first_day and last_day for full dates).", "string"),
+    ("end_date", "Last day of a range, same forms; empty for a single date.", "string"),
+    ("date_precision", "day, month or year.", "string"),
+    ("first_day", "The first day the date covers (YYYY-MM-DD), for sorting and filtering.", "date"),
+    ("last_day", "The last day the incident covers (YYYY-MM-DD): end_date's, else date's.", "date"),
+    ("title", "Headline (plain text).", "string"),
+    ("type", "Incident type id.", "string"),
+    ("type_label", "Incident type label.", "string"),
+    ("status", "Status id (confirmed, reported, ...).", "string"),
+    ("summary", "One-paragraph summary.", "string"),
+    ("actor_ids", "Actor ids, in the order the file lists them.", "string"),
+    ("actors", "Actor names, same order.", "string"),
+    ("roles", "Each actor's role, same order.", "string"),
+    ("place_ids", "Place ids.", "string"),
+    ("places", "Place names.", "string"),
+    ("location", "Location in words, when given.", "string"),
+    ("latitude", "Latitude (WGS 84) used on the map: the location's, else the first place's.", "number"),
+    ("longitude", "Longitude, as above.", "number"),
+    ("coordinates_approximate", "true when the point is approximate (a place's centre, or marked so).", "boolean"),
+    ("series", "Series id.", "string"),
+    ("series_number", "Number in the series.", "integer"),
+    ("source_urls", "Source URLs.", "string"),
+    ("source_publishers", "Source publishers, same order.", "string"),
+    ("source_count", "Number of sources.", "integer"),
+    ("related", "Related incident ids (both directions).", "string"),
+    ("tags", "Tags.", "string"),
+]  # fmt: skip
+INCIDENT_ACTOR_COLUMNS: list[tuple[str, str, str]] = [
+    ("incident", "Incident id.", "string"),
+    ("date", "The incident's date as recorded.", "string"),
+    ("actor", "Actor id.", "string"),
+    ("actor_name", "Actor name.", "string"),
+    ("role", "Role id.", "string"),
 ]
-INCIDENT_ACTOR_COLUMNS: list[tuple[str, str]] = [
-    ("incident", "Incident id."),
-    ("date", "The incident's date as recorded."),
-    ("actor", "Actor id."),
-    ("actor_name", "Actor name."),
-    ("role", "Role id."),
-]
+CSV_FILES = {"data/incidents.csv": INCIDENT_COLUMNS, "data/incident_actors.csv": INCIDENT_ACTOR_COLUMNS}
 
 
 # like json.dumps, to_json refuses dates and dataclasses (TypeError) rather than write them its own way
@@ -133,6 +137,8 @@ def incident_rows(incidents: list[dict[str, Any]]) -> Iterable[list[object]]:
             i["date"],
             i["end_date"],
             i["date_precision"],
+            i["first_day"],
+            i["last_day"],
             i["title"],
             i["type"]["id"],
             i["type"]["label"],
@@ -173,6 +179,40 @@ def render_tables(chronology: Chronology, links: Links) -> dict[str, bytes]:
         "data/incidents.json": to_json({**header, "count": len(incidents), "incidents": incidents}),
         "data/actors.json": to_json({**header, "count": len(actors), "actors": actors}),
         "data/places.json": to_json({**header, "count": len(places), "places": places}),
-        "data/incidents.csv": to_csv([c for c, _ in INCIDENT_COLUMNS], incident_rows(incidents)),
-        "data/incident_actors.csv": to_csv([c for c, _ in INCIDENT_ACTOR_COLUMNS], actor_rows),
+        "data/incidents.csv": to_csv([c for c, _, _ in INCIDENT_COLUMNS], incident_rows(incidents)),
+        "data/incident_actors.csv": to_csv([c for c, _, _ in INCIDENT_ACTOR_COLUMNS], actor_rows),
+        "data/datapackage.json": to_json(data_package(chronology.vocabulary.title, header["updated"])),
+    }
+
+
+def data_package(title: str, updated: str) -> dict[str, Any]:
+    """A Frictionless Data Package descriptor for the CSV files: their dialect and every column's type."""
+    resources = []
+    for path, columns in CSV_FILES.items():
+        name = path.removeprefix("data/").removesuffix(".csv").replace("_", "-")
+        fields: list[dict[str, Any]] = []
+        for column, description, kind in columns:
+            field: dict[str, Any] = {"name": column, "type": kind, "description": description}
+            if kind == "boolean":
+                field |= {"trueValues": ["true"], "falseValues": ["false"]}
+            fields.append(field)
+        resources.append(
+            {
+                "name": name,
+                "profile": "tabular-data-resource",
+                "path": path.removeprefix("data/"),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "header": True},
+                "schema": {"fields": fields, "missingValues": [""]},
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": "fault-lines",
+        "title": title,
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "created": f"{updated}T00:00:00Z",  # the content's latest day, not the build time (reproducible)
+        "resources": resources,
     }

@@ -126,8 +126,13 @@ def citation(chronology_title: str, record: IncidentRecord, url: str = "") -> Ci
     )
 
 
-def json_ld(record: IncidentRecord, url: str = "", places: list[str] | None = None) -> str:
-    """A schema.org ``Event`` with the sources as ``citation``, safe to place inside ``<script>``.
+def json_ld(record: IncidentRecord, url: str = "", places: list[Any] | None = None) -> str:
+    """A schema.org ``Event``, its sources as ``subjectOf`` (CreativeWorks about it), safe inside ``<script>``.
+
+    Only properties schema.org defines for each type are used (``citation`` is a CreativeWork's, not an
+    Event's). ``location`` lists the incident's own point (``location.coordinates``) and its places, each a
+    ``Place`` with ``geo`` where coordinates are known. ``places`` are the place records' data (name and
+    coordinates); plain names are accepted too.
 
     ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e`` and ``\\u0026`` (the same JSON), so
     nothing a contributor wrote can close the script element or open a comment in it.
@@ -144,11 +149,27 @@ def json_ld(record: IncidentRecord, url: str = "", places: list[str] | None = No
         event["endDate"] = data.end_date.iso()
     if url:
         event["url"] = url
-    if places:
-        event["location"] = [{"@type": "Place", "name": name} for name in places]
-    event["citation"] = [source_item(source) for source in data.sources]
+    located: list[dict[str, Any]] = []
+    if data.location:
+        located.append(place_item(data.location.description, data.location.coordinates))
+    for place in places or ():
+        if isinstance(place, str):
+            located.append(place_item(place, None))
+        else:
+            located.append(place_item(place.name, place.coordinates))
+    if located:
+        event["location"] = located
+    event["subjectOf"] = [source_item(source) for source in data.sources]
     text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def place_item(name: str, coordinates: tuple[float, float] | None) -> dict[str, Any]:
+    """A schema.org ``Place``, with ``GeoCoordinates`` when the record has them."""
+    item: dict[str, Any] = {"@type": "Place", "name": name}
+    if coordinates:
+        item["geo"] = {"@type": "GeoCoordinates", "latitude": coordinates[0], "longitude": coordinates[1]}
+    return item
 
 
 def source_item(source: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from generator.dates import MONTHS, human_range
 from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
 from generator.render import changes, cite, svgmap
+from generator.render.cards import card_path
+from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import timeline_filters
 from generator.render.text import body_html, escape, page_text
 from generator.render.urls import page_path, page_url, relative
@@ -123,6 +125,7 @@ class SiteRenderer:
         history: History | None = None,
         site_url: str = "",
         search_index: str = "full",
+        social_cards: str = "off",
     ) -> None:
         self.c = chronology
         self.vocab = chronology.vocabulary
@@ -134,6 +137,9 @@ class SiteRenderer:
         self.env = environment()
         # "summary": incident pages are found by title, summary and facts only (a smaller search index)
         self.index_details = search_index != "summary"
+        self.social_cards = (
+            social_cards  # "incidents": each incident page shares its own card (render/cards.py)
+        )
         self._urls: dict[tuple[str, str, str | int | None], str] = {}
         self._entry_facts: dict[str, dict[str, Any]] = {}
 
@@ -160,7 +166,7 @@ class SiteRenderer:
 
     def body(self, here: str, record: Record[Any]) -> Markup:
         where = f"{record.path}:{record.body_line}"
-        return Markup(body_html(record.body, lambda target: self.link_target(here, target), where))
+        return Markup(body_html(record.body, lambda target: self.link_target(here, target), where=where))
 
     def term(self, here: str, group: str, key: str) -> dict[str, str]:
         entry = getattr(self.vocab, group)[key]
@@ -248,8 +254,10 @@ class SiteRenderer:
             return changes.tombstone_page(self, record)
         here = page_path("incidents", record.id)
         data = record.data
-        source_numbers = {s.url: n for n, s in enumerate(data.sources, start=1)}
-        publishers = {s.url: s.publisher for s in data.sources}
+        source_numbers = {
+            ref: n for n, s in enumerate(data.sources, start=1) for ref in (s.key, s.url) if ref
+        }
+        publishers = {ref: s.publisher for s in data.sources for ref in (s.key, s.url) if ref}
         groups: dict[str, list[dict[str, str]]] = {}
         for entry in data.actors:
             groups.setdefault(entry.role, []).append(
@@ -291,6 +299,12 @@ class SiteRenderer:
                 "approximate": data.location.approximate,
             }
         history, history_note = changes.history_view(record, self.history, self.history_paths)
+        citations = CitationContext(cited_sources(data))
+        where = f"{record.path}:{record.body_line}"
+        body = Markup(body_html(record.body, lambda target: self.link_target(here, target), citations, where))
+        backlinks = citations.backlinks()
+        labels = {n: s.publisher + (f", {s.published.human()}" if s.published else "")
+                  for n, s in enumerate(data.sources, start=1)}  # fmt: skip
         view = {
             "title": data.title,
             "iso": data.date.iso(),
@@ -310,7 +324,7 @@ class SiteRenderer:
             ],
             "location": location,
             "summary": data.summary,
-            "body": self.body(here, record),
+            "body": body,
             "actor_groups": [
                 {"label": self.vocab.roles[role].label, "actors": actors} for role, actors in groups.items()
             ],
@@ -323,6 +337,7 @@ class SiteRenderer:
                     "date": c.date.human() if c.date else "",
                     "date_iso": c.date.iso() if c.date else "",
                     "source_number": source_numbers[c.source],
+                    "source_label": labels[source_numbers[c.source]],
                 }
                 for c in data.claims
             ],
@@ -352,15 +367,26 @@ class SiteRenderer:
                     "archive_url": s.archive_url,
                     "dead": s.url_status == "dead" and bool(s.archive_url),
                     "note": s.note,
+                    "cited_in": [{"id": c.id, "paragraph": c.paragraph} for c in backlinks.get(number, ())],
+                    "excerpts": [
+                        # one line each: a blank line would end the raw HTML block of the Sources list
+                        {
+                            "text": " ".join(e.text.split()),
+                            "translation": " ".join((e.translation or "").split()),
+                        }
+                        for e in s.excerpts
+                    ],
                 }
-                for s in data.sources
+                for number, s in enumerate(data.sources, start=1)
             ],
             "citation": cite.citation(self.vocab.title, record, self.absolute_url(here)),
             "history": history,
             "history_note": history_note,
         }
         share = {"title": data.title, "description": data.summary, "type": "article"}
-        places = [self.c.places[p].data.name for p in dict.fromkeys(data.places)]
+        if self.social_cards == "incidents":
+            share["image"] = card_path(record.id)
+        places = [self.c.places[p].data for p in dict.fromkeys(data.places)]
         json_ld = cite.json_ld(record, self.absolute_url(here), places)
         meta = page_meta(
             data.title, data.summary, fault_lines_source=record.path, share=share, json_ld=json_ld

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from generator.dates import human_range
 from generator.export import export_pages, render_exports
+from generator.export.records import coordinates
+from generator.export.revisions import page_dates, revisions
 from generator.history import History
 from generator.model import Chronology
 from generator.render import charts, svgmap
+from generator.render.cards import SITE_CARD, card_path, card_png, cards_mode
 from generator.render.changes import changes_files
 from generator.render.contrast import text_color
 from generator.render.pages import GeneratedPage, SiteRenderer
@@ -35,6 +40,8 @@ class SiteOutput:
 
     pages: dict[str, GeneratedPage]
     files: dict[str, bytes] = field(default_factory=dict)
+    # the day each generated page's content last changed, from history (the sitemap's lastmod); empty without
+    modified: dict[str, dt.date] = field(default_factory=dict)
 
 
 def type_stylesheet(chronology: Chronology) -> bytes:
@@ -53,6 +60,7 @@ def render_site(
     history: History | None = None,
     site_url: str = "",
     search_index: str = "auto",
+    social_cards: str = "auto",
     processes: int = 0,
     parallel_min: int = PARALLEL_MIN_INCIDENTS,
 ) -> SiteOutput:
@@ -62,6 +70,7 @@ def render_site(
     Changes page with changes.json and changes.xml; without it the site has neither. ``search_index="summary"``
     leaves incidents' bodies and detail sections out of the search index (see the plugin's option); "auto"
     does so above ``SUMMARY_INDEX_ABOVE`` incidents.
+    ``social_cards``: ``auto``, ``incidents``, ``site`` or ``off`` (see ``generator.render.cards``).
     ``processes``: worker processes for the incident pages of a large chronology (``generator.render.parallel``;
     0: none); the output is the same either way.
     """
@@ -72,6 +81,7 @@ def render_site(
         history=history,
         site_url=site_url,
         search_index=search_index_mode(search_index, len(chronology.incidents)),
+        social_cards=cards_mode(social_cards, len(chronology.incidents)),
     )
     # the workers render the incidents while this process does everything else, then the pages are gathered
     incidents = IncidentPages(renderer, processes, parallel_min)
@@ -89,7 +99,11 @@ def _render_rest(renderer: SiteRenderer, incidents: IncidentPages) -> SiteOutput
         files.update(
             changes_files(chronology, renderer.history, site_url=site_url, directory_urls=directory_urls)
         )
-    files.update(render_exports(chronology, site_url=site_url, directory_urls=directory_urls))
+    revised = revisions(chronology, renderer.history)
+    files.update(
+        render_exports(chronology, site_url=site_url, directory_urls=directory_urls, revised=revised)
+    )
+    files.update(social_card_files(chronology, renderer.social_cards))
     exported = export_pages(chronology, directory_urls=directory_urls)
     pages = {page.path: page for page in renderer.all_pages(incident_pages=incidents.result)}
     for path, text in (
@@ -98,7 +112,37 @@ def _render_rest(renderer: SiteRenderer, incidents: IncidentPages) -> SiteOutput
     ):
         pages[path] = GeneratedPage(path, text, in_nav=True)
     pages.update((page.path, page) for page in exported)
-    return SiteOutput(pages, dict(sorted(files.items())))
+    modified = page_dates(chronology, renderer.history, revised)
+    return SiteOutput(pages, dict(sorted(files.items())), modified)
+
+
+def social_card_files(chronology: Chronology, mode: str) -> dict[str, bytes]:
+    """The share cards: the site-wide one (unless ``off``) and, in ``incidents`` mode, one per incident."""
+    if mode == "off":
+        return {}
+    vocab = chronology.vocabulary
+    years = sorted(chronology.by_year)
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    count = f"{len(chronology.incidents):,} incident" + ("" if len(chronology.incidents) == 1 else "s")
+    site_line = " · ".join(part for part in (span, count) if part)
+    files = {SITE_CARD: card_png(vocab.title, "A sourced chronology", site_line, "", "#607d8b")}
+    if mode == "incidents":
+        for record in chronology.incidents:
+            data = record.data
+            term = vocab.incident_types[data.type]
+            located = coordinates(chronology, record)
+            route = data.location.route if data.location and data.location.route else ()
+            point = (located[0], located[1]) if located else None
+            files[card_path(record.id)] = card_png(
+                vocab.title,
+                data.title,
+                human_range(data.date, data.end_date),
+                term.label,
+                term.color,
+                point,
+                route if point else (),
+            )
+    return files
 
 
 def home_fragments(chronology: Chronology, here: str = "index.md", latest: int = 6) -> dict[str, str]:

@@ -15,6 +15,7 @@ import markdown
 import nh3
 
 from generator.check.references import WIKI_LINK
+from generator.render.citations import CitationContext, CitationExtension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
@@ -69,13 +70,26 @@ def _converter() -> markdown.Markdown:
 
     Table alignment as the ``align`` attribute (allowed), not ``style`` (which the sanitiser removes)."""
     return markdown.Markdown(
-        extensions=["tables", "sane_lists"],
-        extension_configs={"tables": {"use_align_attribute": True}},
-        output_format="html",
+        extensions=["tables", "sane_lists"], extension_configs=_TABLES, output_format="html"
     )
 
 
-def markdown_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> str:
+_TABLES = {"tables": {"use_align_attribute": True}}
+
+
+@functools.cache
+def _citing_converter() -> tuple[markdown.Markdown, CitationExtension]:
+    """The converter of incident bodies: the same, with ``[^key]`` citation markers (render/citations.py)."""
+    extension = CitationExtension()
+    converter = markdown.Markdown(
+        extensions=["tables", "sane_lists", extension], extension_configs=_TABLES, output_format="html"
+    )
+    return converter, extension
+
+
+def markdown_html(
+    body: str, link: Callable[[str], tuple[str, str] | None], citations: CitationContext | None = None
+) -> str:
     """A contributor's Markdown body as HTML, ``[[id]]`` and ``[[id|text]]`` resolved, not yet sanitised (the
     check compares this with :func:`sanitise`'s output, so that nothing is dropped without a word)."""
 
@@ -89,7 +103,15 @@ def markdown_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> s
         return f"[{markdown_inline(text.strip())}]({url})"
 
     source = WIKI_LINK.sub(replace, body)
-    rendered = _converter().reset().convert(source)
+    if citations is None:
+        rendered = _converter().reset().convert(source)
+    else:
+        converter, extension = _citing_converter()
+        extension.context = citations
+        try:
+            rendered = converter.reset().convert(source)
+        finally:
+            extension.context = None
     # headings inside a body must not compete with the page's own h1/h2 structure
     return re.sub(r"<(/?)h1>", r"<\1h3>", rendered)
 
@@ -98,16 +120,22 @@ class BodyError(ValueError):
     """A body the renderer failed on: the message names the file and line, as a check diagnostic would."""
 
 
-def body_html(body: str, link: Callable[[str], tuple[str, str] | None], where: str = "") -> str:
+def body_html(
+    body: str,
+    link: Callable[[str], tuple[str, str] | None],
+    citations: CitationContext | None = None,
+    where: str = "",
+) -> str:
     """Render a contributor's Markdown body to sanitised HTML, resolving ``[[id]]`` and ``[[id|text]]``.
 
     ``link(id)`` returns (url, label) or ``None``; unresolved links stay as plain text (the check reports them).
+    ``citations``: an incident's sources, for its ``[^key]`` markers; the citations found are added to it.
     A failure of the renderer (the check's limits are there to prevent one) is a :class:`BodyError` naming
     ``where``, never a traceback."""
     if not body.strip():
         return ""
     try:
-        return sanitise(markdown_html(body, link))
+        clean = sanitise(markdown_html(body, link, citations))
     except RecursionError as exc:
         raise BodyError(
             f"{where}: error FL513 the body could not be rendered ({type(exc).__name__})"
@@ -116,3 +144,5 @@ def body_html(body: str, link: Callable[[str], tuple[str, str] | None], where: s
         raise BodyError(
             f"{where}: error FL513 the body could not be rendered ({type(exc).__name__}: {exc})"
         ) from exc
+    # citation links are ours, built from escaped source data: added after the sanitiser, which would strip them
+    return clean if citations is None else citations.finish(clean)

@@ -203,12 +203,24 @@ def test_incident_page_has_open_graph_and_json_ld(site: Site, page: Any) -> None
     data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
     assert data["@type"] == "Event"
     assert data["startDate"] == "2024-05-02"
-    assert data["location"] == [{"@type": "Place", "name": "Senkaku Islands"}]
-    assert [c["url"] for c in data["citation"]] == [
+    assert data["location"] == [
+        {
+            "@type": "Place",
+            "name": "Senkaku Islands",
+            "geo": {"@type": "GeoCoordinates", "latitude": 25.75, "longitude": 123.5},
+        }
+    ]
+    assert (
+        "citation" not in data
+    )  # schema.org defines citation for CreativeWork, not Event: sources are subjectOf
+    assert [c["url"] for c in data["subjectOf"]] == [
         "https://www.mod.go.jp/news/7.html",
         "https://www.mod.go.jp/news/8.html",
     ]
-    assert data["citation"][1]["name"] == "Ships <enter> waters & leave"  # escaped in the page, equal as JSON
+    assert (
+        data["subjectOf"][1]["name"] == "Ships <enter> waters & leave"
+    )  # escaped in the page, equal as JSON
+    assert meta('property="og:image"').endswith(f"/cards/{COAST_GUARD}.png")
     raw = page.locator('script[type="application/ld+json"]').evaluate("e => e.textContent")
     assert "<" not in raw and "&" not in raw
 
