@@ -335,8 +335,8 @@ _TABLE = [
         "sanitiser-would-drop",
         "error",
         "The sanitiser would remove or change something written in the body: an element or attribute it does "
-        "not allow (`<unnamed official>` reads as an element, `a<b and c>d` as `<b>` with attributes), a "
-        "comment, an element such as `<textarea>`, `<template>` or `<svg>` that hides or swallows the rest, or "
+        "not allow (`<unnamed official>` reads as an element, `a<b and c>d` as `<b>` with attributes), an "
+        "element such as `<textarea>`, `<template>` or `<svg>` that hides or swallows the rest, or "
         "a link whose scheme is not http, https or mailto. The words would silently go missing.",
         "Write it as text: &lt; (or \\<) for a literal <; link only to http(s) pages.",
     ),

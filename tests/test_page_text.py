@@ -77,6 +77,7 @@ MARKUP_SITES = {
     ("generator/render/pages.py", "page_meta"): "JSON front matter, every value HTML-escaped",
     ("generator/render/pages.py", "_page_value"): "page_text itself",
     ("generator/render/pages.py", "body"): "body_html: Markdown, then the nh3 allowlist",
+    ("generator/render/pages.py", "incident"): "body_html, citation links built from escaped source data",
     ("generator/render/pages.py", "place"): "the place map SVG (render/svgmap escapes its text)",
     ("generator/page_workers.py", "finish"): "a page another process rendered with this environment",
 }
@@ -281,7 +282,8 @@ def test_statistics_heading_attack_stays_text(tmp_path: Path) -> None:
     files = several_period_files([f"Q00Q Figure {attack}"] * 12)
     for content in files.values():  # the fields, not the bodies (an image in a body is FL514)
         if isinstance(content, dict) and BODY in content:
-            content[BODY] = "A plain body.\n"
+            cite = f"[^{content['sources'][0]['key']}]" if "sources" in content else ""
+            content[BODY] = f"A plain body.{cite}\n"
     write_tree(tmp_path, files)
     pages = converted_pages(tmp_path)
     assert pages is not None
