@@ -109,9 +109,12 @@ _TABLE = [
     Code(
         "FL113",
         "stray-file",
-        "warning",
-        "A file under content/ is not part of the content model and is not published.",
-        "Move it to the right folder with the right extension (.md), or delete it.",
+        "error",
+        "A file under content/ is not part of the content model, so nothing in it would be published: a wrong "
+        "extension (`.markdown`, `.yml`, `.MD`), a wrong folder, or a hidden name (starting with `.`). Hidden "
+        "files that are not text (`.gitkeep`, `.DS_Store`) and hidden folders are ignored.",
+        "Rename it to <id>.md in the right folder (incidents in content/incidents/<year>/, actors in "
+        "content/actors/, places in content/places/), or move it out of content/.",
     ),
     Code(
         "FL114",
@@ -119,6 +122,15 @@ _TABLE = [
         "error",
         "The YAML nests deeper than any field of the content model allows.",
         "Flatten the structure; see the field reference.",
+    ),
+    Code(
+        "FL115",
+        "comment-in-value",
+        "warning",
+        "In YAML, ` #` starts a comment: in an unquoted value such as `publisher: Channel #4 News`, everything "
+        "from ` #` on is dropped, and the value is `Channel`.",
+        'Put the value in quotes: `publisher: "Channel #4 News"`. A real comment is written with a space after '
+        "the `#`.",
     ),
     # --- FL2xx: references ---------------------------------------------------------------------------------
     Code(
@@ -448,3 +460,16 @@ _TABLE = [
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _TABLE}
+
+# State-of-the-record findings: how well the record as a whole is sourced. ``faultlines sources`` reports them;
+# a whole-tree ``faultlines check`` counts them in its summary (``--verbose`` lists them), lists them for the
+# files it is asked about, and ``--strict`` does not fail a whole tree on them (generator/selection.py).
+RECORD_CODES = frozenset({"FL601", "FL602", "FL607"})
+
+# The site's Error codes page (mkdocs.yml: site_url + the page's path); each code has an anchor there
+ERROR_CODES_URL = "https://fault-lines.github.io/fault-lines/reference/error-codes/"
+
+
+def code_url(code: str) -> str:
+    """The code's entry on the Error codes page."""
+    return f"{ERROR_CODES_URL}#{code.lower()}"

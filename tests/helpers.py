@@ -207,8 +207,8 @@ def problem_lines(output: str) -> list[str]:
 
 
 def check_tree(root: Path, *options: str) -> list[str]:
-    """Run ``faultlines check ROOT`` and return the problem lines of its text output."""
-    _, out, _ = run_cli("check", str(root), *options)
+    """Run ``faultlines check ROOT --format concise`` and return the problem lines of its output."""
+    _, out, _ = run_cli("check", str(root), "--format", "concise", *options)
     return problem_lines(out)
 
 

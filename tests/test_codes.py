@@ -20,6 +20,7 @@ from helpers import (
     check_tree,
     incident_path,
     minimal_files,
+    problem_lines,
     run_cli,
     valid_actor,
     valid_incident,
@@ -265,9 +266,34 @@ def test_fl112_symlink_loop_is_reported_not_a_crash(tmp_path: Path) -> None:
 
 def test_fl113_stray_file(tmp_path: Path) -> None:
     assert problems(tmp_path, {"content/actors/notes.txt": "to do"}) == [
-        "content/actors/notes.txt:0:0: warning FL113 "
-        "this file is not part of the content model and is not published"
+        "content/actors/notes.txt:0:0: error FL113 this file is not part of the content model and is not published"
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "message", "hint"),
+    [
+        (f"{PLACE_DIR}/yellow-sea.markdown", "content files end in '.md' (lowercase), not '.markdown'",
+         "rename it to yellow-sea.md"),
+        (f"{PLACE_DIR}/yellow-sea.MD", "content files end in '.md' (lowercase), not '.MD'", "rename it to yellow-sea.md"),
+        (f"{PLACE_DIR}/yellow-sea.yml", "content files are Markdown with YAML front matter, not .yml files",
+         "rename it to yellow-sea.md"),
+        ("content/yellow-sea.md", "this content file is in the wrong folder", "places in content/places/"),
+        (f"{PLACE_DIR}/.yellow-sea.md", "this file's name starts with '.', so it is hidden and never published",
+         "rename it without the leading dot (yellow-sea.md)"),
+    ],
+)  # fmt: skip
+def test_fl113_wrong_extension_folder_or_dotfile_is_an_error(
+    tmp_path: Path, path: str, message: str, hint: str
+) -> None:
+    write_tree(tmp_path, {**minimal_files(), path: valid_place("Yellow Sea")})
+    (tmp_path / "content/places/.gitkeep").write_text("")  # not text: ignored
+    status, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{path}:0:0: error FL113 {message}"), out
+    assert hint in lines[1]
+    assert len(problem_lines(out)) == 1
 
 
 def test_fl114_too_deep(tmp_path: Path) -> None:
@@ -280,6 +306,19 @@ def test_fl114_too_deep(tmp_path: Path) -> None:
 
 
 # --- FL2xx: references -------------------------------------------------------------------------------------
+
+
+def test_fl115_comment_swallowing_part_of_a_value(tmp_path: Path) -> None:
+    text = patrol("    publisher: Publisher 1\n", "    publisher: Channel #4 News\n")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:15:24: warning FL115 '#4 News' starts a YAML comment and is dropped: the value is 'Channel'"
+    ]
+
+
+def test_fl115_not_for_real_comments_or_quoted_values(tmp_path: Path) -> None:
+    text = patrol("    publisher: Publisher 1\n", '    publisher: "Channel #4 News"  # quoted\n')
+    text = text.replace("type: joint-patrol\n", "type: joint-patrol # a comment\n")
+    assert problems(tmp_path, {PATROL: text}) == []
 
 
 def test_fl201_unknown_actor_with_did_you_mean(tmp_path: Path) -> None:
@@ -381,8 +420,8 @@ def test_fl301_missing_vocabulary(tmp_path: Path) -> None:
 
 def test_fl302_unknown_field_with_did_you_mean(tmp_path: Path) -> None:
     text = patrol("summary:", "sumary:")
+    # one mistake, one problem: not also "missing required field 'summary'"
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:2:1: error FL301 missing required field 'summary'",
         f"{PATROL}:5:1: error FL302 unknown field 'sumary'; did you mean 'summary'?",
     ]
 
@@ -414,7 +453,7 @@ def test_fl303_yes_is_not_true(tmp_path: Path) -> None:
 def test_fl303_number_where_text_is_expected_says_to_quote(tmp_path: Path) -> None:
     # YAML 1.2 reads 1e3 as a number: never silently turned into text, and the hint says how to keep it
     write_tree(tmp_path, {**minimal_files(), JASDF: "---\nname: 1e3\nkind: armed-force\n---\n"})
-    _, out, _ = run_cli("check", str(tmp_path))
+    _, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
     assert out.splitlines()[:2] == [
         f"{JASDF}:2:7: error FL303 'name' must be text, not the number 1000.0",
         "    hint: YAML reads this as a number or true/false; put it in quotes to keep it as text",
@@ -692,14 +731,16 @@ def test_fl502_source_url_not_http(tmp_path: Path) -> None:
 
 def test_fl601_no_archive_url(tmp_path: Path) -> None:
     text = patrol("    archive_url: https://web.archive.org/web/2025/https://www.mod.go.jp/news/1.html\n")
-    assert problems(tmp_path, {PATROL: text}) == [
+    assert problems(tmp_path, {PATROL: text}, "--verbose") == [
         f"{PATROL}:14:10: warning FL601 source https://www.mod.go.jp/news/1.html has no archive_url"
     ]
 
 
 def test_fl602_single_source(tmp_path: Path) -> None:
     files = {PATROL: valid_incident(sources=[valid_source(1)])}
-    assert problems(tmp_path, files) == [f"{PATROL}:13:1: warning FL602 the incident has a single source"]
+    assert problems(tmp_path, files, "--verbose") == [
+        f"{PATROL}:13:1: warning FL602 the incident has a single source"
+    ]
 
 
 def test_fl603_unused_actor(tmp_path: Path) -> None:
@@ -742,7 +783,7 @@ def test_fl606_near_duplicate(tmp_path: Path) -> None:
 
 def test_fl607_aggregators_only(tmp_path: Path) -> None:
     sources = [valid_source(1, kind="aggregator"), valid_source(2, kind="aggregator")]
-    assert problems(tmp_path, {PATROL: valid_incident(sources=sources)}) == [
+    assert problems(tmp_path, {PATROL: valid_incident(sources=sources)}, "--verbose") == [
         f"{PATROL}:13:1: warning FL607 every source of this incident is an aggregator or mirror"
     ]
 
@@ -855,6 +896,21 @@ def test_fl706_quoted_words_in_a_paraphrase_and_in_a_paragraph(tmp_path: Path) -
         f'{PATROL}:{line_of(tmp_path, "grave")}:9: warning FL706 quoted words "a grave concern" are in no excerpt of pub-1',
         f'{PATROL}:{line_of(tmp_path, "routine")}:8: warning FL706 quoted words "routine" are in no excerpt of pub-2',
     ]
+
+
+def test_translations_count_for_numbers_and_quoted_words_but_never_for_an_exact_quote(tmp_path: Path) -> None:
+    excerpt = {
+        "text": "飛行は六時間以上続いた。「反省」と述べた。",
+        "translation": 'The flight lasted over six hours. She spoke of "reflection".',
+    }
+    exact = {"actor": "jasdf", "text": "The flight lasted over six hours.", "quote": True, "source": "pub-1"}
+    figure = {"what": "flight", "value": "more than six hours", "source": "pub-1"}
+    body = 'She spoke of "reflection".[^pub-1]\n'
+    sources = [valid_source(1, language="ja", excerpts=[excerpt]), valid_source(2)]
+    files = {PATROL: valid_incident(claims=[exact], figures=[figure], sources=sources, __body__=body)}
+    lines = problems(tmp_path, files)
+    # the number and the quoted word are found in our translation; the exact quote must be the source's own words
+    assert [line.split(" ", 3)[1:3] for line in lines] == [["error", "FL704"]], lines
 
 
 def test_fl304_excerpt_too_long_says_the_limit_and_why(tmp_path: Path) -> None:
@@ -1049,7 +1105,11 @@ FIGURE = {"what": "aircraft", "value": 4, "source": "https://www.mod.go.jp/news/
             valid_incident(related=[{"incident": RADAR[23:-3], "relation": "causes"}]),
             "FL203 unknown relation",
         ),
-        (PATROL, valid_incident(replaced_by="2025-12-06-radar"), "FL204 unknown incident '2025-12-06-radar'"),
+        (
+            PATROL,
+            valid_incident(status="retracted", status_note="Merged.", replaced_by="2025-12-06-radar"),
+            "FL204 unknown incident '2025-12-06-radar'",
+        ),
         (PATROL, valid_incident(claims=[{**CLAIM, "actor": "jsdf"}]), "FL201 unknown actor 'jsdf'"),
         (PATROL, valid_incident(figures=[{**FIGURE, "source": "https://x.example/"}]), "FL205 figure source"),
         (MOD, valid_actor("MOD", kind="ministri"), "FL203 unknown actor kind 'ministri'"),
@@ -1090,7 +1150,7 @@ def test_no_known_ids_gives_a_useful_hint(tmp_path: Path) -> None:
     }
     files[PATROL] = valid_incident(places=["east-china-sea"])
     write_tree(tmp_path, {**minimal_files(), **files})
-    _, out, _ = run_cli("check", str(tmp_path))
+    _, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
     lines = out.splitlines()
     index = lines.index(f"{PATROL}:12:3: error FL202 unknown place 'east-china-sea'")
     assert lines[index + 1] == "    hint: there is no place yet; add one first"
@@ -1103,3 +1163,34 @@ def test_fl309_placeholder_from_the_template(tmp_path: Path) -> None:
     assert problems(tmp_path, {PATROL: text}) == [
         f"{PATROL}:{line}:16: error FL309 placeholder left in place: 'TODO Publisher'"
     ]
+
+
+# --- documented rules, enforced (FL308) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("type: joint-patrol\n", "type: joint-patrol\nseries_number: 3\n",
+         "5:16: error FL308 series_number is set but series is not"),
+        ("type: joint-patrol\n", "type: joint-patrol\nreplaced_by: 2025-12-06-radar-lock-on\n",
+         "5:14: error FL308 replaced_by is only for a retracted incident (this one is 'confirmed')"),
+        ("summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n",
+         "summary: >-\n  Two Chinese and two Russian bombers flew together.\n\n  Over the East China Sea.\n",
+         "5:10: error FL308 the summary has more than one paragraph; it is one plain-text paragraph"),
+        ("summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n",
+         "summary: |\n  Two Chinese and two Russian bombers flew together.\n\n  Over the East China Sea.\n",
+         "5:10: error FL308 the summary has more than one paragraph; it is one plain-text paragraph"),
+        ("sources:\n", "related: [2025-12-09-joint-bomber-patrol]\nsources:\n",
+         "12:11: error FL308 an incident cannot be related to itself"),
+    ],
+)  # fmt: skip
+def test_fl308_documented_rules_are_enforced(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert old in PATROL_TEXT
+    assert problems(tmp_path, {PATROL: patrol(old, new)}) == [f"{PATROL}:{expected}"]
+
+
+def test_fl308_a_literal_summary_on_two_lines_is_one_paragraph(tmp_path: Path) -> None:
+    old = "summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n"
+    new = "summary: |\n  Two Chinese and two Russian bombers flew together\n  over the East China Sea.\n"
+    assert problems(tmp_path, {PATROL: patrol(old, new)}) == []

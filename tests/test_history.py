@@ -106,7 +106,7 @@ def test_deleted_incident_without_tombstone_fails_check_base(repo: Path) -> None
     (repo / incident_path(RADAR)).unlink()
     commit(repo, "Remove the radar incident", "2025-12-12T09:00:00+00:00")
 
-    status, out, err = run_cli("check", str(repo), "--base", "HEAD~1")
+    status, out, err = run_cli("check", str(repo), "--base", "HEAD~1", "--format", "concise")
 
     assert status == 1, err
     assert [line for line in problem_lines(out) if "FL405" in line] == [

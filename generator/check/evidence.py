@@ -55,14 +55,24 @@ def _parts(text: str) -> list[str]:
     return [p for p in (part.strip(_EDGES) for part in _ELLIPSIS.split(text)) if p]
 
 
-def _segments(source: Source) -> list[str]:
+def _texts(source: Source, translations: bool) -> list[str]:
+    """A source's excerpts, and with ``translations`` their English translations too (ours: good enough to find
+    a number or words quoted in English from a source in another language, never for a ``quote: true``)."""
+    texts = [e.text for e in source.excerpts]
+    if translations:
+        texts += [e.translation for e in source.excerpts if e.translation]
+    return texts
+
+
+def _segments(source: Source, translations: bool = False) -> list[str]:
     """A source's excerpts, normalised, each cut at its ellipses (a quote must not run across a cut)."""
-    return [segment for e in source.excerpts for segment in _ELLIPSIS.split(normalise(e.text))]
+    return [segment for text in _texts(source, translations) for segment in _ELLIPSIS.split(normalise(text))]
 
 
-def quoted_in(text: str, source: Source) -> bool:
-    """Whether every part of ``text`` (between ellipses) is in one of ``source``'s excerpts."""
-    segments = _segments(source)
+def quoted_in(text: str, source: Source, translations: bool = False) -> bool:
+    """Whether every part of ``text`` (between ellipses) is in one of ``source``'s excerpts (or, with
+    ``translations``, their translations)."""
+    segments = _segments(source, translations)
     return all(any(part in segment for segment in segments) for part in _parts(normalise(text)))
 
 
@@ -132,9 +142,9 @@ def numbers_of(value: str) -> list[float]:
 
 
 def figure_in(value: int | float | str, source: Source) -> bool:
-    """Whether a figure's value is in one of the source's excerpts (for text: every number in it, or the text
-    itself when it holds none)."""
-    texts = [normalise(e.text) for e in source.excerpts]
+    """Whether a figure's value is in one of the source's excerpts or their translations (for text: every
+    number in it, or the text itself when it holds none)."""
+    texts = [normalise(text) for text in _texts(source, translations=True)]
     if isinstance(value, str):
         numbers = numbers_of(value)
         if not numbers:
@@ -367,7 +377,7 @@ def _body(document: Document, incident: Incident) -> Iterator[Diagnostic]:
             continue
         for match in fragments(text):
             quoted = ANY_MARKER.sub("", match.group(1) or match.group(2))
-            if _parts(normalise(quoted)) and not any(quoted_in(quoted, s) for s in cited):
+            if _parts(normalise(quoted)) and not any(quoted_in(quoted, s, translations=True) for s in cited):
                 line, column = unit.position(match.start())
                 yield _fragment_problem(
                     document.path, line, column, quoted, cited, match.end() - match.start()
@@ -446,7 +456,7 @@ def _front_matter(document: Document, incident: Incident) -> Iterator[Diagnostic
             continue
         for match in fragments(claim.text):
             quoted = match.group(1) or match.group(2)
-            if _parts(normalise(quoted)) and not quoted_in(quoted, source):
+            if _parts(normalise(quoted)) and not quoted_in(quoted, source, translations=True):
                 yield _fragment_problem(document.path, line, column, quoted, [source], 0)
     for i, figure in enumerate(incident.figures):
         source = incident.source_for(figure.source)

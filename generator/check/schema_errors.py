@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -104,6 +105,48 @@ def suggest(word: str, choices: list[str] | Any) -> str | None:
     return matches[0] if matches else None
 
 
+def closest(word: str, ids: Iterable[str], names: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+    """Every id as close to ``word`` as the closest (at least 0.6 alike), by the id itself or by one of its
+    names and aliases (``names``: id → names): ``east-sea`` finds ``sea-of-japan`` by its alias "East Sea",
+    ``JASDF`` finds ``jasdf``. An exact name or alias wins outright."""
+    folded = _fold(word)
+    best: dict[str, float] = {}
+    for id_ in ids:
+        texts = [id_, *((names or {}).get(id_, ()))]
+        if any(_fold(text) == folded for text in texts):
+            best[id_] = 2.0  # exact, ignoring case, spaces and punctuation
+            continue
+        matcher = difflib.SequenceMatcher(None, "", folded)  # b (the word) is analysed once
+        score = 0.0
+        for text in texts:
+            matcher.set_seq1(_fold(text))
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                score = max(score, matcher.ratio())
+        if score >= 0.6:
+            best[id_] = score
+    if not best:
+        return []
+    top = max(best.values())
+    return sorted(id_ for id_, score in best.items() if score == top)
+
+
+def _fold(text: str) -> str:
+    """``East Sea`` → ``east-sea``: lower case, runs of other characters as one hyphen."""
+    return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-")
+
+
+def did_you_mean(candidates: list[str]) -> str:
+    """``; did you mean 'a'?`` or ``; did you mean 'a' or 'b'?`` (empty without candidates)."""
+    if not candidates:
+        return ""
+    quoted = [f"'{c}'" for c in candidates]
+    return (
+        "; did you mean "
+        + (quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1])
+        + "?"
+    )
+
+
 def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> Diagnostic:
     kind = error["type"]
     loc = _data_loc(document.data, tuple(error["loc"]), keep_last=kind == "missing")
@@ -125,8 +168,8 @@ def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> 
     if kind == "extra_forbidden":
         line, column = document.key_position(loc)
         owner = _model_at(model, loc)
-        guess = suggest(str(loc[-1]), field_names(owner)) if owner else None
-        message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{guess}'?" if guess else "")
+        guesses = closest(str(loc[-1]), field_names(owner)) if owner else []
+        message = f"unknown field '{loc[-1]}'" + did_you_mean(guesses)
         allowed = ", ".join(field_names(owner)) if owner else ""
         return Diagnostic(
             document.path,
