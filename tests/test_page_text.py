@@ -303,3 +303,14 @@ def test_page_text_is_literal_in_html_attributes_and_markdown() -> None:
     assert visible(html).count(" ".join(text.split())) == 2
     assert not [a for a in attributes(html) if a[1] not in ("", "id", "title", "class", "href")]
     assert "<em>" not in html and "<code>" not in html and "<h1" not in html
+
+
+def test_a_label_with_line_breaks_draws_on_a_share_card() -> None:
+    """Found by the property test above: a type label holding a line break (the check allows one) made Pillow
+    refuse to measure it, and the build failed with a traceback."""
+    from generator.render.cards import card_png
+
+    png = card_png(
+        "Site\ntitle", "A title\n\nwith breaks", "9\nDecember 2025", "Joint\n\n## patrol", "#8e1b1b"
+    )
+    assert png.startswith(b"\x89PNG")
