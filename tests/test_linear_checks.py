@@ -4,7 +4,7 @@ Every regular expression that meets contributor text is linear; a body built to 
 explode (``[text](`` and spaces: 68 s for 62 KB; ``<a `` 40,000 times: 32 s) is checked in milliseconds. The
 tests time the real check (``faultlines check``'s pipeline) on adversarial bodies of two sizes, ten times apart,
 taking the best of several runs: a linear check takes about ten times longer on the larger, a quadratic one a
-hundred times, so the bound (25 times, plus a fixed allowance for the rest of the check) cannot be met by a
+hundred times (the old patterns: minutes), so the bound (30 times, plus two seconds for a loaded machine) cannot be met by a
 quadratic check and is not approached by a linear one, however loaded the machine.
 """
 
@@ -81,7 +81,7 @@ def check_seconds(tmp_path: Path, body: str, repeats: int = 3) -> float:
 def assert_linear(tmp_path: Path, units: tuple[str, ...]) -> None:
     small = check_seconds(tmp_path / "small", body_of(units, SMALL))
     large = check_seconds(tmp_path / "large", body_of(units, LARGE))
-    assert large < 25 * small + 0.5, f"{units!r}: {small:.3f} s at {SMALL:,}, {large:.3f} s at {LARGE:,}"
+    assert large < 30 * small + 2.0, f"{units!r}: {small:.3f} s at {SMALL:,}, {large:.3f} s at {LARGE:,}"
 
 
 def test_the_reported_attacks_are_checked_in_linear_time(tmp_path: Path) -> None:

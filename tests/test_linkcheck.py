@@ -121,7 +121,7 @@ def test_a_dripping_server_cannot_hold_a_url_past_its_time(server: str) -> None:
     ok, status, reason = check_url(f"{server}/drip", 1.0, allow_loopback=True)
     elapsed = time.monotonic() - started
     assert (ok, status, reason) == (False, 0, "timed out after 1 s")
-    assert elapsed < 2.0
+    assert elapsed < 3.0  # the server drips for 10 s; a loaded machine may add a little to the 1 s
 
 
 def test_offline_says_network_unavailable(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
