@@ -392,8 +392,10 @@ _TABLE = [
         "FL606",
         "near-duplicate",
         "warning",
-        "Two incidents look like the same event (same dates, type and an actor, or very similar titles).",
-        "Merge them (keep one, list the other's id in `previous_ids`) or make the difference clear.",
+        "Two incidents look like the same event (same dates, type and an actor, or very similar titles). "
+        "Incidents that name each other in `related` are taken as distinct.",
+        "Merge them (keep one, list the other's id in `previous_ids`), make the difference clear, or say how they "
+        "relate in `related`.",
     ),
     Code(
         "FL607",

@@ -783,6 +783,17 @@ def test_fl606_near_duplicate(tmp_path: Path) -> None:
     ]
 
 
+def test_fl606_not_for_incidents_that_name_each_other_as_related(tmp_path: Path) -> None:
+    second = incident_path("2025-12-09-joint-patrol-second-report")
+    related = ["2025-12-09-joint-bomber-patrol"]
+    files = {
+        second: valid_incident(
+            title="A second report of the patrol", related=related, sources=[valid_source(7), valid_source(8)]
+        )
+    }
+    assert problems(tmp_path, files) == []  # the contributor said how the two relate: two events, not one
+
+
 def test_fl607_aggregators_only(tmp_path: Path) -> None:
     sources = [valid_source(1, kind="aggregator"), valid_source(2, kind="aggregator")]
     assert problems(tmp_path, {PATROL: valid_incident(sources=sources)}, "--verbose") == [

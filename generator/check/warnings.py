@@ -150,6 +150,8 @@ def near_duplicates(incidents: list[tuple[Document, Incident]]) -> list[Diagnost
                     groups.join(a, b, "very similar titles")
     problems = []
     for members, reason in groups.clusters():
+        if _all_related(incidents, members):
+            continue  # the contributor said how these incidents relate: they are distinct events
         documents = sorted((incidents[i][0] for i in members), key=lambda d: d.path)
         first, others = documents[0], [d.path for d in documents[1:]]
         named = ", ".join(others[:CLUSTER_NAMES_SHOWN])
@@ -167,6 +169,17 @@ def near_duplicates(incidents: list[tuple[Document, Incident]]) -> list[Diagnost
             )
         )
     return problems
+
+
+def _all_related(incidents: list[tuple[Document, Incident]], members: list[int]) -> bool:
+    """Whether every two incidents of a group name each other (either way) in ``related``."""
+    if not any(incidents[i][1].related for i in members):
+        return False  # the usual case: nobody in the group names another
+    ids = [incidents[i][0].id for i in members]
+    links = {
+        frozenset((incidents[i][0].id, link.incident)) for i in members for link in incidents[i][1].related
+    }
+    return all(frozenset((a, b)) in links for n, a in enumerate(ids) for b in ids[n + 1 :])
 
 
 class _Groups:
