@@ -720,6 +720,14 @@ def test_fl502_javascript_url_in_body(tmp_path: Path) -> None:
     ]
 
 
+def test_fl502_protocol_relative_link_in_body(tmp_path: Path) -> None:
+    # '//host' borrows the page's scheme and reaches any host, while it looks like a link inside the site
+    text = patrol("The [[jasdf]] scrambled", "The [[jasdf]] [scrambled](//evil.example/x)")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:22:25: error FL502 protocol-relative '//' URL is not allowed in content"
+    ]
+
+
 def test_fl502_source_url_not_http(tmp_path: Path) -> None:
     text = patrol("url: https://www.mod.go.jp/news/1.html", "url: ftp://www.mod.go.jp/news/1.html")
     assert problems(tmp_path, {PATROL: text}) == [

@@ -26,6 +26,12 @@ _DANGEROUS_URL = re.compile(
     re.IGNORECASE,
 )
 _ENTITY_SCHEME = re.compile(r"(?:href|src)\s*+=\s*+[\"']?\s*+&#", re.IGNORECASE)
+# ``//host/path`` borrows the page's scheme and goes to any host: in a link target it is an off-site link that
+# looks relative, so it is refused with the other unsafe URLs (the full https:// address is what to write)
+_PROTOCOL_RELATIVE = re.compile(
+    r"(?:\]\(\s*+<?\s*+|\]:\s*+<?\s*+|(?:href|src|action|formaction|poster)\s*+=\s*+[\"']?\s*+)//",
+    re.IGNORECASE,
+)
 
 
 def _event_handlers(text: str) -> Iterator[re.Match[str]]:
@@ -56,6 +62,8 @@ def scan_text(text: str) -> Iterator[tuple[int, int, str]]:
         yield match.start(), len(match.group(0)), f"'{scheme}' URL"
     for match in _ENTITY_SCHEME.finditer(text):
         yield match.start(), len(match.group(0)), "URL hidden in character entities"
+    for match in _PROTOCOL_RELATIVE.finditer(text):
+        yield match.start(), len(match.group(0)), "protocol-relative '//' URL"
 
 
 def _position(text: str, offset: int, line: int, column: int) -> tuple[int, int]:
