@@ -728,6 +728,21 @@ def test_fl502_protocol_relative_link_in_body(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "javascript&#58;alert(1)",
+        "javascript&colon;alert(1)",
+        "&#106;avascript:alert(1)",
+        "java&#x09;script:x",
+    ],
+)
+def test_an_entity_hidden_scheme_in_a_markdown_link_is_never_silent(tmp_path: Path, target: str) -> None:
+    text = patrol("The [[jasdf]] scrambled", f"The [[jasdf]] [scrambled]({target})")
+    found = problems(tmp_path, {PATROL: text})
+    assert len(found) == 1 and (" error FL514 " in found[0] or " error FL502 " in found[0]), found
+
+
 def test_fl502_source_url_not_http(tmp_path: Path) -> None:
     text = patrol("url: https://www.mod.go.jp/news/1.html", "url: ftp://www.mod.go.jp/news/1.html")
     assert problems(tmp_path, {PATROL: text}) == [
