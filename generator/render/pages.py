@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.dates import MONTHS, human_range
+from generator.geo import coordinates, on_map, route
 from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
 from generator.render import changes, cite, svgmap
@@ -306,6 +307,7 @@ class SiteRenderer:
                 for p in dict.fromkeys(data.places)
             ],
             "location": location,
+            "locator": self._locator(record),
             "summary": data.summary,
             "body": self.body(here, record),
             "actor_groups": [
@@ -452,6 +454,22 @@ class SiteRenderer:
         description = f"{data.name}: every incident in the chronology it appears in."
         meta = page_meta(data.name, description, fault_lines_source=record.path, feed=view["feed"])
         return GeneratedPage(here, self.render("entity.md.j2", here, meta=meta, e=view), source=record.path)
+
+    def _locator(self, record: IncidentRecord) -> dict[str, Any] | None:
+        """The small map beside an incident's facts: its point (or its first place's), and its route."""
+        located = coordinates(self.c, record)
+        if located is None or not on_map(self.c, record):
+            return None
+        lat, lon, approximate, where = located
+        path = route(record)
+        svg = svgmap.render_locator_map(
+            lat, lon, record.data.title, approximate, route=path, kind=record.data.type
+        )
+        if len(path) >= 2:
+            caption = f"{where}; the line is the route its sources describe, the arrow its end."
+        else:
+            caption = f"{where} ({'approximate area' if approximate else 'location'})."
+        return {"map": Markup(svg), "caption": caption}
 
     def _compact(self, here: str, incidents: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
         return [self.entry(here, r) for r in incidents]

@@ -33,8 +33,20 @@
     var active = root.querySelector("[data-fl-active]");
     var panel = root.querySelector("details");
     var container = root.parentElement;
-    var entries = toArray(container.querySelectorAll(".fl-timeline > li.fl-entry")).map(function (li) {
-      return { element: li, text: normalise(li.textContent) };
+    var empty = root.querySelector("[data-fl-empty]");
+    /* Items: timeline entries, and anything marked data-fl-item (map markers and routes, table rows). The
+       items of one incident share data-fl-id and are shown or hidden together; its words are all of theirs. */
+    var byId = {};
+    var entries = [];
+    toArray(container.querySelectorAll(".fl-timeline > li.fl-entry, [data-fl-item]")).forEach(function (el) {
+      var id = el.getAttribute("data-fl-id") || el.id;
+      var entry = byId[id];
+      if (!entry) {
+        entry = byId[id] = { element: el, elements: [], text: "" };
+        entries.push(entry);
+      }
+      entry.elements.push(el);
+      entry.text += " " + normalise(el.textContent + " " + (el.getAttribute("aria-label") || ""));
     });
     var total = entries.length;
     var parameters = [text.name].concat(selects.map(function (select) { return select.name; }));
@@ -80,7 +92,12 @@
     function matches(entry, state) {
       for (var i = 0; i < selects.length; i++) {
         var value = state[selects[i].name];
-        if (value && words(entry.element.getAttribute(selects[i].dataset.flAttribute)).indexOf(value) < 0)
+        if (!value) continue;
+        var have = entry.element.getAttribute(selects[i].dataset.flAttribute);
+        var range = selects[i].dataset.flRange;
+        if (range === "min" ? Number(have) < Number(value)
+          : range === "max" ? Number(have) > Number(value)
+          : words(have).indexOf(value) < 0)
           return false;
       }
       var terms = words(normalise(state[text.name]));
@@ -94,9 +111,20 @@
       var shown = 0;
       entries.forEach(function (entry) {
         var visible = matches(entry, state);
-        entry.element.hidden = !visible;
+        entry.elements.forEach(function (el) {
+          if (visible) el.removeAttribute("hidden");
+          else el.setAttribute("hidden", ""); /* SVG elements have no .hidden property */
+        });
         if (visible) shown++;
       });
+      if (container.querySelector(".fl-timeline")) hideEmptyHeadings();
+      count.textContent = shown + " of " + total + " incident" + (total === 1 ? "" : "s");
+      if (empty) empty.hidden = shown > 0;
+      var n = parameters.filter(function (name) { return state[name]; }).length;
+      active.textContent = n ? "(" + n + " active)" : "";
+    }
+
+    function hideEmptyHeadings() {
       var year = null;
       var month = null;
       var seen = new Set();
@@ -119,9 +147,6 @@
           function (link) { link.parentElement.hidden = heading.hidden; }
         );
       });
-      count.textContent = shown + " of " + total + " incident" + (total === 1 ? "" : "s");
-      var n = parameters.filter(function (name) { return state[name]; }).length;
-      active.textContent = n ? "(" + n + " active)" : "";
     }
 
     function record(push) {
@@ -149,22 +174,27 @@
       apply(formState());
       record(false);
     });
-    root.querySelector("[data-fl-clear]").addEventListener("click", function () {
-      setForm({});
-      apply(formState());
-      record(true);
-      text.focus();
+    toArray(root.querySelectorAll("[data-fl-clear]")).forEach(function (button) {
+      button.addEventListener("click", function () {
+        setForm({});
+        apply(formState());
+        record(true);
+        text.focus();
+      });
     });
     window.addEventListener("popstate", function () {
       setForm(urlState(location.search));
       apply(formState());
     });
 
+    /* open on a wide screen, folded on a phone; a folded page (the map) opens it only when the URL filters */
     var narrow = window.matchMedia(NARROW);
-    panel.open = !narrow.matches;
-    narrow.addEventListener("change", function () { panel.open = !narrow.matches; });
-
+    var folded = root.hasAttribute("data-fl-folded");
     setForm(urlState(location.search));
+    var filtering = parameters.some(function (name) { return formState()[name]; });
+    panel.open = !narrow.matches && (!folded || filtering);
+    narrow.addEventListener("change", function () { panel.open = !narrow.matches && !folded; });
+
     apply(formState());
     root.hidden = false;
   }
