@@ -433,7 +433,9 @@ def test_map_has_one_marker_per_located_incident(chronology: Chronology) -> None
     assert (formula.lat, formula.lon, formula.approximate) == (25.75, 123.5, True)
     page = next(p for p in export_pages(chronology) if p.path == "map.md")
     assert page.markdown.count('<circle class="fl-marker') == 4
-    assert page.markdown.count("<tr><td><time") == 4
+    assert page.markdown.count('<td class="fl-date"><time') == 4
+    # each row and each marker carries what the filters match: one id per incident
+    assert page.markdown.count('data-fl-id="2024-03-02-formula-title"') == 2
     assert "&#34;Click here&#34;" in page.markdown or "&quot;Click here&quot;" in page.markdown
 
 

@@ -84,6 +84,14 @@ def browser_files() -> dict[str, Any]:
         "names": {"ja": "竹島", "ko": "독도"},
         "aliases": ["Dokdo", "Takeshima"],
     }
+    # the joint patrol has a precise point of its own and a route (the map draws it as a line)
+    files[incident_path("2025-12-09-joint-bomber-patrol")]["location"] = {
+        "description": "Pacific off Shikoku, where the bombers turned back",
+        "coordinates": [32.0, 133.5],
+        "route": [[38.0, 133.0], [30.5, 126.5], [32.0, 133.5]],
+    }
+    # ...and the ministry's statement has no place at all (no marker, no locator map)
+    del files[incident_path("2025-12-10-defense-ministry-statement")]["places"]
     files[incident_path("2024-05-02-coast-guard-near-islands")] = valid_incident(
         title="Coast guard ships enter waters near the islands",
         date="2024-05-02",
