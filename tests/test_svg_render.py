@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -175,7 +176,9 @@ def test_markers_inside_viewbox_and_stacked_markers_separated(map_svg: str) -> N
     root = parse(map_svg)
     _, _, width, height = (float(v) for v in root.get("viewBox").split())
     centres = [
-        (float(c.get("cx")), float(c.get("cy"))) for c in root.iter(f"{SVG}circle") if "fl-marker" in classes(c)
+        (float(c.get("cx")), float(c.get("cy")))
+        for c in root.iter(f"{SVG}circle")
+        if "fl-marker" in classes(c)
     ]
     for x, y in centres:
         assert 0 <= x <= width and 0 <= y <= height
@@ -240,7 +243,7 @@ def test_land_data_covers_the_world_without_crossing_the_antimeridian(name: str,
             assert all(west <= x <= east for x in xs)
             assert all(south <= y <= north for y in ring[1::2])
             # a jump of more than 180° would draw a band across the whole map
-            assert all(abs(a - b) <= 180 for a, b in zip(xs, xs[1:], strict=False))
+            assert all(abs(a - b) <= 180 for a, b in itertools.pairwise(xs))
 
 
 def land_extent(svg: str) -> int:
@@ -260,10 +263,12 @@ def test_maps_anywhere_on_earth_have_land(where: str, lat: float, lon: float) ->
 
 
 def test_fit_spans_the_antimeridian_not_the_world() -> None:
-    west, south, east, north = svgmap.fit_bbox([(58.0, -178.0), (35.0, 135.0), (25.6, 126.6)])
+    west, _, east, _ = svgmap.fit_bbox([(58.0, -178.0), (35.0, 135.0), (25.6, 126.6)])
     assert 110 < west < 126 and 180 < east < 200, (west, east)
     svg = render_map(
-        [Marker(58.0, -178.0, "Bering", "/b/"), Marker(35.0, 135.0, "Japan", "/j/")], title="t", description="d"
+        [Marker(58.0, -178.0, "Bering", "/b/"), Marker(35.0, 135.0, "Japan", "/j/")],
+        title="t",
+        description="d",
     )
     root = parse(svg)
     _, _, width, _ = (float(v) for v in root.get("viewBox").split())
@@ -292,7 +297,10 @@ def test_route_is_a_line_coloured_by_type_with_an_arrow() -> None:
     assert "fl-type--joint-patrol" in classes(marker_link)
     # the route is drawn under every marker
     order = [el for el in root.iter() if el.tag == f"{SVG}g"]
-    assert [classes(g) for g in order if classes(g) & {"fl-routes", "fl-markers"}] == [{"fl-routes"}, {"fl-markers"}]
+    assert [classes(g) for g in order if classes(g) & {"fl-routes", "fl-markers"}] == [
+        {"fl-routes"},
+        {"fl-markers"},
+    ]
 
 
 def test_locator_map_shows_the_whole_route() -> None:

@@ -197,7 +197,9 @@ def tidy_ring(ring: Sequence[Point]) -> list[Point]:
     return out
 
 
-def build(topology: dict, bbox: tuple[float, float, float, float] = BBOX, source: str = "land-50m.json") -> dict:
+def build(
+    topology: dict, bbox: tuple[float, float, float, float] = BBOX, source: str = "land-50m.json"
+) -> dict:
     """Return the compact land document for ``topology`` inside ``bbox``.
 
     A polygon cut by the antimeridian becomes one polygon per side; its holes (lakes) go with the outer

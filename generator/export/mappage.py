@@ -116,6 +116,8 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
         "approximate": any(m.approximate for m in drawn),
         "precise": any(not m.approximate for m in drawn),
     }
-    meta = page_meta("Map", f"Every located incident in {vocab.title} on a map, with the routes sources give.")
+    meta = page_meta(
+        "Map", f"Every located incident in {vocab.title} on a map, with the routes sources give."
+    )
     text = environment().get_template("map.md.j2").render(meta=meta, m=view, filters=filters)
     return GeneratedPage(HERE, text, in_nav=True)

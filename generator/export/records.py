@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from generator.geo import coordinates, on_map, route
 from generator.model import Chronology, IncidentRecord
 from generator.render.urls import page_path, page_url
-from generator.geo import coordinates, on_map, route
 from generator.schema import Incident
 
 __all__ = ["Links", "coordinates", "incident_record", "latest_date", "on_map", "route"]

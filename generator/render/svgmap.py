@@ -377,7 +377,8 @@ def _land_paths(projection: _Projection, bbox: BBox) -> list[str]:
             continue
         parts_by_polygon.setdefault(number, []).append("M" + " ".join(coords) + "Z")
     return [
-        f'<path class="fl-land" fill-rule="evenodd" d="{"".join(parts)}"/>' for parts in parts_by_polygon.values()
+        f'<path class="fl-land" fill-rule="evenodd" d="{"".join(parts)}"/>'
+        for parts in parts_by_polygon.values()
     ]
 
 
@@ -524,7 +525,9 @@ def _marker_elements(markers: Sequence[Marker], projection: _Projection, touch: 
             )
         else:
             circle = f'<circle class="{" ".join(classes)}" {position} r="{_num(MARKER_RADIUS)}"/>'
-        hit = f'<circle class="fl-hit" {position} r="{_num(HIT_RADIUS)}" fill="transparent"/>' if touch else ""
+        hit = (
+            f'<circle class="fl-hit" {position} r="{_num(HIT_RADIUS)}" fill="transparent"/>' if touch else ""
+        )
         label = marker.label + (" (approximate location)" if marker.approximate else "")
         title = f"<title>{_esc(label)}</title>"
         href = safe_href(marker.href)
@@ -629,7 +632,9 @@ def render_locator_map(
     width: int = 320,
 ) -> str:
     """Render a small locator map of one place, or one incident's point and route, without links."""
-    marker = Marker(lat=lat, lon=lon, label=label, href="", approximate=approximate, kind=kind, route=tuple(route))
+    marker = Marker(
+        lat=lat, lon=lon, label=label, href="", approximate=approximate, kind=kind, route=tuple(route)
+    )
     qualifier = "approximate location" if approximate else "location"
     description = f"Map showing the {qualifier} of {label} at {_format_coord(lat, lon)}"
     if len(marker.route) >= 2:

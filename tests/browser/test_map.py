@@ -14,8 +14,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import QuietHandler, Site
-from helpers import ACTOR_DIR, PLACE_DIR, incident_path, valid_actor, valid_incident, valid_place, valid_source
-from helpers import valid_vocabulary
+from helpers import (
+    ACTOR_DIR,
+    PLACE_DIR,
+    incident_path,
+    valid_actor,
+    valid_incident,
+    valid_place,
+    valid_source,
+    valid_vocabulary,
+)
 from mkdocs_project import make_project, mkdocs_build
 
 PATROL = "2025-12-09-joint-bomber-patrol"  # precise point and a route
@@ -53,16 +61,16 @@ def test_markers_sit_where_each_incident_happened_and_link_to_it(site: Site, pag
 
 def test_precise_dots_and_approximate_areas_look_different(site: Site, page: Any) -> None:
     page.goto(site.url + "map/")
-    style = (
-        "c => { const s = getComputedStyle(c); return [s.fillOpacity, s.strokeDasharray, c.r.baseVal.value]; }"
-    )
+    style = "c => { const s = getComputedStyle(c); return [s.fillOpacity, s.strokeDasharray, c.r.baseVal.value]; }"
     precise = page.locator(f'a[data-fl-id="{PATROL}"] circle.fl-marker').evaluate(style)
     rough = page.locator(f'a[data-fl-id="{RADAR}"] circle.fl-marker').evaluate(style)
     assert precise[0] == "1" and precise[1] == "none"
     assert float(rough[0]) < 0.5 and rough[1] != "none"  # a tinted area with a dashed edge
     assert rough[2] > precise[2]
     # and each takes its incident type's colour
-    fill = page.locator(f'a[data-fl-id="{PATROL}"] circle.fl-marker').evaluate("c => getComputedStyle(c).fill")
+    fill = page.locator(f'a[data-fl-id="{PATROL}"] circle.fl-marker').evaluate(
+        "c => getComputedStyle(c).fill"
+    )
     assert fill == rgb("#8e1b1b")
 
 
