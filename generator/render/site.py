@@ -11,7 +11,7 @@ from generator.export.records import coordinates
 from generator.export.revisions import page_dates, revisions
 from generator.history import History
 from generator.model import Chronology
-from generator.render import charts, svgmap
+from generator.render import charts, svgmap, timeaxis
 from generator.render.cards import SITE_CARD, card_path, card_png, cards_mode
 from generator.render.changes import changes_files
 from generator.render.contrast import on_dark, text_color
@@ -50,7 +50,7 @@ def type_stylesheet(chronology: Chronology) -> bytes:
     lines = [f".fl-type--{key} {{ --fl-type-color: {term.color}; --fl-type-text: {text_color(term.color)}; "
              f"--fl-type-color-light: {on_dark(term.color)}; }}"
              for key, term in chronology.vocabulary.incident_types.items()]  # fmt: skip
-    return ("\n".join(lines) + "\n" + charts.CHART_CSS + svgmap.MAP_CSS).encode()
+    return ("\n".join(lines) + "\n" + charts.CHART_CSS + svgmap.MAP_CSS + timeaxis.AXIS_CSS).encode()
 
 
 def render_site(

@@ -15,6 +15,12 @@
     return (text || "").normalize("NFKC").toLocaleLowerCase().replace(/\s+/g, " ").trim();
   }
 
+  /* Without spaces and dashes: "Tu95" finds "Tu-95", "tu 95" and "Tu‑95" (the text is normalised first). */
+  var JOINERS = /[\s\-\u2010-\u2015\u2212\u30fb\u00b7._/]+/g;
+  function compact(text) {
+    return text.replace(JOINERS, "");
+  }
+
   function words(value) {
     return value ? value.split(/\s+/).filter(Boolean) : [];
   }
@@ -46,8 +52,11 @@
         entries.push(entry);
       }
       entry.elements.push(el);
-      entry.text += " " + normalise(el.textContent + " " + (el.getAttribute("aria-label") || ""));
+      entry.text += " " + normalise(
+        el.textContent + " " + (el.getAttribute("aria-label") || "") + " " + (el.getAttribute("data-fl-words") || "")
+      );
     });
+    entries.forEach(function (entry) { entry.compact = compact(entry.text); });
     var total = entries.length;
     var parameters = [text.name].concat(selects.map(function (select) { return select.name; }));
     var typingTimer = null;
@@ -102,7 +111,7 @@
       }
       var terms = words(normalise(state[text.name]));
       for (var j = 0; j < terms.length; j++)
-        if (entry.text.indexOf(terms[j]) < 0) return false;
+        if (entry.text.indexOf(terms[j]) < 0 && entry.compact.indexOf(compact(terms[j])) < 0) return false;
       return true;
     }
 
@@ -118,11 +127,92 @@
         if (visible) shown++;
       });
       if (container.querySelector(".fl-timeline")) hideEmptyHeadings();
+      zoom(state.year || "");
+      axes.forEach(resetRoving);
       count.textContent = shown + " of " + total + " incident" + (total === 1 ? "" : "s");
       if (empty) empty.hidden = shown > 0;
       var n = parameters.filter(function (name) { return state[name]; }).length;
       active.textContent = n ? "(" + n + " active)" : "";
     }
+
+    /* --- the time axis: zoom to a year (the Year filter's value), and one tab stop per axis ---------------- */
+    var panels = toArray(container.querySelectorAll("[data-fl-zoom]"));
+    var zoomButtons = toArray(container.querySelectorAll("[data-fl-zoom-to]"));
+    var yearSelect = selects.filter(function (select) { return select.name === "year"; })[0];
+    var axes = toArray(container.querySelectorAll("svg.fl-axis"));
+
+    function zoom(year) {
+      if (!panels.length) return;
+      var shown = panels.some(function (p) { return p.getAttribute("data-fl-zoom") === year; }) ? year : "";
+      panels.forEach(function (p) { p.hidden = p.getAttribute("data-fl-zoom") !== shown; });
+      zoomButtons.forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-fl-zoom-to") === shown));
+      });
+    }
+
+    function marksOf(svg) {
+      return toArray(svg.querySelectorAll("a[href]")).filter(function (a) { return !a.hasAttribute("hidden"); });
+    }
+
+    /* Roving tab stop: Tab enters an axis once, at its first visible mark (or the one last focused). */
+    function resetRoving(svg) {
+      var marks = marksOf(svg);
+      var current = marks.filter(function (a) { return a.getAttribute("tabindex") === "0"; })[0] || marks[0];
+      toArray(svg.querySelectorAll("a[href]")).forEach(function (a) {
+        a.setAttribute("tabindex", a === current ? "0" : "-1");
+      });
+    }
+
+    axes.forEach(function (svg) {
+      svg.addEventListener("keydown", function (event) {
+        var marks = marksOf(svg);
+        var index = marks.indexOf(document.activeElement);
+        if (index < 0) return;
+        var next = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1,
+                     Home: 0, End: marks.length - 1 }[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        next = Math.max(0, Math.min(marks.length - 1, next));
+        marks[index].setAttribute("tabindex", "-1");
+        marks[next].setAttribute("tabindex", "0");
+        marks[next].focus();
+      });
+      svg.addEventListener("focusin", function (event) {
+        if (event.target.tagName.toLowerCase() !== "a") return;
+        marksOf(svg).forEach(function (a) { a.setAttribute("tabindex", a === event.target ? "0" : "-1"); });
+      });
+    });
+
+    zoomButtons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (!yearSelect) return;
+        yearSelect.value = button.getAttribute("data-fl-zoom-to");
+        apply(formState());
+        record(true);
+      });
+    });
+    toArray(container.querySelectorAll("[data-fl-zoom-control]")).forEach(function (c) {
+      c.hidden = !yearSelect;
+    });
+
+    /* --- cards or a compact table: a view, kept in the URL (?view=table) but not a filter ------------------- */
+    var viewButtons = toArray(container.querySelectorAll("[data-fl-view]"));
+    function setView(view) {
+      container.classList.toggle("fl-view--table", view === "table");
+      viewButtons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.flView === view)); });
+    }
+    viewButtons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var params = new URLSearchParams(location.search);
+        if (button.dataset.flView === "table") params.set("view", "table");
+        else params.delete("view");
+        var query = params.toString();
+        history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
+        setView(button.dataset.flView);
+      });
+    });
+    toArray(container.querySelectorAll("[data-fl-view-control]")).forEach(function (c) { c.hidden = false; });
+    setView(new URLSearchParams(location.search).get("view") === "table" ? "table" : "cards");
 
     function hideEmptyHeadings() {
       var year = null;
@@ -185,6 +275,7 @@
     window.addEventListener("popstate", function () {
       setForm(urlState(location.search));
       apply(formState());
+      setView(new URLSearchParams(location.search).get("view") === "table" ? "table" : "cards");
     });
 
     /* open on a wide screen, folded on a phone; a folded page (the map) opens it only when the URL filters */
