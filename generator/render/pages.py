@@ -270,7 +270,9 @@ class SiteRenderer:
             data = record.data
             label = f"{human_range(data.date, data.end_date)}: {data.title}"
             marks.append(
-                timeaxis.Mark(data.date, data.type, label, self.url(here, "incidents", record.id), item_data(record))
+                timeaxis.Mark(
+                    data.date, data.type, label, self.url(here, "incidents", record.id), item_data(record)
+                )
             )
         years = sorted(self.c.by_year)
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")

@@ -89,7 +89,8 @@ def _svg(prefix: str, title: str, description: str, height: float, body: list[st
     h = round(height)
     return "\n".join(
         [
-            f'<svg xmlns="{_SVG_NS}" class="fl-axis" role="group" aria-labelledby="{prefix}-title {prefix}-desc" '
+            f'<svg xmlns="{_SVG_NS}" class="fl-axis" role="group" tabindex="-1" aria-labelledby="{prefix}-title" '
+            f'aria-describedby="{prefix}-desc" '
             f'viewBox="0 0 {WIDTH} {h}" width="{WIDTH}" height="{h}">',
             f'<title id="{prefix}-title">{_esc(title)}</title>',
             f'<desc id="{prefix}-desc">{_esc(description)}</desc>',

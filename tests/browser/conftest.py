@@ -84,7 +84,11 @@ def browser_files() -> dict[str, Any]:
         "names": {"ja": "竹島", "ko": "독도"},
         "aliases": ["Dokdo", "Takeshima"],
     }
-    # the joint patrol has a precise point of its own and a route (the map draws it as a line)
+    # the joint patrol names its aircraft as sources write them ("Tu-95"), has a precise point of its own and a
+    # route (the map draws it as a line)
+    files[incident_path("2025-12-09-joint-bomber-patrol")]["summary"] = (
+        "Two Chinese H-6 and two Russian Tu-95 bombers flew together over the East China Sea."
+    )
     files[incident_path("2025-12-09-joint-bomber-patrol")]["location"] = {
         "description": "Pacific off Shikoku, where the bombers turned back",
         "coordinates": [32.0, 133.5],

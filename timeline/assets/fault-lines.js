@@ -139,7 +139,8 @@
     var panels = toArray(container.querySelectorAll("[data-fl-zoom]"));
     var zoomButtons = toArray(container.querySelectorAll("[data-fl-zoom-to]"));
     var yearSelect = selects.filter(function (select) { return select.name === "year"; })[0];
-    var axes = toArray(container.querySelectorAll("svg.fl-axis"));
+    /* the time axis and the map: a mark or marker per incident, one tab stop each, arrow keys between them */
+    var axes = toArray(container.querySelectorAll("svg.fl-axis, svg.fl-map"));
 
     function zoom(year) {
       if (!panels.length) return;
@@ -150,15 +151,17 @@
       });
     }
 
+    var MARKS = "a[href]:not(.fl-route-link)"; /* a route is reached through its marker */
+
     function marksOf(svg) {
-      return toArray(svg.querySelectorAll("a[href]")).filter(function (a) { return !a.hasAttribute("hidden"); });
+      return toArray(svg.querySelectorAll(MARKS)).filter(function (a) { return !a.hasAttribute("hidden"); });
     }
 
     /* Roving tab stop: Tab enters an axis once, at its first visible mark (or the one last focused). */
     function resetRoving(svg) {
       var marks = marksOf(svg);
       var current = marks.filter(function (a) { return a.getAttribute("tabindex") === "0"; })[0] || marks[0];
-      toArray(svg.querySelectorAll("a[href]")).forEach(function (a) {
+      toArray(svg.querySelectorAll(MARKS)).forEach(function (a) {
         a.setAttribute("tabindex", a === current ? "0" : "-1");
       });
     }
@@ -178,7 +181,7 @@
         marks[next].focus();
       });
       svg.addEventListener("focusin", function (event) {
-        if (event.target.tagName.toLowerCase() !== "a") return;
+        if (!event.target.matches(MARKS)) return;
         marksOf(svg).forEach(function (a) { a.setAttribute("tabindex", a === event.target ? "0" : "-1"); });
       });
     });
