@@ -104,7 +104,10 @@ def browser_files() -> dict[str, Any]:
         summary="Four coast guard ships sailed inside the territorial sea for three hours.",
         __body__=(
             "The coast guard said: “中国海警舰艇编队在我钓鱼岛领海内巡航。”\n\n"
-            "한국 언론도 이 순찰을 보도했다.\n"
+            "한국 언론도 이 순찰을 보도했다.\n\n"
+            # other Tupolevs and a 95: a search for "Tu-95" split into "tu" and "95" would rank this page first
+            "Two Tu-142 patrol aircraft and a Tu-22M3 flew nearby; a Tu-142 turned back 95 km out, "
+            "the other Tu-142 at 95 km too.\n"
         ),
         actors=[{"actor": "pla-air-force", "role": "participant"}],
         places=["senkaku-islands"],
