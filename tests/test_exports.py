@@ -506,7 +506,7 @@ def test_mkdocs_build_strict_publishes_exports_and_feed_links(tmp_path: Path) ->
         assert (site / path).is_file(), path
     assert not feedparser.parse((site / "feed.xml").read_bytes()).bozo
     head = (site / "actors/jasdf/index.html").read_text(encoding="utf-8").split("</head>")[0]
-    links = re.findall(r'<link rel="alternate" type="application/atom\+xml"[^>]*>', head)
+    links = re.findall(r'<link rel="alternate feed" type="application/atom\+xml"[^>]*>', head)
     assert any('href="../../feeds/actors/jasdf.xml"' in link for link in links), links
     types_head = (site / "types/radar-lock/index.html").read_text(encoding="utf-8").split("</head>")[0]
     assert 'href="../../feeds/types/radar-lock.xml"' in types_head
