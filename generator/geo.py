@@ -9,9 +9,12 @@ def coordinates(chronology: Chronology, record: IncidentRecord) -> tuple[float, 
     """Where to put an incident on a map: (lat, lon, approximate, what the point is).
 
     ``location.coordinates`` first; otherwise the first place with coordinates, which is always approximate
-    (a sea's or zone's centre point stands in for where the incident happened).
+    (a sea's or zone's centre point stands in for where the incident happened). ``None`` for an incident whose
+    type is not mapped (``on_map: false``: statistics, statements), or that has no coordinates at all.
     """
     data = record.data
+    if not on_map(chronology, record):
+        return None
     if data.location and data.location.coordinates:
         lat, lon = data.location.coordinates
         return lat, lon, data.location.approximate, data.location.description
@@ -24,8 +27,8 @@ def coordinates(chronology: Chronology, record: IncidentRecord) -> tuple[float, 
 
 def on_map(chronology: Chronology, record: IncidentRecord) -> bool:
     """False for an incident whose type has no place of its own (``on_map: false`` in the vocabulary, e.g.
-    periodic statistics placed at a country's centre): maps list it but do not draw it."""
-    return bool(getattr(chronology.vocabulary.incident_types[record.data.type], "on_map", True))
+    periodic statistics placed at a country's centre, statements): no map shows or lists it."""
+    return chronology.vocabulary.incident_types[record.data.type].on_map
 
 
 def route(record: IncidentRecord) -> tuple[tuple[float, float], ...]:

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.dates import human_range
-from generator.geo import coordinates, on_map, route
+from generator.geo import coordinates, route
 from generator.model import Chronology, IncidentRecord
 from generator.render import svgmap
 from generator.render.filters import item_data, timeline_filters
@@ -31,8 +31,6 @@ def markers(chronology: Chronology, directory_urls: bool = True) -> list[svgmap.
     """One marker per located incident (newest first), linking to the incident from the map page."""
     found = []
     for record, lat, lon, approximate, _where in located_incidents(chronology):
-        if not on_map(chronology, record):
-            continue
         url = relative(HERE, page_url(page_path("incidents", record.id), directory_urls), directory_urls)
         label = f"{record.data.title} ({human_range(record.data.date, record.data.end_date)})"
         found.append(
@@ -84,7 +82,6 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
                 "coordinates": f"{lat:.2f}, {lon:.2f}",
                 "approximate": approximate,
                 "route": len(route(record)),
-                "on_map": on_map(chronology, record),
                 "data": item_data(record),
             }
         )
@@ -111,7 +108,8 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
         "drawn": len(drawn),
         "routes": routes,
         "unlocated": total - len(rows),
-        "off_map": len(rows) - len(drawn),
+        "unmapped_types": ", ".join(t.label.lower() for t in vocab.incident_types.values() if not t.on_map)
+        or "none",
         "legend": legend(chronology, drawn),
         "approximate": any(m.approximate for m in drawn),
         "precise": any(not m.approximate for m in drawn),

@@ -14,11 +14,12 @@ import jinja2
 from markupsafe import Markup
 
 from generator.dates import MONTHS, human_range
-from generator.geo import coordinates, on_map, route
+from generator.geo import coordinates, route
 from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
 from generator.render import changes, cite, svgmap, timeaxis
 from generator.render.cards import card_path
+from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import item_data, timeline_filters
 from generator.render.text import body_html, escape, markdown_inline
 from generator.render.urls import page_path, page_url, relative
@@ -347,6 +348,11 @@ class SiteRenderer:
                 "approximate": data.location.approximate,
             }
         history, history_note = changes.history_view(record, self.history, self.history_paths)
+        citations = CitationContext(cited_sources(data))
+        body = Markup(body_html(record.body, lambda target: self.link_target(here, target), citations))
+        backlinks = citations.backlinks()
+        labels = {n: s.publisher + (f", {s.published.human()}" if s.published else "")
+                  for n, s in enumerate(data.sources, start=1)}  # fmt: skip
         view = {
             "title": data.title,
             "iso": data.date.iso(),
@@ -367,7 +373,7 @@ class SiteRenderer:
             "location": location,
             "locator": self._locator(record),
             "summary": data.summary,
-            "body": self.body(here, record),
+            "body": body,
             "actor_groups": [
                 {"label": self.vocab.roles[role].label, "actors": actors} for role, actors in groups.items()
             ],
@@ -380,6 +386,7 @@ class SiteRenderer:
                     "date": c.date.human() if c.date else "",
                     "date_iso": c.date.iso() if c.date else "",
                     "source_number": source_numbers[c.source],
+                    "source_label": labels[source_numbers[c.source]],
                 }
                 for c in data.claims
             ],
@@ -409,8 +416,17 @@ class SiteRenderer:
                     "archive_url": s.archive_url,
                     "dead": s.url_status == "dead" and bool(s.archive_url),
                     "note": s.note,
+                    "cited_in": [{"id": c.id, "paragraph": c.paragraph} for c in backlinks.get(number, ())],
+                    "excerpts": [
+                        # one line each: a blank line would end the raw HTML block of the Sources list
+                        {
+                            "text": " ".join(e.text.split()),
+                            "translation": " ".join((e.translation or "").split()),
+                        }
+                        for e in s.excerpts
+                    ],
                 }
-                for s in data.sources
+                for number, s in enumerate(data.sources, start=1)
             ],
             "citation": cite.citation(self.vocab.title, record, self.absolute_url(here)),
             "history": history,
@@ -516,7 +532,7 @@ class SiteRenderer:
     def _locator(self, record: IncidentRecord) -> dict[str, Any] | None:
         """The small map beside an incident's facts: its point (or its first place's), and its route."""
         located = coordinates(self.c, record)
-        if located is None or not on_map(self.c, record):
+        if located is None:
             return None
         lat, lon, approximate, where = located
         path = route(record)
