@@ -614,8 +614,11 @@ def locator_bbox(points: Sequence[tuple[float, float]]) -> BBox:
     lats = [p[0] for p in points]
     lons = unwrap_longitudes([p[1] for p in points])
     mid_lat, mid_lon = (max(lats) + min(lats)) / 2.0, (max(lons) + min(lons)) / 2.0
-    half_lon = max(LOCATOR_HALF_LON, (max(lons) - min(lons)) / 2.0 + PAD_MIN_DEG * 1.5)
     half_lat = max(LOCATOR_HALF_LAT, (max(lats) - min(lats)) / 2.0 + PAD_MIN_DEG * 1.5)
+    # at least as wide as high once drawn (a degree of longitude shrinks with cos(latitude)), so a locator far
+    # north is not a tall strip of sea
+    kx = max(0.2, math.cos(math.radians(mid_lat)))
+    half_lon = max(LOCATOR_HALF_LON, half_lat * 1.2 / kx, (max(lons) - min(lons)) / 2.0 + PAD_MIN_DEG * 1.5)
     south, north = max(mid_lat - half_lat, -85.0), min(mid_lat + half_lat, 85.0)
     if south >= north:  # pragma: no cover - only at the poles
         south, north = mid_lat - 1.0, mid_lat + 1.0
