@@ -12,7 +12,7 @@ from generator.dates import human_range
 from generator.geo import coordinates, route
 from generator.model import Chronology, IncidentRecord
 from generator.render import svgmap
-from generator.render.filters import item_data, timeline_filters
+from generator.render.filters import item_data, item_ref, timeline_filters
 from generator.render.pages import GeneratedPage, environment, page_meta
 from generator.render.urls import page_path, page_url, relative
 
@@ -42,7 +42,7 @@ def markers(chronology: Chronology, directory_urls: bool = True) -> list[svgmap.
                 approximate=approximate,
                 kind=record.data.type,
                 route=route(record),
-                data=item_data(record),
+                data=item_ref(record),  # the facets are on the table's row
             )
         )
     return found

@@ -24,6 +24,13 @@ def useful(facet: dict[str, Any], total: int) -> bool:
     return any(o["count"] < total for o in facet["options"])
 
 
+def item_ref(record: IncidentRecord) -> tuple[tuple[str, str], ...]:
+    """The ``data-*`` attributes of a second picture of an incident that the page also lists with
+    :func:`item_data` (an axis mark beside its timeline entry, a map marker beside its table row): the filters
+    read the facets from the entry or row, and show or hide every item of the same ``fl-id`` with it."""
+    return (("fl-item", ""), ("fl-id", record.id))
+
+
 def item_data(record: IncidentRecord) -> tuple[tuple[str, str], ...]:
     """The ``data-*`` attributes (without ``data-``) the filters match an item by, for an incident shown
     anywhere but in a timeline entry (a map marker, a table row): ``fl-id`` groups the items of one incident."""

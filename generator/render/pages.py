@@ -20,7 +20,7 @@ from generator.model import Chronology, IncidentRecord, Record
 from generator.render import changes, cite, svgmap, timeaxis
 from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
-from generator.render.filters import item_data, timeline_filters
+from generator.render.filters import item_ref, timeline_filters
 from generator.render.text import body_html, escape, markdown_inline
 from generator.render.urls import page_path, page_url, relative
 
@@ -272,7 +272,7 @@ class SiteRenderer:
             label = f"{human_range(data.date, data.end_date)}: {data.title}"
             marks.append(
                 timeaxis.Mark(
-                    data.date, data.type, label, self.url(here, "incidents", record.id), item_data(record)
+                    data.date, data.type, label, self.url(here, "incidents", record.id), item_ref(record)
                 )
             )
         years = sorted(self.c.by_year)

@@ -54,6 +54,8 @@ HIT_RADIUS = 14.0
 """Radius of a link's transparent touch target, in map units (28 px across where a unit is a pixel, 24 px
 at the map page's width on a computer and on a phone)."""
 ARROW_SIZE = 7.0
+LAND_STEP = 0.8
+"""Coastline points closer than this (in map units, about a pixel) to the last one drawn are left out."""
 LOCATOR_HALF_LON = 6.0
 LOCATOR_HALF_LAT = 4.5
 
@@ -363,14 +365,19 @@ def _land_paths(projection: _Projection, bbox: BBox) -> list[str]:
     parts_by_polygon: dict[int, list[str]] = {}
     for number, ring in land_rings(bbox):
         coords: list[str] = []
+        last: tuple[float, float] | None = None
         for lon, lat in ring:
             x, y = projection(lon, lat)
             # The canvas height is rounded to whole pixels; clamp so clip edges stay on the canvas.
             x = min(max(x, 0.0), float(projection.width))
             y = min(max(y, 0.0), float(projection.height))
+            # a point closer than LAND_STEP to the last one kept adds bytes, not shape, at this scale
+            if last is not None and abs(x - last[0]) < LAND_STEP and abs(y - last[1]) < LAND_STEP:
+                continue
             pair = f"{_num(x)} {_num(y)}"
             if not coords or coords[-1] != pair:
                 coords.append(pair)
+                last = (x, y)
         while len(coords) > 1 and coords[0] == coords[-1]:
             coords.pop()
         if len(coords) < 3:

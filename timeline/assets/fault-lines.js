@@ -52,6 +52,8 @@
         entries.push(entry);
       }
       entry.elements.push(el);
+      /* the facets are read from the item that carries them (an entry or a row, not a mark that refers to it) */
+      if (el.hasAttribute("data-type") && !entry.element.hasAttribute("data-type")) entry.element = el;
       entry.text += " " + normalise(
         el.textContent + " " + (el.getAttribute("aria-label") || "") + " " + (el.getAttribute("data-fl-words") || "")
       );
