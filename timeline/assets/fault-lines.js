@@ -188,6 +188,11 @@
       });
     });
 
+    /* on a narrow screen the axis scrolls sideways: start at its newest end, as the list below does */
+    toArray(container.querySelectorAll(".fl-axis-scroll")).forEach(function (box) {
+      box.scrollLeft = box.scrollWidth;
+    });
+
     zoomButtons.forEach(function (button) {
       button.addEventListener("click", function () {
         if (!yearSelect) return;
