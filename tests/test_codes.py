@@ -531,6 +531,8 @@ def test_fl308_a_figure_that_is_not_a_finite_number(tmp_path: Path) -> None:
         "(put a text figure in quotes)",
         f"{PATROL}:17:12: error FL308 'figures[1].value': must be a finite number, not -inf "
         "(put a text figure in quotes)",
+        # the valid third figure is checked in the same run, as in any file (its source has no excerpts)
+        f"{PATROL}:20:12: warning FL705 figure value '.inf' is in no excerpt of pub-1",
     ]
 
 
@@ -1031,3 +1033,28 @@ def test_fl308_a_literal_summary_on_two_lines_is_one_paragraph(tmp_path: Path) -
     old = "summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n"
     new = "summary: |\n  Two Chinese and two Russian bombers flew together\n  over the East China Sea.\n"
     assert problems(tmp_path, {PATROL: patrol(old, new)}) == []
+
+
+def test_evidence_problems_are_reported_with_schema_errors_in_one_run(tmp_path: Path) -> None:
+    """A file that fails its schema still gets its uncited paragraphs and unfound quotes in the same run."""
+    claim = {"actor": "jasdf", "text": "Words nobody said.", "quote": True, "source": "pub-1"}
+    body = "A sentence with no citation.\n\nA cited one.[^pub-1]\n"
+    sources = [valid_source(1, excerpts=[{"text": "Other words."}]), valid_source(2)]
+    files = {PATROL: valid_incident(title="Short", claims=[claim], sources=sources, __body__=body)}
+    codes = [
+        line.split(" ")[2] for line in problems(tmp_path, files) if " error " in line or " warning " in line
+    ]
+    assert any(c.startswith("FL3") for c in codes), codes  # the schema error (the short title)
+    assert "FL701" in codes and "FL704" in codes, codes
+
+
+def test_evidence_problems_are_reported_after_a_yaml_error_in_one_run(tmp_path: Path) -> None:
+    tree = minimal_files()
+    write_tree(tmp_path, tree)
+    path = tmp_path / PATROL
+    text = path.read_text(encoding="utf-8")
+    front = text.partition("\n---\n")[0]
+    broken = front.replace("title: ", "title: Patrol: ", 1)  # an unquoted ': ' in the title
+    path.write_text(broken + "\n---\nA paragraph that cites nothing.\n", encoding="utf-8")
+    _, out, _ = run_cli("check", "--format", "concise", str(tmp_path))
+    assert "FL102" in out and "FL701" in out, out

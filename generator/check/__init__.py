@@ -86,7 +86,9 @@ def check(
     problems.extend(references.check(documents, with_partial))
     problems.extend(rules.check(validated))
     problems.extend(warnings.check(validated, today or dt.date.today()))
-    problems.extend(evidence.check(documents, validated))
+    # evidence on what parsed of the incidents that failed their schema too: one run shows every problem
+    salvaged = [(d, evidence.usable(r)) for d, r in partial["incident"]]
+    problems.extend(evidence.check(documents, Validated(vocabulary, incidents + salvaged, actors, places)))
     problems = _one_per_spot(problems)
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
         return None, problems
