@@ -565,3 +565,19 @@ def test_json_exports_refuse_or_write_what_the_standard_library_does(value: Any)
             to_json(value)
     else:
         assert to_json(value) == expected
+
+
+def test_chart_colours_reach_3_to_1_in_both_colour_schemes(chronology: Chronology) -> None:
+    import re as _re
+
+    from generator.render.contrast import SLATE_BACKGROUND, contrast
+    from generator.render.site import type_stylesheet
+
+    css = type_stylesheet(chronology).decode()
+    dark = dict(
+        _re.findall(r'slate"\] \.fl-chart \[fill="(#[0-9a-f]{6})"\] \{ fill: (#[0-9a-f]{6}); \}', css)
+    )
+    for term in chronology.vocabulary.incident_types.values():
+        colour = term.color.lower()
+        assert contrast(colour, "#ffffff") >= 3, colour
+        assert contrast(dark.get(colour, colour), SLATE_BACKGROUND) >= 3, colour

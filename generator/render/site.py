@@ -50,6 +50,12 @@ def type_stylesheet(chronology: Chronology) -> bytes:
     lines = [f".fl-type--{key} {{ --fl-type-color: {term.color}; --fl-type-text: {text_color(term.color)}; "
              f"--fl-type-color-light: {on_dark(term.color)}; }}"
              for key, term in chronology.vocabulary.incident_types.items()]  # fmt: skip
+    # charts draw type colours as fill attributes; on the dark scheme a dark type colour is lightened to 3:1
+    for colour in dict.fromkeys(term.color.lower() for term in chronology.vocabulary.incident_types.values()):
+        if on_dark(colour) != colour:
+            lines.append(
+                f'[data-md-color-scheme="slate"] .fl-chart [fill="{colour}"] {{ fill: {on_dark(colour)}; }}'
+            )
     return ("\n".join(lines) + "\n" + charts.CHART_CSS + svgmap.MAP_CSS + timeaxis.AXIS_CSS).encode()
 
 
