@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from generator.diagnostics import format_text
 from generator.history import file_history
 from generator.load import LoadCache
-from generator.nav_cache import NavCache
+from generator.nav_cache import NavCache, anchor_title, title_id
 from generator.page_workers import PARALLEL_MIN_PAGES, PageWorkers, known_plugins
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
@@ -353,12 +353,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         chunks = self._stashed.pop(page.file.src_uri, None)
         if not chunks:
-            return html
+            return anchor_title(html, page)
         content = restore(html, chunks)
+        anchored = anchor_title(content, page)
         excluded = search_excluded(chunks)
         if excluded:
-            self._search_views[page.file.src_uri] = (content, search_view(html, chunks, excluded))
-        return content
+            view = search_view(html, chunks, excluded)
+            self._search_views[page.file.src_uri] = (
+                anchored,
+                title_id(view) if anchored != content else view,
+            )
+        return anchored
 
     def _index_search_view(self, config: MkDocsConfig) -> None:
         """Give Material's search index the entries of a page a worker built, and let it read each page's search

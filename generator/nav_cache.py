@@ -11,14 +11,52 @@ rendered. A test builds the site with and without the cache and requires byte-id
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Hashable
 from typing import Any
 
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_relative_url
+
+TITLE_ID = "fl-title"
+_PLAIN_H1 = re.compile(r"\A(\s*)<h1>(.*?)</h1>", re.S)
+
+
+def anchor_title(html: str, page: Any) -> str:
+    """Give a generated page's title (a plain ``<h1>`` first in its HTML, written by a template so that the
+    title is never read as Markdown) an id, and make it the first entry of the page's table of contents, with
+    the page's headings under it, as a Markdown ``# Title`` would be. Material's "Skip to content" link goes
+    to the first entry: to the title, not past the facts to the first ``##`` heading; its table of contents
+    shows the entries under a level-1 first entry, so the sidebar is unchanged."""
+    match = _PLAIN_H1.match(html)
+    toc = getattr(page, "toc", None)
+    if match is None or not isinstance(toc, TableOfContents):
+        return html
+    items = list(toc)
+    if items and items[0].level == 1:
+        return html
+    title = AnchorLink(html_text(match.group(2)), TITLE_ID, 1)
+    title.children = items
+    page.toc = TableOfContents([title])
+    return title_id(html)
+
+
+def title_id(html: str) -> str:
+    """``html`` with its first plain ``<h1>`` given the title's id."""
+    return _PLAIN_H1.sub(lambda m: f'{m.group(1)}<h1 id="{TITLE_ID}">{m.group(2)}</h1>', html, count=1)
+
+
+def html_text(fragment: str) -> str:
+    """The text of an HTML fragment (tags dropped, entities kept), as the toc holds a heading's title."""
+    return re.sub(r"<[^>]+>", "", fragment)
 
 
 def _toc_signature(items: Any) -> tuple[Hashable, ...]:
-    """Everything of a table of contents that Material's toc partials print."""
+    """Everything of a table of contents that Material's toc partials print: for a level-1 first entry (a
+    page's title), only the entries under it, as the partial shows them."""
+    items = list(items)
+    if items and items[0].level == 1:
+        items = list(items[0].children)
     return tuple(
         (
             item.title,

@@ -449,7 +449,9 @@ def test_map_has_one_marker_per_located_incident(chronology: Chronology) -> None
     assert (formula.lat, formula.lon, formula.approximate) == (25.75, 123.5, True)
     page = next(p for p in export_pages(chronology) if p.path == "map.md")
     assert page.markdown.count('<circle class="fl-marker') == 4
-    assert page.markdown.count("<tr><td><time") == 4
+    assert page.markdown.count('<td class="fl-date"><time') == 4
+    # each row and each marker carries what the filters match: one id per incident
+    assert page.markdown.count('data-fl-id="2024-03-02-formula-title"') == 2
     assert "&#34;Click here&#34;" in page.markdown or "&quot;Click here&quot;" in page.markdown
 
 
@@ -520,7 +522,7 @@ def test_mkdocs_build_strict_publishes_exports_and_feed_links(tmp_path: Path) ->
         assert (site / path).is_file(), path
     assert not feedparser.parse((site / "feed.xml").read_bytes()).bozo
     head = (site / "actors/jasdf/index.html").read_text(encoding="utf-8").split("</head>")[0]
-    links = re.findall(r'<link rel="alternate" type="application/atom\+xml"[^>]*>', head)
+    links = re.findall(r'<link rel="alternate feed" type="application/atom\+xml"[^>]*>', head)
     assert any('href="../../feeds/actors/jasdf.xml"' in link for link in links), links
     types_head = (site / "types/radar-lock/index.html").read_text(encoding="utf-8").split("</head>")[0]
     assert 'href="../../feeds/types/radar-lock.xml"' in types_head
@@ -579,3 +581,19 @@ def test_json_exports_refuse_or_write_what_the_standard_library_does(value: Any)
             to_json(value)
     else:
         assert to_json(value) == expected
+
+
+def test_chart_colours_reach_3_to_1_in_both_colour_schemes(chronology: Chronology) -> None:
+    import re as _re
+
+    from generator.render.contrast import SLATE_BACKGROUND, contrast
+    from generator.render.site import type_stylesheet
+
+    css = type_stylesheet(chronology).decode()
+    dark = dict(
+        _re.findall(r'slate"\] \.fl-chart \[fill="(#[0-9a-f]{6})"\] \{ fill: (#[0-9a-f]{6}); \}', css)
+    )
+    for term in chronology.vocabulary.incident_types.values():
+        colour = term.color.lower()
+        assert contrast(colour, "#ffffff") >= 3, colour
+        assert contrast(dark.get(colour, colour), SLATE_BACKGROUND) >= 3, colour

@@ -908,7 +908,7 @@ def test_serve_picks_up_an_edited_incident(tmp_path: Path) -> None:
         )
     try:
         url = f"http://127.0.0.1:{port}{site_prefix()}incidents/{PATROL}/"
-        h1 = "<h1>Joint bomber patrol over the East China Sea</h1>"
+        h1 = '<h1 id="fl-title">Joint bomber patrol over the East China Sea</h1>'
         served = wait_for(url, lambda text: h1 in text, 60)
         assert served, f"the server did not serve the incident:\n{log.read_text()[-3000:]}"
         path = project / incident_path(PATROL)
@@ -917,7 +917,9 @@ def test_serve_picks_up_an_edited_incident(tmp_path: Path) -> None:
             text.replace("title: Joint bomber patrol", "title: Edited bomber patrol"), encoding="utf-8"
         )
         edited = wait_for(
-            url, lambda text: "<h1>Edited bomber patrol over the East China Sea</h1>" in text, 30
+            url,
+            lambda text: '<h1 id="fl-title">Edited bomber patrol over the East China Sea</h1>' in text,
+            30,
         )
         assert edited, f"the edit did not show within 30 s:\n{log.read_text()[-3000:]}"
     finally:

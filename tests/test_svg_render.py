@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,7 +12,7 @@ import pytest
 
 from generator.render import charts, svgmap
 from generator.render.charts import bar_chart, data_table, line_chart, stacked_bar_chart
-from generator.render.svgmap import Marker, render_map, render_place_map, safe_href
+from generator.render.svgmap import Marker, render_locator_map, render_map, render_place_map, safe_href
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script> \"quoted\" & 'single'"
@@ -76,7 +77,10 @@ def test_one_circle_per_marker(map_svg: str) -> None:
     root = parse(map_svg)
     circles = [c for c in root.iter(f"{SVG}circle") if "fl-marker" in classes(c)]
     assert len(circles) == len(MARKERS)
-    assert len(list(root.iter(f"{SVG}circle"))) == len(MARKERS)
+    # and one transparent touch target per link, at least 24 px across where a map unit is a pixel
+    hits = [c for c in root.iter(f"{SVG}circle") if "fl-hit" in classes(c)]
+    assert len(hits) == len(list(root.iter(f"{SVG}a")))
+    assert all(float(c.get("r")) * 2 >= 24 for c in hits)
 
 
 def test_approximate_markers_have_approx_class(map_svg: str) -> None:
@@ -171,7 +175,11 @@ def test_grid_lines_present(map_svg: str) -> None:
 def test_markers_inside_viewbox_and_stacked_markers_separated(map_svg: str) -> None:
     root = parse(map_svg)
     _, _, width, height = (float(v) for v in root.get("viewBox").split())
-    centres = [(float(c.get("cx")), float(c.get("cy"))) for c in root.iter(f"{SVG}circle")]
+    centres = [
+        (float(c.get("cx")), float(c.get("cy")))
+        for c in root.iter(f"{SVG}circle")
+        if "fl-marker" in classes(c)
+    ]
     for x, y in centres:
         assert 0 <= x <= width and 0 <= y <= height
     assert len(set(centres)) == len(centres)
@@ -221,17 +229,91 @@ def test_invalid_marker_and_bbox_rejected() -> None:
         render_map([], title="t", description="d", bbox=(150.0, 18.0, 115.0, 50.0))
 
 
-def test_land_data_file_is_small_and_clipped() -> None:
-    ref = resources.files("generator").joinpath("data", "land-east-asia.json")
-    raw = ref.read_bytes()
-    assert len(raw) < 300_000
+@pytest.mark.parametrize(("name", "limit"), [("land-50m.json", 900_000), ("land-110m.json", 100_000)])
+def test_land_data_covers_the_world_without_crossing_the_antimeridian(name: str, limit: int) -> None:
+    raw = resources.files("generator").joinpath("data", name).read_bytes()
+    assert len(raw) < limit
     data = json.loads(raw)
+    assert data["bbox"] == [-180.0, -90.0, 180.0, 90.0]
     west, south, east, north = data["bbox"]
     for polygon in data["polygons"]:
         for ring in polygon:
             assert len(ring) >= 6 and len(ring) % 2 == 0
-            assert all(west <= x <= east for x in ring[0::2])
+            xs = ring[0::2]
+            assert all(west <= x <= east for x in xs)
             assert all(south <= y <= north for y in ring[1::2])
+            # a jump of more than 180° would draw a band across the whole map
+            assert all(abs(a - b) <= 180 for a, b in itertools.pairwise(xs))
+
+
+def land_extent(svg: str) -> int:
+    """How many land paths a map draws."""
+    return sum(1 for p in parse(svg).iter(f"{SVG}path") if "fl-land" in classes(p))
+
+
+@pytest.mark.parametrize(
+    ("where", "lat", "lon"),
+    [("Baltic", 57.5, 19.0), ("Caribbean", 18.2, -66.5), ("Bering Sea", 60.0, -175.0), ("Gulf", 26.0, 52.0)],
+)
+def test_maps_anywhere_on_earth_have_land(where: str, lat: float, lon: float) -> None:
+    svg = render_map([Marker(lat, lon, where, "/x/")], title=where, description="d")
+    assert land_extent(svg) >= 1, f"no land drawn around {where}"
+    locator = render_locator_map(lat, lon, where)
+    assert land_extent(locator) >= 1
+
+
+def test_fit_spans_the_antimeridian_not_the_world() -> None:
+    west, _, east, _ = svgmap.fit_bbox([(58.0, -178.0), (35.0, 135.0), (25.6, 126.6)])
+    assert 110 < west < 126 and 180 < east < 200, (west, east)
+    svg = render_map(
+        [Marker(58.0, -178.0, "Bering", "/b/"), Marker(35.0, 135.0, "Japan", "/j/")],
+        title="t",
+        description="d",
+    )
+    root = parse(svg)
+    _, _, width, _ = (float(v) for v in root.get("viewBox").split())
+    xs = [float(c.get("cx")) for c in root.iter(f"{SVG}circle") if "fl-marker" in classes(c)]
+    assert all(0 < x < width for x in xs) and len(xs) == 2
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert "180°" in labels and any(label.endswith("°E") for label in labels)  # not "190°E"
+
+
+def test_route_is_a_line_coloured_by_type_with_an_arrow() -> None:
+    route = ((38.0, 133.0), (30.5, 126.5), (25.6, 126.6), (32.0, 133.5))
+    marker = Marker(32.0, 133.5, "Patrol", "/p/", approximate=True, kind="joint-patrol", route=route,
+                    data=(("fl-id", "p"), ("type", 'joint-patrol"><x')))  # fmt: skip
+    root = parse(render_map([marker], title="t", description="d"))
+    lines = [p for p in root.iter(f"{SVG}path") if "fl-route" in classes(p)]
+    assert len(lines) == 1 and "fl-route--approx" in classes(lines[0])
+    numbers = _path_numbers(lines[0].get("d"))
+    assert len(numbers) == 2 * len(route)
+    assert [p for p in root.iter(f"{SVG}path") if "fl-route-arrow" in classes(p)]
+    links = list(root.iter(f"{SVG}a"))
+    route_link = next(a for a in links if "fl-route-link" in classes(a))
+    assert "fl-type--joint-patrol" in classes(route_link)
+    assert route_link.get("tabindex") == "-1" and route_link.get("aria-hidden") == "true"
+    marker_link = next(a for a in links if "fl-route-link" not in classes(a))
+    assert marker_link.get("data-type") == 'joint-patrol"><x' and marker_link.get("data-fl-id") == "p"
+    assert "fl-type--joint-patrol" in classes(marker_link)
+    # the route is drawn under every marker
+    order = [el for el in root.iter() if el.tag == f"{SVG}g"]
+    assert [classes(g) for g in order if classes(g) & {"fl-routes", "fl-markers"}] == [
+        {"fl-routes"},
+        {"fl-markers"},
+    ]
+
+
+def test_locator_map_shows_the_whole_route() -> None:
+    route = ((29.7, 123.7), (25.6, 126.6), (24.5, 128.5), (28.3, 131.9), (25.9, 136.2))
+    svg = render_locator_map(24.5, 128.5, "Carrier", True, route=route, kind="exercise")
+    root = parse(svg)
+    assert_accessible(root)
+    _, _, width, height = (float(v) for v in root.get("viewBox").split())
+    line = next(p for p in root.iter(f"{SVG}path") if "fl-route" in classes(p))
+    numbers = _path_numbers(line.get("d"))
+    assert all(0 < x < width for x in numbers[0::2]) and all(0 < y < height for y in numbers[1::2])
+    assert "route" in root.find(f"{SVG}desc").text
+    assert not list(root.iter(f"{SVG}a"))
 
 
 def test_map_css_uses_material_variables() -> None:

@@ -1,14 +1,17 @@
-"""Build ``land-east-asia.json`` from the Natural Earth land polygons shipped in npm ``world-atlas``.
+"""Build the world land files (``land-50m.json``, ``land-110m.json``) from the Natural Earth land polygons
+shipped in npm ``world-atlas``.
 
 This is a one-off preprocessing script; its output is committed and shipped as package data, so it
 is *not* run during a site build.  To regenerate::
 
     cd /tmp && npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
     python generator/data/build_coastline.py /tmp/package/land-50m.json
+    python generator/data/build_coastline.py /tmp/package/land-110m.json
 
 The script decodes the TopoJSON (quantised, delta-encoded arcs), assembles every polygon ring in
-longitude/latitude, clips each ring to the East Asia window (lon 90–170 E, lat 0–60 N) with the
-Sutherland–Hodgman algorithm, rounds coordinates to two decimals, drops consecutive duplicates and
+longitude/latitude, cuts rings that cross the antimeridian (Chukotka, Fiji, Antarctica) into pieces on
+either side of it, clips each ring to the window (the whole world unless ``--bbox`` says otherwise) with
+the Sutherland–Hodgman algorithm, rounds coordinates to two decimals, drops consecutive duplicates and
 slivers, and writes a compact JSON document::
 
     {"source": ..., "licence": ..., "bbox": [w, s, e, n], "polygons": [[[lon, lat, lon, lat, ...], ...]]}
@@ -25,8 +28,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-BBOX: tuple[float, float, float, float] = (90.0, 0.0, 170.0, 60.0)
-"""Clip window: west, south, east, north in degrees."""
+BBOX: tuple[float, float, float, float] = (-180.0, -90.0, 180.0, 90.0)
+"""Default clip window: west, south, east, north in degrees (the whole world)."""
 
 DECIMALS = 2
 MIN_RING_AREA = 0.0004
@@ -82,6 +85,36 @@ def iter_polygons(topology: dict, arcs: Sequence[Sequence[Point]]) -> Iterable[l
 
     for obj in topology["objects"].values():
         yield from walk(obj)
+
+
+def unwrap(ring: Sequence[Point]) -> list[Point]:
+    """The ring with longitudes made continuous: a step of more than 180° is a crossing of the antimeridian,
+    so the points after it are shifted by 360° (a ring around Chukotka then runs from 170° to 190°)."""
+    out: list[Point] = []
+    shift = 0.0
+    for index, (x, y) in enumerate(ring):
+        if index:
+            step = x + shift - out[-1][0]
+            if step > 180.0:
+                shift -= 360.0
+            elif step < -180.0:
+                shift += 360.0
+        out.append((x + shift, y))
+    return out
+
+
+def pieces(ring: Sequence[Point], bbox: tuple[float, float, float, float]) -> list[list[Point]]:
+    """The parts of a ring inside ``bbox``, the ring unwrapped and taken at -360°, 0° and +360°."""
+    unwrapped = unwrap(ring)
+    out = []
+    for offset in (-360.0, 0.0, 360.0):
+        shifted = [(x + offset, y) for x, y in unwrapped]
+        if max(p[0] for p in shifted) < bbox[0] or min(p[0] for p in shifted) > bbox[2]:
+            continue
+        clipped = clip_ring(shifted, bbox)
+        if clipped:
+            out.append(clipped)
+    return out
 
 
 def clip_ring(ring: Sequence[Point], bbox: tuple[float, float, float, float]) -> list[Point]:
@@ -164,32 +197,35 @@ def tidy_ring(ring: Sequence[Point]) -> list[Point]:
     return out
 
 
-def build(topology: dict, bbox: tuple[float, float, float, float] = BBOX) -> dict:
-    """Return the compact East Asia land document for ``topology``."""
+def build(
+    topology: dict, bbox: tuple[float, float, float, float] = BBOX, source: str = "land-50m.json"
+) -> dict:
+    """Return the compact land document for ``topology`` inside ``bbox``.
+
+    A polygon cut by the antimeridian becomes one polygon per side; its holes (lakes) go with the outer
+    ring they fall on the same side as, which at these scales is all of them."""
     arcs = decode_arcs(topology)
-    west, south, east, north = bbox
     polygons: list[list[list[float]]] = []
     for polygon in iter_polygons(topology, arcs):
-        rings_out: list[list[float]] = []
-        for index, ring in enumerate(polygon):
-            xs = [p[0] for p in ring]
-            ys = [p[1] for p in ring]
-            if not ring or max(xs) < west or min(xs) > east or max(ys) < south or min(ys) > north:
-                if index == 0:
-                    break
-                continue
-            clipped = tidy_ring(clip_ring(ring, bbox))
-            if len(clipped) < 3 or ring_area(clipped) < MIN_RING_AREA:
-                if index == 0:
-                    break
-                continue
-            rings_out.append([c for p in clipped for c in p])
-        if rings_out:
+        if not polygon or not polygon[0]:
+            continue
+        outers = [tidy_ring(p) for p in pieces(polygon[0], bbox)]
+        outers = [r for r in outers if len(r) >= 3 and ring_area(r) >= MIN_RING_AREA]
+        for outer in outers:
+            west, east = min(p[0] for p in outer), max(p[0] for p in outer)
+            rings_out = [[c for p in outer for c in p]]
+            for hole in polygon[1:]:
+                for piece in pieces(hole, bbox):
+                    cut = tidy_ring(piece)
+                    if len(cut) < 3 or ring_area(cut) < MIN_RING_AREA:
+                        continue
+                    if west <= min(p[0] for p in cut) and max(p[0] for p in cut) <= east:
+                        rings_out.append([c for p in cut for c in p])
             polygons.append(rings_out)
     # Deterministic order: largest polygons first (draw order does not matter for a single fill).
     polygons.sort(key=lambda poly: (-len(poly[0]), poly[0][:2]))
     return {
-        "source": "Natural Earth 1:50m land, via npm world-atlas 2.0.2 (land-50m.json)",
+        "source": f"Natural Earth land, via npm world-atlas 2.0.2 ({source})",
         "licence": "Natural Earth: public domain. world-atlas: ISC. See NATURAL_EARTH.md.",
         "bbox": list(bbox),
         "precision": DECIMALS,
@@ -200,17 +236,27 @@ def build(topology: dict, bbox: tuple[float, float, float, float] = BBOX) -> dic
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("topojson", type=Path, help="path to world-atlas land-50m.json")
+    parser.add_argument("topojson", type=Path, help="path to world-atlas land-50m.json or land-110m.json")
     parser.add_argument(
         "-o",
         "--output",
         type=Path,
-        default=Path(__file__).with_name("land-east-asia.json"),
-        help="output file (default: land-east-asia.json beside this script)",
+        default=None,
+        help="output file (default: the input's file name, beside this script)",
+    )
+    parser.add_argument(
+        "--bbox",
+        type=float,
+        nargs=4,
+        metavar=("WEST", "SOUTH", "EAST", "NORTH"),
+        default=BBOX,
+        help="clip window in degrees (default: the whole world)",
     )
     args = parser.parse_args(argv)
+    output = args.output or Path(__file__).with_name(args.topojson.name)
     topology = json.loads(args.topojson.read_text(encoding="utf-8"))
-    document = build(topology)
+    document = build(topology, tuple(args.bbox), args.topojson.name)
+    args.output = output
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     args.output.write_text(text + "\n", encoding="utf-8")
     points = sum(len(r) // 2 for poly in document["polygons"] for r in poly)

@@ -1,26 +1,22 @@
-"""The /map/ page: every located incident as a marker linking to its page, and the same list as a table."""
+"""The /map/ page: every located incident as a marker (and its route as a line) linking to its page, filters
+for the years and the timeline's facets, and the same list as a table."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from markupsafe import Markup
 
 from generator.dates import human_range
-from generator.export.records import coordinates
+from generator.geo import coordinates, route
 from generator.model import Chronology, IncidentRecord
 from generator.render import svgmap
+from generator.render.filters import item_data, item_ref, timeline_filters
 from generator.render.pages import GeneratedPage, environment, page_meta
 from generator.render.urls import page_path, page_url, relative
 
 HERE = "map.md"
-
-
-def in_map_area(lat: float, lon: float) -> bool:
-    """Inside the shipped coastline data. An incident beyond it (say across the antimeridian in the Bering
-    Sea) would stretch the regional map into a strip with no land to place it by: it is listed, not drawn."""
-    west, south, east, north = svgmap.DATA_BBOX
-    return west <= lon <= east and south <= lat <= north
 
 
 def located_incidents(chronology: Chronology) -> Iterator[tuple[IncidentRecord, float, float, bool, str]]:
@@ -35,12 +31,34 @@ def markers(chronology: Chronology, directory_urls: bool = True) -> list[svgmap.
     """One marker per located incident (newest first), linking to the incident from the map page."""
     found = []
     for record, lat, lon, approximate, _where in located_incidents(chronology):
-        if not in_map_area(lat, lon):
-            continue
         url = relative(HERE, page_url(page_path("incidents", record.id), directory_urls), directory_urls)
         label = f"{record.data.title} ({human_range(record.data.date, record.data.end_date)})"
-        found.append(svgmap.Marker(lat, lon, label, url, approximate=approximate, kind=record.data.type))
+        found.append(
+            svgmap.Marker(
+                lat,
+                lon,
+                label,
+                url,
+                approximate=approximate,
+                kind=record.data.type,
+                route=route(record),
+                data=item_ref(record),  # the facets are on the table's row
+            )
+        )
     return found
+
+
+def legend(chronology: Chronology, drawn: list[svgmap.Marker]) -> list[dict[str, Any]]:
+    """The incident types on the map, in vocabulary order, with how many markers each has."""
+    vocab = chronology.vocabulary
+    counts: dict[str, int] = {}
+    for marker in drawn:
+        counts[marker.kind] = counts.get(marker.kind, 0) + 1
+    return [
+        {"key": key, "label": term.label, "count": counts[key]}
+        for key, term in vocab.incident_types.items()
+        if counts.get(key)
+    ]
 
 
 def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPage:
@@ -51,6 +69,7 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
         data = record.data
         rows.append(
             {
+                "id": record.id,
                 "iso": data.date.iso(),
                 "when": human_range(data.date, data.end_date),
                 "title": data.title,
@@ -58,31 +77,45 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
                     HERE, page_url(page_path("incidents", record.id), directory_urls), directory_urls
                 ),
                 "type": vocab.incident_types[data.type].label,
+                "type_key": data.type,
                 "where": where,
                 "coordinates": f"{lat:.2f}, {lon:.2f}",
                 "approximate": approximate,
-                "on_map": in_map_area(lat, lon),
+                "route": len(route(record)),
+                "data": item_data(record),
             }
         )
     total = len(chronology.incidents)
     drawn = markers(chronology, directory_urls)
+    routes = sum(1 for m in drawn if len(m.route) >= 2)
     svg = svgmap.render_map(
         drawn,
         title=f"Map of {len(drawn)} located incidents",
         description=(
-            f"{len(drawn)} of {total} incidents on a map of the region. Filled dots are precise locations; "
-            "dashed rings are approximate (a sea's or zone's centre, or a location its sources give roughly)."
+            f"{len(drawn)} of {total} incidents on a map fitted to where they happened, {routes} with the "
+            "route their sources describe as a line ending in an arrow. Solid dots are precise locations; "
+            "tinted areas with a dashed edge are approximate (a sea's or zone's centre, or a location its "
+            "sources give roughly)."
         ),
     )
+    filters = timeline_filters(chronology, year_range=True)
+    filters["total"] = len(rows)
+    filters["folded"] = True  # the map comes first: the panel opens on request, or when the URL filters
     view = {
         "map": Markup(svg),
         "rows": rows,
         "total": total,
+        "drawn": len(drawn),
+        "routes": routes,
         "unlocated": total - len(rows),
         "unmapped_types": ", ".join(t.label.lower() for t in vocab.incident_types.values() if not t.on_map)
         or "none",
-        "off_map": len(rows) - len(drawn),
+        "legend": legend(chronology, drawn),
+        "approximate": any(m.approximate for m in drawn),
+        "precise": any(not m.approximate for m in drawn),
     }
-    meta = page_meta("Map", f"Every located incident in {vocab.title} on a map of the region.")
-    text = environment().get_template("map.md.j2").render(meta=meta, m=view)
+    meta = page_meta(
+        "Map", f"Every located incident in {vocab.title} on a map, with the routes sources give."
+    )
+    text = environment().get_template("map.md.j2").render(meta=meta, m=view, filters=filters)
     return GeneratedPage(HERE, text, in_nav=True)

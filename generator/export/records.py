@@ -6,9 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from generator.geo import coordinates, on_map, route
 from generator.model import Chronology, IncidentRecord
 from generator.render.urls import page_path, page_url
 from generator.schema import Incident
+
+__all__ = ["Links", "coordinates", "incident_record", "latest_date", "on_map", "route"]
 
 FORMAT_VERSION = "1.0"
 LICENCE = "Content CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); code MIT."
@@ -34,26 +37,6 @@ class Links:
         if self.site_url:
             return self.page("incidents", incident_id)
         return f"urn:fault-lines:incident:{incident_id}"
-
-
-def coordinates(chronology: Chronology, record: IncidentRecord) -> tuple[float, float, bool, str] | None:
-    """Where to put an incident on a map: (lat, lon, approximate, what the point is).
-
-    ``location.coordinates`` first; otherwise the first place with coordinates, which is always approximate
-    (a sea's or zone's centre point stands in for where the incident happened). ``None`` for an incident whose
-    type is not mapped (``on_map: false``: statistics, statements), or that has no coordinates at all.
-    """
-    data = record.data
-    if not chronology.vocabulary.incident_types[data.type].on_map:
-        return None
-    if data.location and data.location.coordinates:
-        lat, lon = data.location.coordinates
-        return lat, lon, data.location.approximate, data.location.description
-    for place_id in data.places:
-        place = chronology.places[place_id].data
-        if place.coordinates:
-            return place.coordinates[0], place.coordinates[1], True, place.name
-    return None
 
 
 def latest_date(chronology: Chronology) -> dt.date:

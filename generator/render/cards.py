@@ -18,7 +18,7 @@ from importlib import resources
 from PIL import Image, ImageDraw, ImageFont
 
 from generator.render.contrast import text_color
-from generator.render.svgmap import DATA_BBOX, _clip_ring, _land, _Projection
+from generator.render.svgmap import _Projection, land_rings
 
 WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn, Mastodon and X ask for (1.91:1)
 MAP_WIDTH = 460
@@ -70,13 +70,8 @@ def _locator(
         return left + x, y * sy
 
     draw.rectangle((left, 0, WIDTH, HEIGHT), fill=SEA)
-    west, _, east, _ = bbox
-    if west < DATA_BBOX[2] and east > DATA_BBOX[0]:
-        for polygon in _land():
-            for ring in polygon[:1]:  # outer rings; holes are lakes, too small to matter at this scale
-                clipped = _clip_ring(ring, bbox)
-                if len(clipped) >= 3:
-                    draw.polygon([xy(lat, lon) for lon, lat in clipped], fill=LAND, outline=COAST)
+    for _, ring in land_rings(bbox, holes=False):  # outlines; holes are lakes, too small to matter here
+        draw.polygon([xy(lat, lon) for lon, lat in ring], fill=LAND, outline=COAST)
     if len(route) >= 2:
         draw.line([xy(lat, lon) for lat, lon in route], fill=ACCENT, width=6, joint="curve")
     x, y = xy(*point)

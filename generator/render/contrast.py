@@ -24,3 +24,24 @@ def contrast(first: str, second: str) -> float:
 def text_color(background: str) -> str:
     """``#000000`` or ``#ffffff``, whichever reads better on ``background``."""
     return "#ffffff" if contrast(background, "#ffffff") >= contrast(background, "#000000") else "#000000"
+
+
+SLATE_BACKGROUND = "#1e2129"
+"""Material's dark ("slate") page background, near enough for contrast."""
+
+
+def mix(color: str, other: str, share: float) -> str:
+    """``color`` with ``share`` (0 to 1) of ``other`` mixed in, as ``#rrggbb``."""
+    a = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b, strict=True))
+
+
+def on_dark(color: str, background: str = SLATE_BACKGROUND, minimum: float = 3.0) -> str:
+    """``color`` lightened (mixed with white in tenths) until it stands out from a dark ``background`` by at
+    least ``minimum`` (3:1: WCAG's contrast for graphics): a dark type colour stays its hue on a dark page."""
+    for tenth in range(11):
+        lighter = mix(color, "#ffffff", tenth / 10)
+        if contrast(lighter, background) >= minimum:
+            return lighter
+    return "#ffffff"  # pragma: no cover - white always reaches 3:1 on a dark background

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from generator.model import Chronology
+from generator.model import Chronology, IncidentRecord
 
 TEXT_PARAMETER = "text"  # not "q": Material opens its search dialog for ?q=
 
@@ -24,8 +24,34 @@ def useful(facet: dict[str, Any], total: int) -> bool:
     return any(o["count"] < total for o in facet["options"])
 
 
-def timeline_filters(chronology: Chronology) -> dict[str, Any]:
-    """Facets (type, actor, place, series, year, status) and the free-text field, in the order shown."""
+def item_ref(record: IncidentRecord) -> tuple[tuple[str, str], ...]:
+    """The ``data-*`` attributes of a second picture of an incident that the page also lists with
+    :func:`item_data` (an axis mark beside its timeline entry, a map marker beside its table row): the filters
+    read the facets from the entry or row, and show or hide every item of the same ``fl-id`` with it."""
+    return (("fl-item", ""), ("fl-id", record.id))
+
+
+def item_data(record: IncidentRecord) -> tuple[tuple[str, str], ...]:
+    """The ``data-*`` attributes (without ``data-``) the filters match an item by, for an incident shown
+    anywhere but in a timeline entry (a map marker, a table row): ``fl-id`` groups the items of one incident."""
+    data = record.data
+    return (
+        ("fl-item", ""),
+        ("fl-id", record.id),
+        ("type", data.type),
+        ("status", data.status),
+        ("year", str(data.date.year)),
+        ("series", data.series or ""),
+        ("actors", " ".join(sorted({a.actor for a in data.actors}))),
+        ("places", " ".join(sorted(set(data.places)))),
+    )
+
+
+def timeline_filters(chronology: Chronology, year_range: bool = False) -> dict[str, Any]:
+    """Facets (type, actor, place, series, year, status) and the free-text field, in the order shown.
+
+    With ``year_range`` the year is chosen as a range, "from" one year "to" another (the map's time filter),
+    instead of one year."""
     vocab = chronology.vocabulary
     incidents = chronology.incidents
     types = Counter(r.data.type for r in incidents)
@@ -88,8 +114,19 @@ def timeline_filters(chronology: Chronology) -> dict[str, Any]:
             "options": [option(k, s.label, statuses[k]) for k, s in vocab.statuses.items() if statuses[k]],
         },
     ]
+    if year_range:
+        years = facets[4]
+        ascending = sorted(years["options"], key=lambda o: o["value"])
+        facets[4:5] = [
+            {"name": "from", "attribute": "data-year", "range": "min", "label": "From year", "any": "Earliest",
+             "options": [dict(o, label=o["value"]) for o in ascending]},
+            {"name": "to", "attribute": "data-year", "range": "max", "label": "To year", "any": "Latest",
+             "options": [dict(o, label=o["value"]) for o in ascending]},
+        ]  # fmt: skip
+        if len(years["options"]) < 2:
+            del facets[4:6]
     return {
         "text": TEXT_PARAMETER,
         "total": len(incidents),
-        "facets": [f for f in facets if useful(f, len(incidents))],
+        "facets": [f for f in facets if "range" in f or useful(f, len(incidents))],
     }

@@ -14,12 +14,13 @@ import jinja2
 from markupsafe import Markup
 
 from generator.dates import MONTHS, human_range
+from generator.geo import coordinates, route
 from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
-from generator.render import changes, cite, svgmap
+from generator.render import changes, cite, svgmap, timeaxis
 from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
-from generator.render.filters import timeline_filters
+from generator.render.filters import item_ref, timeline_filters
 from generator.render.text import body_html, escape, page_text
 from generator.render.urls import page_path, page_url, relative
 
@@ -200,6 +201,8 @@ class SiteRenderer:
             "actor_ids": facts["actor_ids"],
             "place_ids": facts["place_ids"],
             "main_actors": [{"name": name, "url": self.url(here, "actors", a)} for a, name in facts["main"]],
+            "where": facts["where"],
+            "words": facts["words"],
             "note": note,
         }
 
@@ -215,7 +218,29 @@ class SiteRenderer:
             "actor_ids": " ".join(sorted({a.actor for a in data.actors})),
             "place_ids": " ".join(sorted(set(data.places))),
             "main": [(a, self.c.actors[a].data.name) for a in main],
+            "where": self._where(record),
+            "words": self._other_names(record),
         }
+
+    def _where(self, record: IncidentRecord) -> str:
+        """The place a card shows: its places' names, else its location in words."""
+        data = record.data
+        names = [self.c.places[p].data.name for p in dict.fromkeys(data.places)]
+        if names:
+            return ", ".join(names)
+        return data.location.description if data.location else ""
+
+    def _other_names(self, record: IncidentRecord) -> str:
+        """Every other name of its places and actors (尖閣諸島, 독도, JASDF): words the filter finds it by,
+        though the card shows only the English names."""
+        data = record.data
+        found: dict[str, None] = {}
+        for entity in [self.c.places[p].data for p in data.places] + [
+            self.c.actors[a.actor].data for a in data.actors
+        ]:
+            for name in [*entity.names.values(), *entity.aliases]:
+                found.setdefault(name, None)
+        return " ".join(found)
 
     def entries(self, here: str, records: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
         return [self.entry(here, r) for r in records]
@@ -246,8 +271,42 @@ class SiteRenderer:
             })  # fmt: skip
         meta = page_meta("Timeline", f"Every incident in {self.vocab.title}, newest first.")
         text = self.render("timeline.md.j2", here, meta=meta, years=years, total=len(self.c.incidents),
-                           filters=timeline_filters(self.c))  # fmt: skip
+                           filters=timeline_filters(self.c), axis=self.time_axis(here))  # fmt: skip
         return GeneratedPage(here, text, in_nav=True)
+
+    def time_axis(self, here: str) -> dict[str, Any]:
+        """The timeline's axis: every year at once, and each year alone for the zoom control."""
+        marks = []
+        for record in self.c.incidents:
+            data = record.data
+            label = f"{human_range(data.date, data.end_date)}: {data.title}"
+            marks.append(
+                timeaxis.Mark(
+                    data.date, data.type, label, self.url(here, "incidents", record.id), item_ref(record)
+                )
+            )
+        years = sorted(self.c.by_year)
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+        description = (
+            "Each mark is an incident, coloured by its type and stacked by month, so taller stacks are busier "
+            "months; a hollow mark's day is not known. Each mark links to its incident."
+        )
+        overview = timeaxis.render_axis(marks, f"{len(marks)} incidents, {span}", description)
+        zoomed = [
+            {"year": year, "svg": Markup(timeaxis.render_year(marks, year, f"Incidents in {year}", description))}
+            for year in years
+        ] if len(years) > 1 else []  # fmt: skip
+        return {"overview": Markup(overview), "years": zoomed, "types": self._axis_types()}
+
+    def _axis_types(self) -> list[dict[str, Any]]:
+        counts: dict[str, int] = {}
+        for record in self.c.incidents:
+            counts[record.data.type] = counts.get(record.data.type, 0) + 1
+        return [
+            {"key": key, "label": term.label, "count": counts[key]}
+            for key, term in self.vocab.incident_types.items()
+            if counts.get(key)
+        ]
 
     def incident(self, record: IncidentRecord) -> GeneratedPage:
         if record.data.status == "retracted":
@@ -323,6 +382,7 @@ class SiteRenderer:
                 for p in dict.fromkeys(data.places)
             ],
             "location": location,
+            "locator": self._locator(record),
             "summary": data.summary,
             "body": body,
             "actor_groups": [
@@ -479,6 +539,22 @@ class SiteRenderer:
         description = f"{data.name}: every incident in the chronology it appears in."
         meta = page_meta(data.name, description, fault_lines_source=record.path, feed=view["feed"])
         return GeneratedPage(here, self.render("entity.md.j2", here, meta=meta, e=view), source=record.path)
+
+    def _locator(self, record: IncidentRecord) -> dict[str, Any] | None:
+        """The small map beside an incident's facts: its point (or its first place's), and its route."""
+        located = coordinates(self.c, record)
+        if located is None:
+            return None
+        lat, lon, approximate, where = located
+        path = route(record)
+        svg = svgmap.render_locator_map(
+            lat, lon, record.data.title, approximate, route=path, kind=record.data.type
+        )
+        if len(path) >= 2:
+            caption = f"{where}; the line is the route its sources describe, the arrow its end."
+        else:
+            caption = f"{where} ({'approximate area' if approximate else 'location'})."
+        return {"map": Markup(svg), "caption": caption}
 
     def _compact(self, here: str, incidents: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
         return [self.entry(here, r) for r in incidents]

@@ -11,10 +11,10 @@ from generator.export.records import coordinates
 from generator.export.revisions import page_dates, revisions
 from generator.history import History
 from generator.model import Chronology
-from generator.render import charts, svgmap
+from generator.render import charts, svgmap, timeaxis
 from generator.render.cards import SITE_CARD, card_path, card_png, cards_mode
 from generator.render.changes import changes_files
-from generator.render.contrast import text_color
+from generator.render.contrast import on_dark, text_color
 from generator.render.pages import GeneratedPage, SiteRenderer
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, IncidentPages
 from generator.render.reference import error_codes_markdown, fields_page_markdown
@@ -47,9 +47,16 @@ class SiteOutput:
 def type_stylesheet(chronology: Chronology) -> bytes:
     """The generated stylesheet: badge colours from the vocabulary (validated as #rrggbb by the schema), as CSS
     custom properties, then the chart and map styles, which live beside their renderers."""
-    lines = [f".fl-type--{key} {{ --fl-type-color: {term.color}; --fl-type-text: {text_color(term.color)}; }}"
+    lines = [f".fl-type--{key} {{ --fl-type-color: {term.color}; --fl-type-text: {text_color(term.color)}; "
+             f"--fl-type-color-light: {on_dark(term.color)}; }}"
              for key, term in chronology.vocabulary.incident_types.items()]  # fmt: skip
-    return ("\n".join(lines) + "\n" + charts.CHART_CSS + svgmap.MAP_CSS).encode()
+    # charts draw type colours as fill attributes; on the dark scheme a dark type colour is lightened to 3:1
+    for colour in dict.fromkeys(term.color.lower() for term in chronology.vocabulary.incident_types.values()):
+        if on_dark(colour) != colour:
+            lines.append(
+                f'[data-md-color-scheme="slate"] .fl-chart [fill="{colour}"] {{ fill: {on_dark(colour)}; }}'
+            )
+    return ("\n".join(lines) + "\n" + charts.CHART_CSS + svgmap.MAP_CSS + timeaxis.AXIS_CSS).encode()
 
 
 def render_site(

@@ -84,6 +84,18 @@ def browser_files() -> dict[str, Any]:
         "names": {"ja": "竹島", "ko": "독도"},
         "aliases": ["Dokdo", "Takeshima"],
     }
+    # the joint patrol names its aircraft as sources write them ("Tu-95"), has a precise point of its own and a
+    # route (the map draws it as a line)
+    files[incident_path("2025-12-09-joint-bomber-patrol")]["summary"] = (
+        "Two Chinese H-6 and two Russian Tu-95 bombers flew together over the East China Sea."
+    )
+    files[incident_path("2025-12-09-joint-bomber-patrol")]["location"] = {
+        "description": "Pacific off Shikoku, where the bombers turned back",
+        "coordinates": [32.0, 133.5],
+        "route": [[38.0, 133.0], [30.5, 126.5], [32.0, 133.5]],
+    }
+    # ...and the ministry's statement has no place at all (no marker, no locator map)
+    del files[incident_path("2025-12-10-defense-ministry-statement")]["places"]
     files[incident_path("2024-05-02-coast-guard-near-islands")] = valid_incident(
         title="Coast guard ships enter waters near the islands",
         date="2024-05-02",
@@ -92,7 +104,10 @@ def browser_files() -> dict[str, Any]:
         summary="Four coast guard ships sailed inside the territorial sea for three hours.",
         __body__=(
             "The coast guard said: “中国海警舰艇编队在我钓鱼岛领海内巡航。”[^pub-7]\n\n"
-            "한국 언론도 이 순찰을 보도했다.[^pub-8][^pub-7]\n"
+            "한국 언론도 이 순찰을 보도했다.[^pub-8][^pub-7]\n\n"
+            # other Tupolevs and a 95: a search for "Tu-95" split into "tu" and "95" would rank this page first
+            "Two Tu-142 patrol aircraft and a Tu-22M3 flew nearby; a Tu-142 turned back 95 km out, "
+            "the other Tu-142 at 95 km too.[^pub-7]\n"
         ),
         actors=[{"actor": "pla-air-force", "role": "participant"}],
         places=["senkaku-islands"],

@@ -96,6 +96,17 @@ def test_no_request_leaves_the_local_server(
     assert requests_made.foreign() == []
 
 
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_request_fails(site: Site, page: Any, name: str) -> None:
+    """Every file a page asks for exists (feed links once made Material fetch a sitemap.xml beside them)."""
+    url = page_url(site, name)
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+    page.goto(url, wait_until="networkidle")
+    assert failed == []
+
+
 def test_screenshots(site: Site, browser: Any) -> None:
     folder = os.environ.get("FL_SCREENSHOTS")
     if not folder:
@@ -104,7 +115,7 @@ def test_screenshots(site: Site, browser: Any) -> None:
     for viewport_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
-        for name in ("home", "timeline", "timeline-filtered", "incident", "actor", "place"):
+        for name in ("home", "timeline", "timeline-filtered", "incident", "actor", "place", "map", "stats"):
             page.goto(site.url + PAGES[name])
             page.screenshot(path=f"{folder}/{name}-{viewport_name}.png", full_page=True)
         context.close()

@@ -64,7 +64,9 @@ def test_a_copied_url_restores_the_view(site: Site, page: Any) -> None:
     assert page.get_by_label("Place").input_value() == "liancourt-rocks"
     assert page.get_by_label("Series").input_value() == "joint-air-patrols"
     assert visible_entries(page) == ["2024-08-flight-near-rocks"]
-    page.goto(site.url + "timeline/?text=%E9%87%A3%E9%AD%9A&status=reported")  # unknown text: nothing
+    page.goto(
+        site.url + "timeline/?text=%E7%84%A1%E9%96%A2%E4%BF%82&status=reported"
+    )  # 無関係: nothing has it
     assert count_text(page) == "0 of 5 incidents"
     assert page.get_by_label("Status").input_value() == "reported"
 

@@ -15,6 +15,12 @@
     return (text || "").normalize("NFKC").toLocaleLowerCase().replace(/\s+/g, " ").trim();
   }
 
+  /* Without spaces and dashes: "Tu95" finds "Tu-95", "tu 95" and "Tu‑95" (the text is normalised first). */
+  var JOINERS = /[\s\-\u2010-\u2015\u2212\u30fb\u00b7._/]+/g;
+  function compact(text) {
+    return text.replace(JOINERS, "");
+  }
+
   function words(value) {
     return value ? value.split(/\s+/).filter(Boolean) : [];
   }
@@ -33,9 +39,26 @@
     var active = root.querySelector("[data-fl-active]");
     var panel = root.querySelector("details");
     var container = root.parentElement;
-    var entries = toArray(container.querySelectorAll(".fl-timeline > li.fl-entry")).map(function (li) {
-      return { element: li, text: normalise(li.textContent) };
+    var empty = root.querySelector("[data-fl-empty]");
+    /* Items: timeline entries, and anything marked data-fl-item (map markers and routes, table rows). The
+       items of one incident share data-fl-id and are shown or hidden together; its words are all of theirs. */
+    var byId = {};
+    var entries = [];
+    toArray(container.querySelectorAll(".fl-timeline > li.fl-entry, [data-fl-item]")).forEach(function (el) {
+      var id = el.getAttribute("data-fl-id") || el.id;
+      var entry = byId[id];
+      if (!entry) {
+        entry = byId[id] = { element: el, elements: [], text: "" };
+        entries.push(entry);
+      }
+      entry.elements.push(el);
+      /* the facets are read from the item that carries them (an entry or a row, not a mark that refers to it) */
+      if (el.hasAttribute("data-type") && !entry.element.hasAttribute("data-type")) entry.element = el;
+      entry.text += " " + normalise(
+        el.textContent + " " + (el.getAttribute("aria-label") || "") + " " + (el.getAttribute("data-fl-words") || "")
+      );
     });
+    entries.forEach(function (entry) { entry.compact = compact(entry.text); });
     var total = entries.length;
     var parameters = [text.name].concat(selects.map(function (select) { return select.name; }));
     var typingTimer = null;
@@ -80,12 +103,17 @@
     function matches(entry, state) {
       for (var i = 0; i < selects.length; i++) {
         var value = state[selects[i].name];
-        if (value && words(entry.element.getAttribute(selects[i].dataset.flAttribute)).indexOf(value) < 0)
+        if (!value) continue;
+        var have = entry.element.getAttribute(selects[i].dataset.flAttribute);
+        var range = selects[i].dataset.flRange;
+        if (range === "min" ? Number(have) < Number(value)
+          : range === "max" ? Number(have) > Number(value)
+          : words(have).indexOf(value) < 0)
           return false;
       }
       var terms = words(normalise(state[text.name]));
       for (var j = 0; j < terms.length; j++)
-        if (entry.text.indexOf(terms[j]) < 0) return false;
+        if (entry.text.indexOf(terms[j]) < 0 && entry.compact.indexOf(compact(terms[j])) < 0) return false;
       return true;
     }
 
@@ -94,9 +122,109 @@
       var shown = 0;
       entries.forEach(function (entry) {
         var visible = matches(entry, state);
-        entry.element.hidden = !visible;
+        entry.elements.forEach(function (el) {
+          if (visible) el.removeAttribute("hidden");
+          else el.setAttribute("hidden", ""); /* SVG elements have no .hidden property */
+        });
         if (visible) shown++;
       });
+      if (container.querySelector(".fl-timeline")) hideEmptyHeadings();
+      zoom(state.year || "");
+      axes.forEach(resetRoving);
+      count.textContent = shown + " of " + total + " incident" + (total === 1 ? "" : "s");
+      if (empty) empty.hidden = shown > 0;
+      var n = parameters.filter(function (name) { return state[name]; }).length;
+      active.textContent = n ? "(" + n + " active)" : "";
+    }
+
+    /* --- the time axis: zoom to a year (the Year filter's value), and one tab stop per axis ---------------- */
+    var panels = toArray(container.querySelectorAll("[data-fl-zoom]"));
+    var zoomButtons = toArray(container.querySelectorAll("[data-fl-zoom-to]"));
+    var yearSelect = selects.filter(function (select) { return select.name === "year"; })[0];
+    /* the time axis and the map: a mark or marker per incident, one tab stop each, arrow keys between them */
+    var axes = toArray(container.querySelectorAll("svg.fl-axis, svg.fl-map"));
+
+    function zoom(year) {
+      if (!panels.length) return;
+      var shown = panels.some(function (p) { return p.getAttribute("data-fl-zoom") === year; }) ? year : "";
+      panels.forEach(function (p) { p.hidden = p.getAttribute("data-fl-zoom") !== shown; });
+      zoomButtons.forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-fl-zoom-to") === shown));
+      });
+    }
+
+    var MARKS = "a[href]:not(.fl-route-link)"; /* a route is reached through its marker */
+
+    function marksOf(svg) {
+      return toArray(svg.querySelectorAll(MARKS)).filter(function (a) { return !a.hasAttribute("hidden"); });
+    }
+
+    /* Roving tab stop: Tab enters an axis once, at its first visible mark (or the one last focused). */
+    function resetRoving(svg) {
+      var marks = marksOf(svg);
+      var current = marks.filter(function (a) { return a.getAttribute("tabindex") === "0"; })[0] || marks[0];
+      toArray(svg.querySelectorAll(MARKS)).forEach(function (a) {
+        a.setAttribute("tabindex", a === current ? "0" : "-1");
+      });
+    }
+
+    axes.forEach(function (svg) {
+      svg.addEventListener("keydown", function (event) {
+        var marks = marksOf(svg);
+        var index = marks.indexOf(document.activeElement);
+        if (index < 0) return;
+        var next = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1,
+                     Home: 0, End: marks.length - 1 }[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        next = Math.max(0, Math.min(marks.length - 1, next));
+        marks[index].setAttribute("tabindex", "-1");
+        marks[next].setAttribute("tabindex", "0");
+        marks[next].focus();
+      });
+      svg.addEventListener("focusin", function (event) {
+        if (!event.target.matches(MARKS)) return;
+        marksOf(svg).forEach(function (a) { a.setAttribute("tabindex", a === event.target ? "0" : "-1"); });
+      });
+    });
+
+    /* on a narrow screen the axis scrolls sideways: start at its newest end, as the list below does */
+    toArray(container.querySelectorAll(".fl-axis-scroll")).forEach(function (box) {
+      box.scrollLeft = box.scrollWidth;
+    });
+
+    zoomButtons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (!yearSelect) return;
+        yearSelect.value = button.getAttribute("data-fl-zoom-to");
+        apply(formState());
+        record(true);
+      });
+    });
+    toArray(container.querySelectorAll("[data-fl-zoom-control]")).forEach(function (c) {
+      c.hidden = !yearSelect;
+    });
+
+    /* --- cards or a compact table: a view, kept in the URL (?view=table) but not a filter ------------------- */
+    var viewButtons = toArray(container.querySelectorAll("[data-fl-view]"));
+    function setView(view) {
+      container.classList.toggle("fl-view--table", view === "table");
+      viewButtons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.flView === view)); });
+    }
+    viewButtons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var params = new URLSearchParams(location.search);
+        if (button.dataset.flView === "table") params.set("view", "table");
+        else params.delete("view");
+        var query = params.toString();
+        history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
+        setView(button.dataset.flView);
+      });
+    });
+    toArray(container.querySelectorAll("[data-fl-view-control]")).forEach(function (c) { c.hidden = false; });
+    setView(new URLSearchParams(location.search).get("view") === "table" ? "table" : "cards");
+
+    function hideEmptyHeadings() {
       var year = null;
       var month = null;
       var seen = new Set();
@@ -119,9 +247,6 @@
           function (link) { link.parentElement.hidden = heading.hidden; }
         );
       });
-      count.textContent = shown + " of " + total + " incident" + (total === 1 ? "" : "s");
-      var n = parameters.filter(function (name) { return state[name]; }).length;
-      active.textContent = n ? "(" + n + " active)" : "";
     }
 
     function record(push) {
@@ -149,22 +274,28 @@
       apply(formState());
       record(false);
     });
-    root.querySelector("[data-fl-clear]").addEventListener("click", function () {
-      setForm({});
-      apply(formState());
-      record(true);
-      text.focus();
+    toArray(root.querySelectorAll("[data-fl-clear]")).forEach(function (button) {
+      button.addEventListener("click", function () {
+        setForm({});
+        apply(formState());
+        record(true);
+        text.focus();
+      });
     });
     window.addEventListener("popstate", function () {
       setForm(urlState(location.search));
       apply(formState());
+      setView(new URLSearchParams(location.search).get("view") === "table" ? "table" : "cards");
     });
 
+    /* open on a wide screen, folded on a phone; a folded page (the map) opens it only when the URL filters */
     var narrow = window.matchMedia(NARROW);
-    panel.open = !narrow.matches;
-    narrow.addEventListener("change", function () { panel.open = !narrow.matches; });
-
+    var folded = root.hasAttribute("data-fl-folded");
     setForm(urlState(location.search));
+    var filtering = parameters.some(function (name) { return formState()[name]; });
+    panel.open = !narrow.matches && (!folded || filtering);
+    narrow.addEventListener("change", function () { panel.open = !narrow.matches && !folded; });
+
     apply(formState());
     root.hidden = false;
   }
