@@ -204,6 +204,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         history = file_history(self.root)  # one git call per build; says so when the clone is shallow
         if history.unavailable:
             log.info("%s", history.unavailable)
+        self._start_cache(config)
         self.output = render_site(
             result.chronology,
             directory_urls=config.use_directory_urls,
@@ -213,6 +214,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             social_cards=self.config.social_cards,
             processes=processes,
             parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
+            memo=self._cache if self._caching else None,
         )
         gc.freeze()  # and so do the rendered pages
         for page in self.output.pages.values():
@@ -233,7 +235,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             )
         for path, data in self.output.files.items():
             files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
-        self._start_cache(config)
         return files
 
     # -- the page cache (generator/page_cache.py): pages whose inputs did not change are not built again ----------

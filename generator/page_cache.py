@@ -259,6 +259,15 @@ class PageCache:
 
     def get(self, key: str, files: Files) -> _Entry | None:
         """The entry of ``key``, if there is one and the files its links point to are still the same."""
+        entry = self.load(key)
+        if entry is None or not self._links_unchanged(entry, files):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry
+
+    def load(self, key: str) -> _Entry | None:
+        """The entry of ``key``, if there is one."""
         blob = self._memory.get(key)
         if blob is None and self.namespace is not None:
             try:
@@ -271,12 +280,10 @@ class PageCache:
                 entry = json.loads(gzip.decompress(blob))
             except (OSError, ValueError, EOFError):
                 entry = None
-        if not isinstance(entry, dict) or entry.get("key") != key or not self._links_unchanged(entry, files):
-            self.misses += 1
+        if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         self._memory[key] = blob  # type: ignore[assignment]
         self._used.add(key)
-        self.hits += 1
         return entry
 
     @staticmethod
