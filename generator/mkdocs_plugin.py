@@ -355,6 +355,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # the site-wide share card, for pages without one of their own (none when social_cards is off)
         env.globals["fault_lines_card"] = "" if self.config.social_cards == "off" else SITE_CARD
         self._env = env
+        if self._caching:
+            env.bytecode_cache = self._cache.bytecode_cache()  # the theme's templates, compiled once
         cached = self._cached_output(self._nav, files) if self._caching else []
         if cached:
             add_prebuilt_template(env)

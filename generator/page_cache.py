@@ -38,6 +38,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -232,6 +234,19 @@ def logging_counted() -> Iterator[_Counter]:
         logger.removeHandler(counter)
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 class PageCache:
     """Entries by key: in memory for the process's life (``mkdocs serve``), and in ``folder`` when given."""
 
@@ -241,6 +256,7 @@ class PageCache:
         self.folder: Path | None = None
         self.site = ""
         self.hits = self.misses = self.written = 0
+        self._bytecode = _MemoryBytecodeCache()
 
     def start(self, site: str, folder: Path | None) -> None:
         """A new build, with the site key ``site``; ``folder``: the cache on disk (``None``: memory only)."""
@@ -325,8 +341,24 @@ class PageCache:
         assert self.folder is not None
         limit = time.time() - UNUSED_NAMESPACE_DAYS * 86400
         for other in self.folder.iterdir():
-            if other != namespace and other.is_dir() and other.stat().st_mtime < limit:
+            if (
+                other not in (namespace, self.folder / "jinja")
+                and other.is_dir()
+                and other.stat().st_mtime < limit
+            ):
                 shutil.rmtree(other, ignore_errors=True)
+
+    def bytecode_cache(self) -> jinja2.BytecodeCache:
+        """Where Jinja keeps the theme's compiled templates (it checks each against its template's source):
+        beside the entries, or in memory for the process's life."""
+        if self.folder is None:
+            return self._bytecode
+        folder = self.folder / "jinja"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return self._bytecode
+        return jinja2.FileSystemBytecodeCache(str(folder))
 
     def size(self) -> int:
         """Bytes of the cache on disk (of this build's namespace)."""

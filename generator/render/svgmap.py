@@ -12,6 +12,7 @@ are kept only for relative or ``http(s)`` URLs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -456,6 +457,7 @@ def _format_coord(lat: float, lon: float) -> str:
     return f"{abs(lat):.2f}°{ns}, {abs(lon):.2f}°{ew}"
 
 
+@functools.lru_cache(maxsize=4096)  # the same place's map at every `mkdocs serve` rebuild
 def render_place_map(lat: float, lon: float, label: str, approximate: bool = False) -> str:
     """Render a small (320 px wide) locator map centred on one place."""
     marker = Marker(lat=lat, lon=lon, label=label, href="", approximate=approximate, kind="place")
