@@ -29,7 +29,7 @@ TIMEOUT_S = 600.0
 
 def _fetch(url: str) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (a loopback URL of our own)
+        with urllib.request.urlopen(url, timeout=10) as response:  # a loopback URL of our own
             return response.read().decode("utf-8", "replace")
     except (urllib.error.URLError, OSError):
         return None
@@ -56,7 +56,9 @@ def _memory_mb(pid: int) -> tuple[float, float]:
     return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
 
 
-def measure_serve(project: Path, incident: Path, page_url: str, edits: int = 5, port: int = 8765) -> dict[str, Any]:
+def measure_serve(
+    project: Path, incident: Path, page_url: str, edits: int = 5, port: int = 8765
+) -> dict[str, Any]:
     """Start ``mkdocs serve`` in ``project``, then save ``edits`` edits to ``incident``'s title, each time
     timing how long the page at ``page_url`` (a path under the server) takes to show it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
@@ -103,7 +105,9 @@ def measure_serve(project: Path, incident: Path, page_url: str, edits: int = 5, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.benchmark.serve", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmark.serve", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("project", type=Path)
     parser.add_argument("--incident", type=Path, help="the incident file to edit (default: the first one)")
     parser.add_argument("--edits", type=int, default=5)
