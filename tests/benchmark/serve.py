@@ -22,9 +22,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
 
 POLL_S = 0.05
-TIMEOUT_S = 600.0
+TIMEOUT_S = 300.0
 
 
 def _fetch(url: str) -> str | None:
@@ -62,11 +65,15 @@ def measure_serve(
     """Start ``mkdocs serve`` in ``project``, then save ``edits`` edits to ``incident``'s title, each time
     timing how long the page at ``page_url`` (a path under the server) takes to show it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
-    command = [sys.executable, "-m", "mkdocs", "serve", "-q", "-a", f"127.0.0.1:{port}", "--no-livereload"]
+    command = [sys.executable, "-m", "mkdocs", "serve", "-q", "-a", f"127.0.0.1:{port}"]
     original = incident.read_text(encoding="utf-8")
     title = re.search(r"^title: (.*)$", original, re.MULTILINE)
     assert title is not None, f"{incident} has no title line"
-    url = f"http://127.0.0.1:{port}/{page_url.lstrip('/')}"
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    mount = urlsplit(config.get("site_url") or "/").path.strip(
+        "/"
+    )  # serve mounts the site at site_url's path
+    url = f"http://127.0.0.1:{port}/" + "/".join(part for part in (mount, page_url.strip("/")) if part) + "/"
     log = (project / "serve.log").open("w")
     start = time.perf_counter()
     server = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
