@@ -115,7 +115,10 @@ def site_key(config: Any, plugin_config: Any) -> str:
         for key in sorted(config.keys())
         if key not in ("plugins", "theme", "config_file_path", "site_dir", "docs_dir")
     }
-    configuration["theme"] = [getattr(config.theme, "name", None), _plain(getattr(config.theme, "_vars", {}))]
+    configuration["theme"] = [
+        getattr(config.theme, "name", None),
+        _plain({k: config.theme[k] for k in config.theme}),
+    ]
     configuration["plugins"] = {name: _plain(dict(plugin.config)) for name, plugin in config.plugins.items()}
     configuration["fault-lines"] = _plain(dict(plugin_config))
     return _hash(
