@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
         "root", nargs="?", default=".", type=Path, help="project root holding content/ (default .)"
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file (without it, files unchanged since the last check come from .cache/fault-lines/)",
+    )
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
     check.add_argument(
         "--base", metavar="REF", help="also fail when an incident id of git revision REF vanished"
@@ -93,7 +98,15 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    result = run(args.root, chronology=bool(args.base))  # --base reads the ids from the Chronology
+    from generator import check_cache
+
+    # parsed files from the last check (generator/check_cache.py): only the changed ones are read again
+    cache = None if args.no_cache else check_cache.read(args.root)
+    result = run(
+        args.root, chronology=bool(args.base), cache=cache
+    )  # --base reads the ids from the Chronology
+    if cache is not None:
+        check_cache.write(args.root, cache)
     items = list(result.diagnostics)
     if args.base:
         from generator.history import HistoryError, removed_ids

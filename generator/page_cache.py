@@ -24,6 +24,7 @@ entries it used and removes the others of its namespace, and namespaces unused f
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -101,6 +102,12 @@ def _files_digest(folders: Iterable[Path], patterns: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def generator_digest() -> str:
+    """A hash of this generator's code, templates and data files (its version, edits included)."""
+    return _files_digest([_GENERATOR], ("*.py", "*.j2", "*.json", "*.css", "*.js"))
+
+
 def site_key(config: Any, plugin_config: Any) -> str:
     """Everything every page depends on besides its own inputs (see the module's docstring)."""
     versions = [sys.version]
@@ -124,7 +131,7 @@ def site_key(config: Any, plugin_config: Any) -> str:
     return _hash(
         f"format {FORMAT}",
         *versions,
-        _files_digest([_GENERATOR], ("*.py", "*.j2", "*.json", "*.css", "*.js")),
+        generator_digest(),
         json.dumps(configuration, sort_keys=True, default=str),
         _files_digest(theme_dirs, ("*.html", "*.xml", "*.json")),
     )

@@ -204,3 +204,22 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
     cold = site_files(tmp_path / "cold")
     cold.pop(MARKER_FILE)  # `mkdocs build` marks its output; `serve` builds into a folder of its own
     assert served == cold
+
+
+def test_check_reuses_its_cache_and_says_what_an_uncached_check_says(tmp_path: Path) -> None:
+    from helpers import run_cli
+
+    from generator import check_cache
+
+    root = write_tree(tmp_path / "project", minimal_files())
+    first = run_cli("check", str(root))
+    assert check_cache.path(root).is_file()
+    assert len(check_cache.read(root)) == len([p for p in minimal_files() if p.startswith("content/")])
+    # an edit that makes an error, then a damaged cache: each time what a check without the cache says
+    edit(root / incident_path(CHANGED), "date: '2025-12-09'", "date: '2025-13-09'")
+    second = run_cli("check", str(root))
+    assert second == run_cli("check", "--no-cache", str(root)) and second != first and second[0] == 1
+    check_cache.path(root).write_bytes(b"\x00not marshal")
+    assert run_cli("check", str(root)) == second
+    edit(root / incident_path(CHANGED), "date: '2025-13-09'", "date: '2025-12-09'")
+    assert run_cli("check", str(root)) == first
