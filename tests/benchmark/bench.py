@@ -255,7 +255,7 @@ def serve_times(project: Path, edits: int) -> dict[str, Any]:
     with socket.socket() as probe_socket:  # a free loopback port
         probe_socket.bind(("127.0.0.1", 0))
         port = probe_socket.getsockname()[1]
-    return measure_serve(project, incident, f"incidents/{probe}/", edits=edits, port=port)
+    return measure_serve(project, incident, f"incidents/{probe}/", edits=edits, port=port, code=REPO)
 
 
 def rebuild_times(project: Path) -> dict[str, float]:
@@ -331,6 +331,7 @@ COLUMNS = [
     ("warm_one_change_s", "warm, 1 change s", "{:.1f}"),
     ("cache_mb", "cache MB", "{:.0f}"),
     ("serve_latency_s", "serve edit→page s", "{:.2f}"),
+    ("serve_rebuild_cpu_s", "its CPU s", "{:.2f}"),
     ("serve_startup_s", "serve start s", "{:.1f}"),
     ("serve_peak_mb", "serve peak MB", "{:.0f}"),
     ("site_mb", "site MB", "{:.1f}"),

@@ -59,12 +59,22 @@ def _memory_mb(pid: int) -> tuple[float, float]:
     return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` so far (with its waited-for children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_serve(
-    project: Path, incident: Path, page_url: str, edits: int = 5, port: int = 8765
+    project: Path, incident: Path, page_url: str, edits: int = 5, port: int = 8765, code: Path | None = None
 ) -> dict[str, Any]:
     """Start ``mkdocs serve`` in ``project``, then save ``edits`` edits to ``incident``'s title, each time
-    timing how long the page at ``page_url`` (a path under the server) takes to show it."""
+    timing how long the page at ``page_url`` (a path under the server) takes to show it and the CPU time the
+    server spent meanwhile (on a shared machine, wall time also counts waiting for a core). ``code``: the
+    checkout whose ``generator`` the server imports (default: the installed one)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     command = [sys.executable, "-m", "mkdocs", "serve", "-q", "-a", f"127.0.0.1:{port}"]
     original = incident.read_text(encoding="utf-8")
     title = re.search(r"^title: (.*)$", original, re.MULTILINE)
@@ -87,16 +97,19 @@ def measure_serve(
         result["serve_startup_s"] = time.perf_counter() - start
         rss, _ = _memory_mb(server.pid)
         memory = [rss]
-        latencies = []
+        latencies, cpu = [], []
         for n in range(1, edits + 1):
             marker = f"Edited title {n} {time.time_ns()}"
             time.sleep(1.0)  # a save a second apart: the watcher sees each one
+            before = _cpu_s(server.pid)
             incident.write_text(original.replace(title.group(0), f"title: {marker}", 1), encoding="utf-8")
             latencies.append(_wait_for(url, marker, time.perf_counter() + TIMEOUT_S))
+            cpu.append(_cpu_s(server.pid) - before)
             time.sleep(0.5)  # let the server settle before reading its memory
             memory.append(_memory_mb(server.pid)[0])
         result["serve_latency_s"] = statistics.median(latencies)
         result["serve_latencies_s"] = [round(x, 3) for x in latencies]
+        result["serve_rebuild_cpu_s"] = statistics.median(cpu)
         result["serve_rss_mb"] = [round(x) for x in memory]
         result["serve_peak_mb"] = _memory_mb(server.pid)[1]
     finally:
