@@ -2,22 +2,31 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+SITE_STAMP := $(VENV)/.installed-site
 STAMP := $(VENV)/.installed
 
 .PHONY: site test lint format serve bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# what building the site needs: the package and its dependencies (MkDocs, Material), no test toolchain
+$(SITE_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $(SITE_STAMP)
+
+# everything: the site's dependencies and the test toolchain (pytest, ruff, Playwright, ...)
+$(STAMP): $(SITE_STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-site: $(STAMP)  ## set everything up and build the site into site/
+site: $(SITE_STAMP)  ## set up what building needs and build the site into site/
 	$(BIN)/faultlines check
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-serve: $(STAMP)
-	$(BIN)/mkdocs serve
+serve: $(SITE_STAMP)  ## live preview at http://127.0.0.1:8000/
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -29,19 +29,56 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="validate every file under content/")
-    check.add_argument(
-        "root", nargs="?", default=".", type=Path, help="project root holding content/ (default .)"
+    check = commands.add_parser(
+        "check",
+        help="validate the content (every file, or the files named or changed)",
+        description="Validate content files. The whole tree is always read, so references resolve against "
+        "every file; only problems about the files asked for are reported.",
     )
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="content files or folders to report on, or the project root (default: the current folder)",
+    )
+    check.add_argument(
+        "--changed",
+        action="store_true",
+        help="report on the content files that differ from --base REF (default: from HEAD), untracked included",
+    )
+    check.add_argument(
+        "--base",
+        metavar="REF",
+        help="git revision to compare with: fail when an incident id of REF vanished without a redirect; "
+        "with --changed, report on the files changed since REF",
+    )
+    check.add_argument("--strict", action="store_true", help="treat the warnings reported as errors")
     check.add_argument(
         "--no-cache",
         action="store_true",
         help="read every file (without it, files unchanged since the last check come from .cache/fault-lines/)",
     )
-    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
+    loudness = check.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="report errors only (warnings counted)")
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="report everything, state-of-the-record findings (sources without archive_url, ...) included",
+    )
     check.add_argument(
-        "--base", metavar="REF", help="also fail when an incident id of git revision REF vanished"
+        "--format",
+        choices=sorted([*FORMATTERS, "concise"]),
+        default="text",
+        help="text: each problem with its source line, a caret and help (default); concise: one line each; "
+        "github: workflow annotations; json",
+    )
+    check.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
     )
     # SUPPRESS: without it the subcommand's default (False) would override `faultlines --debug check`
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -67,15 +104,31 @@ def _parser() -> argparse.ArgumentParser:
         "a plugin-free mkdocs.yml and the theme overrides",
     )
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_loudness = build.add_mutually_exclusive_group()
+    build_loudness.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    build_loudness.add_argument("-v", "--verbose", action="store_true", help="print every finding")
 
-    new = commands.add_parser("new", help="scaffold a new incident, actor or place (never overwrites)")
-    new.add_argument("kind", choices=["incident", "actor", "place"])
+    new = commands.add_parser(
+        "new",
+        help="scaffold a new incident, actor or place (never overwrites)",
+        description="Write a new content file with every required field and a commented template; the type or "
+        "kind must be a key of content/vocabulary.yml.",
+        epilog="examples: faultlines new incident --date 2025-12-09 --title 'Joint bomber patrol' "
+        "--type joint-patrol | faultlines new actor --name 'Japan Air Self-Defense Force' --kind armed-force "
+        "--id jasdf",
+    )
+    new.add_argument("kind", choices=["incident", "actor", "place"], metavar="{incident,actor,place}",
+                     help="what to create")  # fmt: skip
     new.add_argument("--root", default=".", type=Path, help="project root holding content/ (default .)")
-    new.add_argument("--title", "--name", dest="title", required=True, help="title (incident) or name")
-    new.add_argument("--date", help="incident date: YYYY-MM-DD, YYYY-MM or YYYY")
-    new.add_argument("--type", dest="type_", default="", help="incident type (a key of incident_types)")
-    new.add_argument("--kind", dest="entity_kind", default="", help="actor or place kind")
-    new.add_argument("--id", dest="slug", default="", help="id/slug (default: from the title)")
+    new.add_argument("--title", "--name", dest="title", required=True, metavar="TEXT",
+                     help="an incident's title, or an actor's or place's name")  # fmt: skip
+    new.add_argument("--date", metavar="DATE", help="incident date: YYYY-MM-DD, YYYY-MM or YYYY")
+    new.add_argument("--type", dest="type_", default="", metavar="TYPE",
+                     help="incident type: a key of incident_types in content/vocabulary.yml")  # fmt: skip
+    new.add_argument("--kind", dest="entity_kind", default="", metavar="KIND",
+                     help="actor or place kind: a key of actor_kinds or place_kinds")  # fmt: skip
+    new.add_argument("--id", dest="slug", default="", metavar="ID",
+                     help="the id, which is the file name (default: made from the title)")  # fmt: skip
     sources = commands.add_parser("sources", help="report source health: archive coverage, kinds, dead links")
     sources.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/")
     sources.add_argument("--check-links", action="store_true", help="check every source URL over HTTP")
@@ -88,38 +141,63 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate and print every problem; exit 1 when there are errors (or warnings under --strict)."""
+    """Validate and print the problems asked for; exit 1 when one is an error (or a warning under --strict)."""
+    from generator.history import HistoryError
     from generator.pipeline import run
+    from generator.selection import Selection, SelectionError, changed_files, report, select
 
-    if not (args.root / "content").is_dir():
+    try:
+        selection = select(args.paths)
+    except SelectionError as exc:
+        print(f"faultlines check: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    root = selection.root
+    if not (root / "content").is_dir():
         print(
-            f"faultlines check: error: {args.root.as_posix()} has no content/ folder; "
-            "run the command from the project root, or pass the root: faultlines check PATH",
+            f"faultlines check: error: {root.as_posix()} has no content/ folder; "
+            "run the command from the project root, or pass the root or content files: faultlines check PATH",
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if args.changed:
+        try:
+            changed = changed_files(root, args.base)
+        except HistoryError as exc:
+            print(f"faultlines check: error: --changed: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if selection.paths is not None:
+            changed = frozenset(p for p in changed if selection.covers(p))
+        selection = Selection(root, changed)
     from generator import check_cache
 
     # parsed files from the last check (generator/check_cache.py): only the changed ones are read again
-    cache = None if args.no_cache else check_cache.read(args.root)
-    result = run(
-        args.root, chronology=bool(args.base), cache=cache
-    )  # --base reads the ids from the Chronology
+    cache = None if args.no_cache else check_cache.read(root)
+    result = run(root, chronology=bool(args.base), cache=cache)  # --base reads the ids from the Chronology
     if cache is not None:
-        check_cache.write(args.root, cache)
-    items = list(result.diagnostics)
+        check_cache.write(root, cache)
+    level = "quiet" if args.quiet else "verbose" if args.verbose else "default"
+    found = report(result.diagnostics, selection, level, args.strict)
     if args.base:
-        from generator.history import HistoryError, removed_ids
+        from generator.history import removed_ids
 
         try:
-            items = sorted([*items, *removed_ids(args.root, args.base, result)])
+            removed = removed_ids(root, args.base, result)
         except HistoryError as exc:
             print(f"faultlines check: error: --base {args.base}: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    if args.strict:
-        items = [d.promoted() for d in items]
-    sys.stdout.write(FORMATTERS[args.format](items))
-    return EXIT_PROBLEMS if any(d.severity == "error" for d in items) else EXIT_OK
+        found.shown = sorted([*found.shown, *(d.promoted() if args.strict else d for d in removed)])
+    note = found.note()
+    if args.changed and not selection.paths:
+        note += f"; no content file differs from {args.base or 'HEAD'}"
+    if args.format == "text":
+        from generator.pretty import format_pretty, use_color
+
+        color = use_color(args.color, sys.stdout)
+        sys.stdout.write(format_pretty(found.shown, root, color, note))
+    else:
+        formatter = FORMATTERS["text" if args.format == "concise" else args.format]
+        sys.stdout.write(formatter(found.shown, note))
+    return EXIT_PROBLEMS if found.failed() else EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -129,6 +207,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.publish import UnsafeOutput, check_destination, write_tree
     from generator.render.parallel import usable_processes
     from generator.render.site import render_site
+    from generator.selection import Selection, report
     from generator.standalone import read_config
 
     try:
@@ -137,8 +216,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"faultlines: {exc}", file=sys.stderr)
         return EXIT_USAGE
     result = run(args.root)
-    if result.diagnostics:
-        sys.stderr.write(FORMATTERS["text"](result.diagnostics))
+    level = "quiet" if args.quiet else "verbose" if args.verbose else "default"
+    found = report(result.diagnostics, Selection(args.root), level)
+    if found.shown:
+        sys.stderr.write(FORMATTERS["text"](found.shown, found.note()))
     if result.failed(args.strict) or result.chronology is None:
         print("faultlines: nothing written", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -215,8 +296,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         path = create(args.root, args.kind, title=args.title, date=args.date, type_=args.type_, slug=args.slug,
                       entity_kind=args.entity_kind)  # fmt: skip
     except ScaffoldError as exc:
-        print(f"faultlines: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        print(f"faultlines new: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_PROBLEMS
     print(path.resolve().relative_to(args.root.resolve()).as_posix())
     return EXIT_OK
 

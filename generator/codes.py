@@ -109,9 +109,12 @@ _TABLE = [
     Code(
         "FL113",
         "stray-file",
-        "warning",
-        "A file under content/ is not part of the content model and is not published.",
-        "Move it to the right folder with the right extension (.md), or delete it.",
+        "error",
+        "A file under content/ is not part of the content model, so nothing in it would be published: a wrong "
+        "extension (`.markdown`, `.yml`, `.MD`), a wrong folder, or a hidden name (starting with `.`). Hidden "
+        "files that are not text (`.gitkeep`, `.DS_Store`) and hidden folders are ignored.",
+        "Rename it to <id>.md in the right folder (incidents in content/incidents/<year>/, actors in "
+        "content/actors/, places in content/places/), or move it out of content/.",
     ),
     Code(
         "FL114",
@@ -119,6 +122,15 @@ _TABLE = [
         "error",
         "The YAML nests deeper than any field of the content model allows.",
         "Flatten the structure; see the field reference.",
+    ),
+    Code(
+        "FL115",
+        "comment-in-value",
+        "warning",
+        "In YAML, ` #` starts a comment: in an unquoted value such as `publisher: Channel #4 News`, everything "
+        "from ` #` on is dropped, and the value is `Channel`.",
+        'Put the value in quotes: `publisher: "Channel #4 News"`. A real comment is written with a space after '
+        "the `#`.",
     ),
     # --- FL2xx: references ---------------------------------------------------------------------------------
     Code(
@@ -346,6 +358,74 @@ _TABLE = [
         "Every source of the incident is an aggregator or mirror.",
         "Add the original wire, newspaper or official source.",
     ),
+    # --- FL7xx: evidence (the narrative cites its sources; quotes and figures are in their words) ----------
+    Code(
+        "FL701",
+        "uncited-paragraph",
+        "error",
+        "Every paragraph and list item of an incident's text must cite at least one of the incident's sources, "
+        "so that a reader can trace each statement to where it was published.",
+        "End the paragraph (or the sentence it rests on) with a marker naming the source's key, right after "
+        "the final punctuation: `...off Shikoku.[^jiji-1210]`; several sources side by side: `[^a][^b]`.",
+    ),
+    Code(
+        "FL702",
+        "unknown-citation",
+        "error",
+        "A `[^key]` citation marker names a key that none of the incident's sources has (often a typo).",
+        "Use the `key` of one of the incident's `sources` (a suggestion is given when one is close), or add "
+        "the source with that key.",
+    ),
+    Code(
+        "FL703",
+        "misplaced-citation",
+        "error",
+        "A `[^key]` marker stands where only plain text goes (title, summary, status_note, a location's "
+        "description, a claim's text, a note) or in an actor's or place's text. It would reach summaries, "
+        "feeds and exports as raw text.",
+        "Cite in the incident's body only; a claim or figure names its source with `source: key`, and the "
+        "summary restates the cited body without markers.",
+    ),
+    Code(
+        "FL704",
+        "quote-not-in-excerpt",
+        "error",
+        "A claim marked `quote: true` must be the source's exact words: its text must appear in an excerpt "
+        "of the source it cites (compared ignoring case, spacing, curly or straight quotes, kinds of dash; "
+        "`...` marks words left out). When another of the incident's sources has the words, it is named.",
+        "Copy the passage with these words from the source's page into its `excerpts`, cite the source that "
+        "has them, correct the quote to the source's words, or make the claim a paraphrase (`quote: false`).",
+    ),
+    Code(
+        "FL705",
+        "figure-not-in-excerpt",
+        "warning",
+        "A figure's value does not appear in an excerpt of its source (as digits, with or without thousands "
+        "separators, or as a word from one to twenty, or `dozen`; for a text value, each number in it).",
+        "Add the source's passage that gives the number to its `excerpts`, or correct the value or its source.",
+    ),
+    Code(
+        "FL706",
+        "quoted-words-not-in-excerpt",
+        "warning",
+        "Words in double quotation marks, in a claim's text or in a paragraph, are presented as someone's "
+        "own words, but no excerpt of the source(s) cited there contains them.",
+        "Add the passage to the cited source's `excerpts`, copy the words exactly, or remove the quotation "
+        "marks and paraphrase.",
+    ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _TABLE}
+
+# State-of-the-record findings: how well the record as a whole is sourced. ``faultlines sources`` reports them;
+# a whole-tree ``faultlines check`` counts them in its summary (``--verbose`` lists them), lists them for the
+# files it is asked about, and ``--strict`` does not fail a whole tree on them (generator/selection.py).
+RECORD_CODES = frozenset({"FL601", "FL602", "FL607"})
+
+# The site's Error codes page (mkdocs.yml: site_url + the page's path); each code has an anchor there
+ERROR_CODES_URL = "https://fault-lines.github.io/fault-lines/reference/error-codes/"
+
+
+def code_url(code: str) -> str:
+    """The code's entry on the Error codes page."""
+    return f"{ERROR_CODES_URL}#{code.lower()}"

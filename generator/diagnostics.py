@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from generator.codes import CODES
+from generator.codes import CODES, code_url
 
 SEVERITIES = ("error", "warning")
 
@@ -98,14 +98,15 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def format_text(items: list[Diagnostic]) -> str:
-    """``path:line:col: error CODE message`` lines, each hint indented below, then the summary."""
+def format_text(items: list[Diagnostic], note: str = "") -> str:
+    """``path:line:col: error CODE message`` lines, each hint indented below, then the summary (and ``note``:
+    what was left out)."""
     lines = []
     for d in items:
         lines.append(f"{one_line(d.path)}:{d.line}:{d.column}: {d.severity} {d.code} {one_line(d.message)}")
         if d.hint:
             lines.append(f"    hint: {one_line(d.hint)}")
-    lines.append(summary(items))
+    lines.append(summary(items) + note)
     return "\n".join(lines) + "\n"
 
 
@@ -123,7 +124,7 @@ def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def format_github(items: list[Diagnostic]) -> str:
+def format_github(items: list[Diagnostic], note: str = "") -> str:
     """GitHub Actions workflow commands, so a pull request shows each problem on its line."""
     lines = []
     for d in items:
@@ -137,14 +138,19 @@ def format_github(items: list[Diagnostic]) -> str:
             if d.end_column and d.end_line == d.line:
                 props.append(f"endColumn={d.end_column}")
         props.append(f"title={_escape_property(d.code)}")
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        message = (
+            d.message
+            + (f"\n{d.hint}" if d.hint else "")
+            + (f"\n{code_url(d.code)}" if d.code in CODES else "")
+        )
         lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(message)}")
-    lines.append(summary(items))
+    lines.append(summary(items) + note)
     return "\n".join(lines) + "\n"
 
 
-def format_json(items: list[Diagnostic]) -> str:
-    """A JSON list of objects with path, line, column, end, severity, code, message and hint."""
+def format_json(items: list[Diagnostic], note: str = "") -> str:
+    """A JSON list of objects with path, line, column, end, severity, code, message and hint (no summary, so
+    ``note`` is not written)."""
     records = [
         {
             "path": d.path,
@@ -156,6 +162,7 @@ def format_json(items: list[Diagnostic]) -> str:
             "name": CODES[d.code].name,
             "message": d.message,
             "hint": d.hint or None,
+            "url": code_url(d.code),  # the code's entry on the Error codes page
         }
         for d in items
     ]

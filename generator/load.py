@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from generator import yaml_errors
 from generator.diagnostics import Diagnostic
 
 try:  # the C parser is many times faster; the pure-Python one behaves the same
@@ -371,7 +372,7 @@ def compose(
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = yaml_errors.position(exc)
         line, column = builder.mark_position(mark) if mark else (line_offset + 1, 1)
         if mark and text[mark.index : mark.index + 1] == "\t":
             # reported only where the parser stumbles: a tab inside a `|` block of text is fine
@@ -389,7 +390,11 @@ def compose(
             return None
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        problems.append(Diagnostic(path, line, column, "FL102", f"invalid YAML: {problem}{context}"))
+        problems.append(
+            Diagnostic(
+                path, line, column, "FL102", f"invalid YAML: {problem}{context}", yaml_errors.hint(exc, text)
+            )
+        )
         return None
     except yaml.reader.ReaderError as exc:  # control characters
         line, column = _offset_position(_line_starts(text), exc.position, line_offset)
@@ -553,8 +558,12 @@ def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) 
         front, body, body_line = parts
         offset = 1
     composed = compose(front, relative, offset, problems)
-    if composed is None:
-        return Document(relative, kind, stem, None, body, body_line)
+    dropped: set[KeyPath] = set()
+    if composed is None:  # a syntax error: read the rest without the broken field (yaml_errors.recover)
+        recovered = yaml_errors.recover(front, relative, offset, problems, compose)
+        if recovered is None:
+            return Document(relative, kind, stem, None, body, body_line)
+        composed, front, dropped = recovered
     data, builder = composed
     if not isinstance(data, dict) and () not in builder.refused:
         what = "empty" if data is None else f"a {type(data).__name__}"
@@ -570,7 +579,8 @@ def load_file(root: Path, relative: str, kind: str, problems: list[Diagnostic]) 
         )
     if not isinstance(data, dict):
         data = None
-    return Document(relative, kind, stem, data, body, body_line, frozenset(builder.refused), front, offset)
+    refused = frozenset(builder.refused | dropped)
+    return Document(relative, kind, stem, data, body, body_line, refused, front, offset)
 
 
 def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]]:
@@ -586,8 +596,8 @@ def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]
         prefix = here.relative_to(root).as_posix()
         inside = here.relative_to(content).parts
         for name in [*dirnames, *sorted(filenames)]:
-            if name.startswith("."):
-                continue
+            if name.startswith(".") and (name in dirnames or not _looks_like_content(name)):
+                continue  # hidden folders, and hidden files that are not text (.gitkeep, .DS_Store)
             relative = f"{prefix}/{name}"
             if os.path.islink(os.path.join(directory, name)):
                 problem = _symlink_problem(here / name, content_real)
@@ -598,22 +608,50 @@ def discover(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, str]
                     continue
             if name in dirnames:
                 continue
-            kind = classify((*inside, name))
+            kind = None if name.startswith(".") else classify((*inside, name))
             if kind is None:
-                problems.append(
-                    Diagnostic(
-                        relative,
-                        0,
-                        0,
-                        "FL113",
-                        "this file is not part of the content model and is not published",
-                        "incidents go in content/incidents/<year>/, actors in content/actors/, "
-                        "places in content/places/, all as .md files",
-                    )
-                )
+                problems.append(Diagnostic(relative, 0, 0, "FL113", *_stray_message((*inside, name))))
                 continue
             found.append((relative, kind))
     yield from sorted(found)
+
+
+_CONTENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".yml", ".yaml", ".txt")
+
+
+def _looks_like_content(name: str) -> bool:
+    """Whether a file name ends like a content file (any case): such a file is never silently skipped."""
+    return name.lower().endswith(_CONTENT_SUFFIXES)
+
+
+def _stray_message(parts: tuple[str, ...]) -> tuple[str, str]:
+    """(message, hint) of FL113 for a file at ``parts`` inside content/ that is not part of the model."""
+    name = parts[-1]
+    stem, dot, suffix = name.rpartition(".")
+    where = (
+        "incidents go in content/incidents/<year>/, actors in content/actors/, places in content/places/, "
+        "all as <id>.md files"
+    )
+    if name.startswith("."):
+        return (
+            "this file's name starts with '.', so it is hidden and never published",
+            f"rename it without the leading dot ({name.lstrip('.')})",
+        )
+    if dot and stem and suffix.lower() in ("md", "markdown", "mdown", "mkd") and suffix != "md":
+        fixed = f"{stem}.md"
+        if classify((*parts[:-1], fixed)):
+            return (
+                f"content files end in '.md' (lowercase), not '.{suffix}': it is not published",
+                f"rename it to {fixed}",
+            )
+    if dot and suffix.lower() in ("yml", "yaml") and parts[0] in ("incidents", "actors", "places"):
+        return (
+            "content files are Markdown with YAML front matter, not .yml files: it is not published",
+            f"rename it to {stem}.md and put its fields between two '---' lines",
+        )
+    if name.endswith(".md"):
+        return "this content file is in the wrong folder and is not published", where
+    return "this file is not part of the content model and is not published", where
 
 
 def _symlink_problem(entry: Path, content_real: Path) -> str | None:

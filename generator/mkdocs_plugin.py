@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import gc
+import html
 import logging
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -49,6 +51,7 @@ from generator.page_workers import (
 )
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
+from generator.pretty import format_pretty
 from generator.publish import (
     UnsafeOutput,
     check_destination,
@@ -65,9 +68,18 @@ from generator.render.site import (
     render_site,
     search_index_mode,
 )
+from generator.selection import Selection, report
 from generator.standalone import fill_markers
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
+SERVE_ERRORS = (
+    '<div id="fl-serve-errors" role="alert" style="position:fixed;inset:0;z-index:100000;overflow:auto;'
+    'background:#1b1b1f;color:#f2f2f2;padding:2rem;font:14px/1.5 ui-monospace,monospace">'
+    '<h1 style="color:#ff7b72;font:bold 1.5rem/1.3 sans-serif;margin:0 0 .5rem">The content has errors</h1>'
+    '<p style="font:1rem/1.5 sans-serif;margin:0 0 1rem">mkdocs serve keeps running: fix the files below and '
+    "this page reloads by itself once they check clean (<code>faultlines check</code> shows the same).</p>"
+    '<pre style="white-space:pre-wrap;margin:0;background:none;color:inherit">{errors}</pre></div>'
+)
 PLACEHOLDER = "flprerenderedblock"
 
 
@@ -108,6 +120,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.load_cache: LoadCache = {}  # parsed files, kept across `mkdocs serve` rebuilds (see load.load)
         self.output: SiteOutput | None = None
         self.final_site_dir: str | None = None
+        self.serve_errors = ""  # under `mkdocs serve`, the content errors every page shows until fixed
         self.staging_dir: str | None = None
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
         self._skeletons = SkeletonMemo()
@@ -197,6 +210,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         processes, requested = self._processes()
+        self._caching = False  # until the content is known to be sound (see _start_cache)
         # files not yet cached (all of them in `mkdocs build`) are read as `faultlines check` reads them: a large
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
         # `processes: 0`), here
@@ -205,11 +219,24 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()
-        text = format_text(result.diagnostics).rstrip("\n")
+        found = report(result.diagnostics, Selection(self.root), strict=self.config.strict)
+        text = format_text(found.shown, found.note()).rstrip("\n")
+        self.serve_errors = ""
         if result.failed(self.config.strict):
             log.error("content check:\n%s", text)
         elif result.diagnostics:  # warnings only: one line, the details are in 'faultlines check'
             log.info("content check: %s (run 'faultlines check' for details)", text.splitlines()[-1])
+        if (result.failed(self.config.strict) or result.chronology is None) and self.command == "serve":
+            # `mkdocs serve` keeps running: every page shows the errors until the files are fixed (a raised
+            # error would leave the server waiting for a build that never comes, and every request hanging)
+            errors = [d for d in found.shown if d.severity == "error"] or found.shown
+            self.serve_errors = format_pretty(errors, self.root, note=found.note())
+            self.output = None
+            # the generated pages are missing until the fix: links to them are no news (nor strict failures)
+            for validation in (config.validation.nav, config.validation.links):
+                validation.not_found = logging.DEBUG
+            self._add_contributing(files, config)
+            return files
         if result.failed(self.config.strict) or result.chronology is None:
             raise PluginError(
                 f"content has errors ({text.splitlines()[-1]}); run 'faultlines check' for details"
@@ -235,6 +262,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(f"timeline/{page.path} clashes with a generated page; rename or remove it")
             files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+        self._add_contributing(files, config)
+        for path, data in self.output.files.items():
+            files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
+
+    def _add_contributing(self, files: Files, config: MkDocsConfig) -> None:
         guide = self.root / "CONTRIBUTING.md"
         if guide.is_file() and files.get_file_from_path("contributing.md") is None:
             # one source for the guide: the repository's CONTRIBUTING.md is also the site's page
@@ -246,9 +279,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                     content=f"---\n{text}---\n\n" + guide.read_text(encoding="utf-8"),
                 )
             )
-        for path, data in self.output.files.items():
-            files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
-        return files
 
     # -- the page cache (generator/page_cache.py): pages whose inputs did not change are not built again ----------
 
@@ -365,6 +395,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.globals["fault_lines_nav"] = self._nav_cache
+        # `mkdocs serve` injects an inline script that reloads the page after a rebuild: the preview's
+        # Content-Security-Policy lets it run (overrides/main.html); a built site never does
+        env.globals["fault_lines_serve"] = self.command == "serve"
         # the site-wide share card, for pages without one of their own (none when social_cards is off)
         env.globals["fault_lines_card"] = "" if self.config.social_cards == "off" else SITE_CARD
         self._env = env
@@ -513,14 +546,26 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             return self._workers.finish(page, context, self._env)
         return context
 
-    @event_priority(100)  # the first of the event: the template's output as the cache keeps it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self._caching:
-            self._cache_output(page, output)
-        return output
+            self._cache_output(page, output)  # the template's output, as the cache keeps it
+        return self._with_errors(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return self._with_errors(output_content)  # 404.html: the pages of a broken tree are not built
+
+    def _with_errors(self, output: str) -> str:
+        """The page with the content errors over it, under ``mkdocs serve`` while the content has errors."""
+        if not self.serve_errors:
+            return output
+        overlay = SERVE_ERRORS.format(errors=html.escape(self.serve_errors, quote=False))
+        body = re.search(r"<body[^>]*>", output)
+        return output[: body.end()] + overlay + output[body.end() :] if body else overlay + output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        if self.serve_errors:
+            _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
         if self._caching:
             self._cache.finish()
             log.info(
@@ -586,3 +631,13 @@ def _strict_warnings_counted() -> bool:
             if callable(get_counts) and get_counts():
                 return True
     return False
+
+
+def _forget_strict_counts() -> None:
+    """Reset what ``strict`` counted in this build (``mkdocs serve`` on broken content only: an abort would stop the
+    server on the first build and leave every request of a later one hanging)."""
+    for name in ("mkdocs", "properdocs"):
+        for handler in logging.getLogger(name).handlers:
+            counts = getattr(handler, "counts", None)
+            if callable(getattr(handler, "get_counts", None)) and isinstance(counts, dict):
+                counts.clear()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check import check
+from generator.codes import RECORD_CODES
 from generator.diagnostics import Diagnostic, Diagnostics
 from generator.load import Document, LoadCache, load_iter
 from generator.model import Chronology
@@ -24,8 +25,9 @@ class Result:
     files: int
 
     def failed(self, strict: bool = False) -> bool:
-        """True when there are errors (or, under ``strict``, warnings)."""
-        return any(d.severity == "error" or strict for d in self.diagnostics)
+        """True when there are errors (or, under ``strict``, warnings other than state-of-the-record findings,
+        which ``faultlines sources`` reports)."""
+        return any(d.severity == "error" or (strict and d.code not in RECORD_CODES) for d in self.diagnostics)
 
 
 @contextlib.contextmanager

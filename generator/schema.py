@@ -85,10 +85,10 @@ class Excerpt(Model):
 class Source(Model):
     """A published source for an incident."""
 
-    key: SourceKey | None = Field(
-        None,
+    key: SourceKey = Field(
         description="Short name the claims, figures and narrative cite it by (`jiji-1210`): the publisher or "
-        "agency and the publication's month and day; unique within the incident.",
+        "agency and the publication's month and day (`-2` for a second one of the day); unique within the "
+        "incident.",
     )
     url: Url = Field(description="Absolute http(s) address of the page, exactly as published.")
     publisher: Label = Field(description="Who published it (outlet, ministry, agency).")
@@ -109,7 +109,8 @@ class Source(Model):
     note: Text | None = Field(None, description="What this source supports, or a caveat about it.")
     excerpts: Annotated[list[Excerpt], Field(max_length=EXCERPTS_PER_SOURCE)] = Field(
         [],
-        description=f"The source's own words supporting the incident, at most {EXCERPTS_PER_SOURCE} passages.",
+        description=f"The source's own words supporting the incident, at most {EXCERPTS_PER_SOURCE} passages of "
+        f"at most {EXCERPT_MAX} characters: short passages only (fair quotation).",
     )
 
     _title = field_validator("title")(_single_line)
@@ -218,7 +219,7 @@ class Incident(Model):
     def source_for(self, ref: str) -> Source | None:
         """The source a claim, figure or citation names, by its key or (as older files do) its URL."""
         for source in self.sources:
-            if ref == source.url or (source.key is not None and ref == source.key):
+            if ref in (source.key, source.url):
                 return source
         return None
 
@@ -278,6 +279,11 @@ class TypeTerm(Term):
     """An incident type, with its badge colour."""
 
     color: Annotated[str, Field(pattern=COLOR_PATTERN)] = "#607d8b"
+    on_map: bool = Field(
+        True,
+        description="`false` for types with no place of their own (statistics, statements, protests): their "
+        "incidents are not put on maps, even when a place is named.",
+    )
 
 
 class SeriesTerm(Term):

@@ -52,6 +52,7 @@ class SourceReport:
     aggregator_only: tuple[tuple[str, str], ...]  # (incident id, path)
     publishers: tuple[tuple[str, int], ...]  # most sources first
     dead_marked: int = 0  # sources already marked `url_status: dead`
+    single_source: tuple[tuple[str, str], ...] = ()  # (incident id, path) of incidents citing one source
 
 
 def live_incidents(chronology: Chronology) -> list[IncidentRecord]:
@@ -67,6 +68,7 @@ def source_report(chronology: Chronology) -> SourceReport:
     archived: Counter[str] = Counter()
     publishers: Counter[str] = Counter()
     aggregator_only = []
+    single: list[tuple[str, str]] = []
     dead = 0
     incidents = live_incidents(chronology)
     for record in incidents:
@@ -79,6 +81,8 @@ def source_report(chronology: Chronology) -> SourceReport:
             dead += source.url_status == "dead"
         if aggregators and all(s.kind in aggregators for s in sources):
             aggregator_only.append((record.id, record.path))
+        if len(sources) == 1:
+            single.append((record.id, record.path))
     by_kind = [
         Coverage(key, term.label, totals[key], archived[key], term.aggregator)
         for key, term in kinds.items()
@@ -94,6 +98,7 @@ def source_report(chronology: Chronology) -> SourceReport:
         aggregator_only=tuple(sorted(aggregator_only)),
         publishers=tuple(sorted(publishers.items(), key=lambda item: (-item[1], item[0]))),
         dead_marked=dead,
+        single_source=tuple(sorted(single)),
     )
 
 
@@ -117,6 +122,8 @@ def format_report_text(report: SourceReport, top: int = 15) -> str:
             lines.append(f"  {c.label:<{width}}  {c.sources:>5}  {percent(c):>4}{tag}")
     lines.append(f"incidents resting only on aggregators: {len(report.aggregator_only)}")
     lines += [f"  {path}" for _, path in report.aggregator_only]
+    lines.append(f"incidents resting on a single source: {len(report.single_source)}")
+    lines += [f"  {path}" for _, path in report.single_source]
     if report.dead_marked:
         lines.append(f"sources marked url_status: dead: {report.dead_marked}")
     shown = report.publishers[:top]
@@ -136,6 +143,7 @@ def report_json(report: SourceReport) -> dict[str, object]:
         "overall": coverage(report.overall),
         "by_kind": [coverage(c) for c in report.by_kind],
         "aggregator_only": [{"incident": i, "path": p} for i, p in report.aggregator_only],
+        "single_source": [{"incident": i, "path": p} for i, p in report.single_source],
         "publishers": [{"publisher": p, "sources": n} for p, n in report.publishers],
         "dead_marked": report.dead_marked,
     }

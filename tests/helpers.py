@@ -66,8 +66,9 @@ def valid_vocabulary(**overrides: Any) -> dict[str, Any]:
 
 
 def valid_source(n: int = 1, **overrides: Any) -> dict[str, Any]:
-    """A complete source (with an archive copy), numbered so that several differ."""
+    """A complete source (key ``pub-N``, with an archive copy), numbered so that several differ."""
     source = {
+        "key": f"pub-{n}",
         "url": f"https://www.mod.go.jp/news/{n}.html",
         "publisher": f"Publisher {n}",
         "archive_url": f"https://web.archive.org/web/2025/https://www.mod.go.jp/news/{n}.html",
@@ -134,7 +135,7 @@ def minimal_files() -> Files:
         f"{PLACE_DIR}/east-china-sea.md": valid_place("East China Sea", (29.0, 125.0)),
         f"{PLACE_DIR}/sea-of-japan.md": valid_place("Sea of Japan", (40.0, 135.0)),
         incident_path("2025-12-09-joint-bomber-patrol"): valid_incident(
-            __body__="The [[jasdf]] scrambled fighters.\n"
+            __body__="The [[jasdf]] scrambled fighters.[^pub-1]\n"
         ),
         incident_path("2025-12-06-radar-lock-on"): valid_incident(
             title="Chinese carrier aircraft aim radar at Japanese fighters",
@@ -206,8 +207,8 @@ def problem_lines(output: str) -> list[str]:
 
 
 def check_tree(root: Path, *options: str) -> list[str]:
-    """Run ``faultlines check ROOT`` and return the problem lines of its text output."""
-    _, out, _ = run_cli("check", str(root), *options)
+    """Run ``faultlines check ROOT --format concise`` and return the problem lines of its output."""
+    _, out, _ = run_cli("check", str(root), "--format", "concise", *options)
     return problem_lines(out)
 
 

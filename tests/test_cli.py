@@ -69,7 +69,7 @@ def test_clean_project_exits_0(minimal_tree: Path) -> None:
 
 
 def test_warnings_only_exit_0(warnings_only: Path) -> None:
-    status, out, err = run_cli("check", str(warnings_only))
+    status, out, err = run_cli("check", str(warnings_only), "--format", "concise")
     assert status == 0
     assert out == (
         f"{UNUSED}:2:1: warning FL603 actor 'usfj' is not used by any incident\n"
@@ -154,7 +154,7 @@ def test_debug_shows_the_traceback(
 
 
 def test_text_output_sorted_with_hints_and_summary(broken: Path) -> None:
-    _, out, _ = run_cli("check", str(broken))
+    _, out, _ = run_cli("check", str(broken), "--format", "concise")
     assert out == (
         f"{UNUSED}:2:1: warning FL603 actor 'usfj' is not used by any incident\n"
         f"{RADAR}:7:10: error FL201 unknown actor 'jsdf'; did you mean 'jasdf'?\n"
@@ -175,7 +175,7 @@ def test_lines_sorted_by_path_then_line(broken: Path) -> None:
 
 def test_hint_lines_are_indented(tmp_path: Path) -> None:
     with_changes(tmp_path, **{PATROL: valid_incident(sumary="typo")})
-    _, out, _ = run_cli("check", str(tmp_path))
+    _, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
     lines = out.splitlines()
     index = next(
         i
@@ -201,6 +201,7 @@ def test_github_format_annotates_each_line(broken: Path) -> None:
     lines = out.splitlines()
     assert lines[1] == (
         f"::error file={RADAR},line=7,col=10,title=FL201::unknown actor 'jsdf'; did you mean 'jasdf'?"
+        "%0Ahttps://fault-lines.github.io/fault-lines/reference/error-codes/#fl201"
     )
     assert lines[0].startswith(f"::warning file={ACTOR_DIR}/usfj.md,line=2,col=1,title=FL603::")
     assert lines[-1] == "3 errors, 1 warning in 3 files"
@@ -212,13 +213,16 @@ def test_github_format_escapes_properties_and_data() -> None:
     )
     assert format_github([item]).splitlines()[0] == (
         "::error file=content/a%2Cb%3Ac%25d.md,line=3,col=4,endLine=3,endColumn=9,title=FL201"
-        "::50%25 sure: a, b%0Anext%0Afix it"
+        "::50%25 sure: a, b%0Anext%0Afix it%0Ahttps://fault-lines.github.io/fault-lines/reference/error-codes/#fl201"
     )
 
 
 def test_github_format_leaves_out_unknown_positions() -> None:
     item = Diagnostic("content/notes.txt", 0, 0, "FL113", "stray")
-    assert format_github([item]).splitlines()[0] == "::warning file=content/notes.txt,title=FL113::stray"
+    assert format_github([item]).splitlines()[0] == (
+        "::error file=content/notes.txt,title=FL113::stray%0A"
+        "https://fault-lines.github.io/fault-lines/reference/error-codes/#fl113"
+    )
 
 
 def test_github_format_under_strict(warnings_only: Path) -> None:
@@ -244,16 +248,17 @@ def test_json_format(broken: Path) -> None:
         "name": "unknown-actor",
         "message": "unknown actor 'jsdf'; did you mean 'jasdf'?",
         "hint": None,
+        "url": "https://fault-lines.github.io/fault-lines/reference/error-codes/#fl201",
     }
     for record in records:
         assert {"path", "line", "column", "end", "severity", "code", "message", "hint"} <= set(record)
 
 
 def test_json_format_end_and_hint(tmp_path: Path) -> None:
-    with_changes(tmp_path, **{PATROL: valid_incident(__body__="See [[jsdf]].\n")})
+    with_changes(tmp_path, **{PATROL: valid_incident(__body__="See [[jsdf]].[^pub-1]\n")})
     _, out, _ = run_cli("check", str(tmp_path), "--format", "json")
     (record,) = json.loads(out)
-    assert (record["line"], record["column"], record["end"]) == (21, 5, {"line": 21, "column": 13})
+    assert (record["line"], record["column"], record["end"]) == (23, 5, {"line": 23, "column": 13})
     assert (
         record["message"]
         == "link [[jsdf]] does not match any incident, actor or place; did you mean 'jasdf'?"

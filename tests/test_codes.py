@@ -16,9 +16,11 @@ import pytest
 from helpers import (
     ACTOR_DIR,
     PLACE_DIR,
+    check_json,
     check_tree,
     incident_path,
     minimal_files,
+    problem_lines,
     run_cli,
     valid_actor,
     valid_incident,
@@ -48,14 +50,16 @@ actors:
     role: responder
 places: [east-china-sea]
 sources:
-  - url: https://www.mod.go.jp/news/1.html
+  - key: pub-1
+    url: https://www.mod.go.jp/news/1.html
     publisher: Publisher 1
     archive_url: https://web.archive.org/web/2025/https://www.mod.go.jp/news/1.html
-  - url: https://www.mod.go.jp/news/2.html
+  - key: pub-2
+    url: https://www.mod.go.jp/news/2.html
     publisher: Publisher 2
     archive_url: https://web.archive.org/web/2025/https://www.mod.go.jp/news/2.html
 ---
-The [[jasdf]] scrambled fighters.
+The [[jasdf]] scrambled fighters.[^pub-1]
 """
 
 
@@ -262,9 +266,34 @@ def test_fl112_symlink_loop_is_reported_not_a_crash(tmp_path: Path) -> None:
 
 def test_fl113_stray_file(tmp_path: Path) -> None:
     assert problems(tmp_path, {"content/actors/notes.txt": "to do"}) == [
-        "content/actors/notes.txt:0:0: warning FL113 "
-        "this file is not part of the content model and is not published"
+        "content/actors/notes.txt:0:0: error FL113 this file is not part of the content model and is not published"
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "message", "hint"),
+    [
+        (f"{PLACE_DIR}/yellow-sea.markdown", "content files end in '.md' (lowercase), not '.markdown'",
+         "rename it to yellow-sea.md"),
+        (f"{PLACE_DIR}/yellow-sea.MD", "content files end in '.md' (lowercase), not '.MD'", "rename it to yellow-sea.md"),
+        (f"{PLACE_DIR}/yellow-sea.yml", "content files are Markdown with YAML front matter, not .yml files",
+         "rename it to yellow-sea.md"),
+        ("content/yellow-sea.md", "this content file is in the wrong folder", "places in content/places/"),
+        (f"{PLACE_DIR}/.yellow-sea.md", "this file's name starts with '.', so it is hidden and never published",
+         "rename it without the leading dot (yellow-sea.md)"),
+    ],
+)  # fmt: skip
+def test_fl113_wrong_extension_folder_or_dotfile_is_an_error(
+    tmp_path: Path, path: str, message: str, hint: str
+) -> None:
+    write_tree(tmp_path, {**minimal_files(), path: valid_place("Yellow Sea")})
+    (tmp_path / "content/places/.gitkeep").write_text("")  # not text: ignored
+    status, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{path}:0:0: error FL113 {message}"), out
+    assert hint in lines[1]
+    assert len(problem_lines(out)) == 1
 
 
 def test_fl114_too_deep(tmp_path: Path) -> None:
@@ -277,6 +306,19 @@ def test_fl114_too_deep(tmp_path: Path) -> None:
 
 
 # --- FL2xx: references -------------------------------------------------------------------------------------
+
+
+def test_fl115_comment_swallowing_part_of_a_value(tmp_path: Path) -> None:
+    text = patrol("    publisher: Publisher 1\n", "    publisher: Channel #4 News\n")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:15:24: warning FL115 '#4 News' starts a YAML comment and is dropped: the value is 'Channel'"
+    ]
+
+
+def test_fl115_not_for_real_comments_or_quoted_values(tmp_path: Path) -> None:
+    text = patrol("    publisher: Publisher 1\n", '    publisher: "Channel #4 News"  # quoted\n')
+    text = text.replace("type: joint-patrol\n", "type: joint-patrol # a comment\n")
+    assert problems(tmp_path, {PATROL: text}) == []
 
 
 def test_fl201_unknown_actor_with_did_you_mean(tmp_path: Path) -> None:
@@ -330,7 +372,7 @@ def test_fl205_claim_source_not_among_sources(tmp_path: Path) -> None:
 def test_fl206_broken_wiki_link_in_body(tmp_path: Path) -> None:
     text = patrol("The [[jasdf]] scrambled", "The [[jasdf]] and [[jsdf]] scrambled")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:20:19: error FL206 link [[jsdf]] does not match any incident, actor or place; "
+        f"{PATROL}:22:19: error FL206 link [[jsdf]] does not match any incident, actor or place; "
         "did you mean 'jasdf'?"
     ]
 
@@ -366,7 +408,7 @@ def test_fl301_missing_field(tmp_path: Path) -> None:
 def test_fl301_missing_field_in_a_source(tmp_path: Path) -> None:
     text = patrol("    publisher: Publisher 2\n")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:16:5: error FL301 missing required field 'publisher' in sources[1]"
+        f"{PATROL}:17:5: error FL301 missing required field 'publisher' in sources[1]"
     ]
 
 
@@ -378,8 +420,8 @@ def test_fl301_missing_vocabulary(tmp_path: Path) -> None:
 
 def test_fl302_unknown_field_with_did_you_mean(tmp_path: Path) -> None:
     text = patrol("summary:", "sumary:")
+    # one mistake, one problem: not also "missing required field 'summary'"
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:2:1: error FL301 missing required field 'summary'",
         f"{PATROL}:5:1: error FL302 unknown field 'sumary'; did you mean 'summary'?",
     ]
 
@@ -387,7 +429,7 @@ def test_fl302_unknown_field_with_did_you_mean(tmp_path: Path) -> None:
 def test_fl302_unknown_nested_field(tmp_path: Path) -> None:
     text = patrol("    publisher: Publisher 1", "    publisher: Publisher 1\n    publsher: Publisher 1")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:15:5: error FL302 unknown field 'publsher'; did you mean 'publisher'?"
+        f"{PATROL}:16:5: error FL302 unknown field 'publsher'; did you mean 'publisher'?"
     ]
 
 
@@ -411,7 +453,7 @@ def test_fl303_yes_is_not_true(tmp_path: Path) -> None:
 def test_fl303_number_where_text_is_expected_says_to_quote(tmp_path: Path) -> None:
     # YAML 1.2 reads 1e3 as a number: never silently turned into text, and the hint says how to keep it
     write_tree(tmp_path, {**minimal_files(), JASDF: "---\nname: 1e3\nkind: armed-force\n---\n"})
-    _, out, _ = run_cli("check", str(tmp_path))
+    _, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
     assert out.splitlines()[:2] == [
         f"{JASDF}:2:7: error FL303 'name' must be text, not the number 1000.0",
         "    hint: YAML reads this as a number or true/false; put it in quotes to keep it as text",
@@ -473,7 +515,7 @@ def test_fl308_c1_control_character_escaped_in_yaml_or_raw_in_the_body(tmp_path:
     )
     assert problems(tmp_path, {PATROL: text}) == [
         f"{PATROL}:5:10: error FL308 invisible control character U+0099 is not allowed in text",
-        f"{PATROL}:21:5: error FL308 invisible control character U+0085 is not allowed in text",
+        f"{PATROL}:23:5: error FL308 invisible control character U+0085 is not allowed in text",
     ]
 
 
@@ -553,7 +595,7 @@ def test_fl404_duplicate_source(tmp_path: Path) -> None:
         "https://www.mod.go.jp/news/2.html\n    publisher", "https://www.mod.go.jp/news/1.html\n    publisher"
     )
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:16:10: error FL404 "
+        f"{PATROL}:18:10: error FL404 "
         "source https://www.mod.go.jp/news/1.html is listed twice (also sources[0])"
     ]
 
@@ -579,11 +621,12 @@ def test_fl405_removed_incident_id(tmp_path: Path) -> None:
 
 def test_fl501_script_in_body(tmp_path: Path) -> None:
     text = patrol(
-        "The [[jasdf]] scrambled fighters.\n",
-        "The [[jasdf]] scrambled fighters.\n\n<script>alert(1)</script>\n",
+        "The [[jasdf]] scrambled fighters.[^pub-1]\n",
+        "The [[jasdf]] scrambled fighters.[^pub-1]\n\n<script>alert(1)</script>\n",
     )
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:22:1: error FL501 raw <script> element is not allowed in content"
+        f"{PATROL}:24:1: error FL501 raw <script> element is not allowed in content",
+        f"{PATROL}:24:1: error FL701 paragraph '<script>alert(1)</script>' cites no source",
     ]
 
 
@@ -597,14 +640,14 @@ def test_fl501_event_handler_in_front_matter(tmp_path: Path) -> None:
 def test_fl502_javascript_url_in_body(tmp_path: Path) -> None:
     text = patrol("The [[jasdf]] scrambled", "The [[jasdf]] [scrambled](javascript:alert(1))")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:20:25: error FL502 'javascript:' URL is not allowed in content"
+        f"{PATROL}:22:25: error FL502 'javascript:' URL is not allowed in content"
     ]
 
 
 def test_fl502_source_url_not_http(tmp_path: Path) -> None:
     text = patrol("url: https://www.mod.go.jp/news/1.html", "url: ftp://www.mod.go.jp/news/1.html")
     assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:13:10: error FL502 'sources[0].url' must be an absolute http(s) URL, "
+        f"{PATROL}:14:10: error FL502 'sources[0].url' must be an absolute http(s) URL, "
         "not text 'ftp://www.mod.go.jp/news/1.html'"
     ]
 
@@ -614,14 +657,16 @@ def test_fl502_source_url_not_http(tmp_path: Path) -> None:
 
 def test_fl601_no_archive_url(tmp_path: Path) -> None:
     text = patrol("    archive_url: https://web.archive.org/web/2025/https://www.mod.go.jp/news/1.html\n")
-    assert problems(tmp_path, {PATROL: text}) == [
-        f"{PATROL}:13:10: warning FL601 source https://www.mod.go.jp/news/1.html has no archive_url"
+    assert problems(tmp_path, {PATROL: text}, "--verbose") == [
+        f"{PATROL}:14:10: warning FL601 source https://www.mod.go.jp/news/1.html has no archive_url"
     ]
 
 
 def test_fl602_single_source(tmp_path: Path) -> None:
     files = {PATROL: valid_incident(sources=[valid_source(1)])}
-    assert problems(tmp_path, files) == [f"{PATROL}:13:1: warning FL602 the incident has a single source"]
+    assert problems(tmp_path, files, "--verbose") == [
+        f"{PATROL}:13:1: warning FL602 the incident has a single source"
+    ]
 
 
 def test_fl603_unused_actor(tmp_path: Path) -> None:
@@ -665,9 +710,165 @@ def test_fl606_near_duplicate(tmp_path: Path) -> None:
 
 def test_fl607_aggregators_only(tmp_path: Path) -> None:
     sources = [valid_source(1, kind="aggregator"), valid_source(2, kind="aggregator")]
-    assert problems(tmp_path, {PATROL: valid_incident(sources=sources)}) == [
+    assert problems(tmp_path, {PATROL: valid_incident(sources=sources)}, "--verbose") == [
         f"{PATROL}:13:1: warning FL607 every source of this incident is an aggregator or mirror"
     ]
+
+
+# --- FL7xx: evidence ---------------------------------------------------------------------------------------
+# PATROL_TEXT's body is line 22: "The [[jasdf]] scrambled fighters.[^pub-1]"
+
+
+def test_fl701_uncited_paragraph_list_item_and_table_row_at_their_lines(tmp_path: Path) -> None:
+    text = patrol() + (
+        "\nTwo F-15s followed them.\n"  # 24
+        "\n- Cited item.[^pub-2]\n- Uncited item.\n"  # 26, 27
+        "\nA `[^pub-1]` in code and an escaped \\[^pub-1] cite nothing.\n"  # 29
+        "\n## A heading needs no source\n"  # 31
+        "\n| Who | What |\n| --- | --- |\n| JASDF | scrambled[^pub-1] |\n| PLA | flew |\n"  # 33-36
+        "\n```\ncode needs no source\n```\n"  # 38-40
+    )
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:24:1: error FL701 paragraph 'Two F-15s followed them.' cites no source",
+        f"{PATROL}:27:3: error FL701 list item 'Uncited item.' cites no source",
+        f"{PATROL}:29:1: error FL701 paragraph 'A `[^pub-1]` in code and an escaped \\...' cites no source",
+        f"{PATROL}:36:1: error FL701 table row '| PLA | flew |' cites no source",
+    ]
+
+
+def test_fl701_blockquote_and_continuation_lines(tmp_path: Path) -> None:
+    text = patrol() + "\n> Quoted paragraph,\n> over two lines.\n\n- Item\n  continued.[^pub-1]\n"
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:24:3: error FL701 paragraph 'Quoted paragraph,' cites no source"
+    ]
+
+
+def test_fl702_unknown_citation_key_with_did_you_mean_at_its_column(tmp_path: Path) -> None:
+    text = patrol("fighters.[^pub-1]", "fighters.[^pub-1][^Pub-2] and [^agency-9].")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:22:42: error FL702 citation [^Pub-2] names no source of this incident; did you mean [^pub-2]?",
+        f"{PATROL}:22:55: error FL702 citation [^agency-9] names no source of this incident",
+    ]
+    (record,) = [r for r in check_json(tmp_path) if r["code"] == "FL702"][:1]
+    assert record["end"] == {"line": 22, "column": 50}
+
+
+def test_fl703_marker_in_the_summary_or_an_actors_text(tmp_path: Path) -> None:
+    text = patrol("East China Sea.\n", "East China Sea.[^pub-1]\n")
+    assert problems(tmp_path, {PATROL: text, JASDF: valid_actor(__body__="An air force.[^pub-1]\n")}) == [
+        f"{JASDF}:5:14: error FL703 citation marker [^pub-1] outside an incident's body",
+        f"{PATROL}:5:10: error FL703 citation marker [^pub-1] in 'summary'",
+    ]
+
+
+def line_of(root: Path, needle: str, path: str = PATROL) -> int:
+    """The line of the written file ``path`` holding ``needle`` (trees written from dicts are dumped by YAML)."""
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    return next(n for n, row in enumerate(lines, 1) if needle in row)
+
+
+QUOTE = {"actor": "jasdf", "text": "It was a show of force.", "quote": True, "source": "pub-1"}
+
+
+def test_fl704_quote_not_in_the_cited_excerpt_names_the_source_that_has_it(tmp_path: Path) -> None:
+    sources = [
+        valid_source(1, excerpts=[{"text": "The ministry spoke of a demonstration."}]),
+        valid_source(2, excerpts=[{"text": "He said: \u201cit was a show of force\u201d, and left."}]),
+    ]
+    files = {PATROL: valid_incident(claims=[QUOTE], sources=sources, __body__="Flew.[^pub-1]\n")}
+    lines = problems(tmp_path, files)
+    line = line_of(tmp_path, "text: It was a show of force.")
+    assert lines == [
+        f"{PATROL}:{line}:9: error FL704 quote is not in an excerpt of pub-1, but it is in one of pub-2"
+    ]
+
+
+def test_fl704_quote_without_any_excerpt(tmp_path: Path) -> None:
+    files = {PATROL: valid_incident(claims=[QUOTE], __body__="Flew.[^pub-1]\n")}
+    lines = problems(tmp_path, files)
+    line = line_of(tmp_path, "text: It was a show of force.")
+    assert lines == [f"{PATROL}:{line}:9: error FL704 quote cannot be verified: source pub-1 has no excerpts"]
+
+
+def test_fl704_quote_matches_across_quotes_dashes_case_spacing_and_ellipses(tmp_path: Path) -> None:
+    claim = {**QUOTE, "text": 'it was a "show of force" \u2014 aimed at Japan ... it must stop.'}
+    excerpt = "IT WAS A \u201cSHOW OF FORCE\u201d - aimed\n at Japan. Officials added that it must stop."
+    files = {PATROL: valid_incident(claims=[claim], sources=[valid_source(1, excerpts=[{"text": excerpt}]),
+                                                             valid_source(2)], __body__="Flew.[^pub-1]\n")}  # fmt: skip
+    assert problems(tmp_path, files) == []
+
+
+def test_fl705_figure_value_not_in_its_sources_excerpts(tmp_path: Path) -> None:
+    figures = [
+        {"what": "bombers", "value": 4, "source": "pub-1"},
+        {"what": "fighters", "value": "about 8 hours", "source": "pub-1"},
+        {"what": "aircraft", "value": 1200, "source": "pub-1"},
+    ]
+    excerpt = "Two bombers flew for about eight hours; 1,200 sorties in 2024 (14 more)."
+    files = {PATROL: valid_incident(figures=figures, sources=[valid_source(1, excerpts=[{"text": excerpt}]),
+                                                              valid_source(2)], __body__="Flew.[^pub-1]\n")}  # fmt: skip
+    lines = problems(tmp_path, files)
+    assert lines == [
+        f"{PATROL}:{line_of(tmp_path, 'value: 4')}:10: warning FL705 figure value 4 is in no excerpt of pub-1"
+    ]
+
+
+def test_fl706_quoted_words_in_a_paraphrase_and_in_a_paragraph(tmp_path: Path) -> None:
+    claim = {"actor": "jasdf", "text": 'The ministry called it "a grave concern".', "source": "pub-1"}
+    body = 'Tokyo spoke of \u201ca show of force\u201d.[^pub-1]\n\nIt was "routine".[^pub-2]\n'
+    sources = [valid_source(1, excerpts=[{"text": "It was a show of force."}]), valid_source(2)]
+    files = {PATROL: valid_incident(claims=[claim], sources=sources, __body__=body)}
+    lines = problems(tmp_path, files)
+    assert lines == [
+        f'{PATROL}:{line_of(tmp_path, "grave")}:9: warning FL706 quoted words "a grave concern" are in no excerpt of pub-1',
+        f'{PATROL}:{line_of(tmp_path, "routine")}:8: warning FL706 quoted words "routine" are in no excerpt of pub-2',
+    ]
+
+
+def test_translations_count_for_numbers_and_quoted_words_but_never_for_an_exact_quote(tmp_path: Path) -> None:
+    excerpt = {
+        "text": "飛行は六時間以上続いた。「反省」と述べた。",
+        "translation": 'The flight lasted over six hours. She spoke of "reflection".',
+    }
+    exact = {"actor": "jasdf", "text": "The flight lasted over six hours.", "quote": True, "source": "pub-1"}
+    figure = {"what": "flight", "value": "more than six hours", "source": "pub-1"}
+    body = 'She spoke of "reflection".[^pub-1]\n'
+    sources = [valid_source(1, language="ja", excerpts=[excerpt]), valid_source(2)]
+    files = {PATROL: valid_incident(claims=[exact], figures=[figure], sources=sources, __body__=body)}
+    lines = problems(tmp_path, files)
+    # the number and the quoted word are found in our translation; the exact quote must be the source's own words
+    assert [line.split(" ", 3)[1:3] for line in lines] == [["error", "FL704"]], lines
+
+
+def test_fl304_excerpt_too_long_says_the_limit_and_why(tmp_path: Path) -> None:
+    files = {
+        PATROL: valid_incident(sources=[valid_source(1, excerpts=[{"text": "x" * 501}]), valid_source(2)])
+    }
+    tree = minimal_files()
+    tree.update(files)
+    write_tree(tmp_path, tree)
+    _, out, _ = run_cli("check", str(tmp_path))
+    line = line_of(tmp_path, "xxxxx")
+    assert (
+        f"{PATROL}:{line}:11: error FL304 'sources[0].excerpts[0].text' is 501 characters; an excerpt may have at most 500"
+        in out
+    )
+    assert "fair quotation" in out
+
+
+def test_fl301_source_without_key_suggests_one(tmp_path: Path) -> None:
+    source = {
+        "url": "https://www.nippon.com/en/news/1/",
+        "publisher": "Nippon.com (Jiji Press)",
+        "published": "2025-12-10",
+    }
+    tree = minimal_files()
+    tree[PATROL] = valid_incident(sources=[source, valid_source(2)])
+    write_tree(tmp_path, tree)
+    _, out, _ = run_cli("check", str(tmp_path))
+    line = line_of(tmp_path, "url: https://www.nippon.com/en/news/1/")
+    assert f"{PATROL}:{line}:3: error FL301 missing required field 'key' in sources[0]" in out
+    assert "key: jiji-1210" in out
 
 
 # --- YAML 1.1 traps, encodings and line endings ------------------------------------------------------------
@@ -741,7 +942,11 @@ FIGURE = {"what": "aircraft", "value": 4, "source": "https://www.mod.go.jp/news/
             valid_incident(related=[{"incident": RADAR[23:-3], "relation": "causes"}]),
             "FL203 unknown relation",
         ),
-        (PATROL, valid_incident(replaced_by="2025-12-06-radar"), "FL204 unknown incident '2025-12-06-radar'"),
+        (
+            PATROL,
+            valid_incident(status="retracted", status_note="Merged.", replaced_by="2025-12-06-radar"),
+            "FL204 unknown incident '2025-12-06-radar'",
+        ),
         (PATROL, valid_incident(claims=[{**CLAIM, "actor": "jsdf"}]), "FL201 unknown actor 'jsdf'"),
         (PATROL, valid_incident(figures=[{**FIGURE, "source": "https://x.example/"}]), "FL205 figure source"),
         (MOD, valid_actor("MOD", kind="ministri"), "FL203 unknown actor kind 'ministri'"),
@@ -770,7 +975,8 @@ def test_every_reference_field_resolves(tmp_path: Path, path: str, content: dict
 
 
 def test_claims_and_figures_citing_a_source_are_clean(tmp_path: Path) -> None:
-    files = {PATROL: valid_incident(claims=[CLAIM], figures=[FIGURE])}
+    source = valid_source(1, excerpts=[{"text": "Four fighters scrambled."}])
+    files = {PATROL: valid_incident(claims=[CLAIM], figures=[FIGURE], sources=[source, valid_source(2)])}
     assert problems(tmp_path, files, "--strict") == []
 
 
@@ -781,16 +987,47 @@ def test_no_known_ids_gives_a_useful_hint(tmp_path: Path) -> None:
     }
     files[PATROL] = valid_incident(places=["east-china-sea"])
     write_tree(tmp_path, {**minimal_files(), **files})
-    _, out, _ = run_cli("check", str(tmp_path))
+    _, out, _ = run_cli("check", str(tmp_path), "--format", "concise")
     lines = out.splitlines()
     index = lines.index(f"{PATROL}:12:3: error FL202 unknown place 'east-china-sea'")
     assert lines[index + 1] == "    hint: there is no place yet; add one first"
 
 
 def test_fl309_placeholder_from_the_template(tmp_path: Path) -> None:
-    text = patrol("  - url: https://www.mod.go.jp/news/1.html\n    publisher: Publisher 1\n",
-                  "  - url: https://www.mod.go.jp/news/1.html\n    publisher: TODO Publisher\n")  # fmt: skip
+    text = patrol("    url: https://www.mod.go.jp/news/1.html\n    publisher: Publisher 1\n",
+                  "    url: https://www.mod.go.jp/news/1.html\n    publisher: TODO Publisher\n")  # fmt: skip
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "TODO Publisher" in row)
     assert problems(tmp_path, {PATROL: text}) == [
         f"{PATROL}:{line}:16: error FL309 placeholder left in place: 'TODO Publisher'"
     ]
+
+
+# --- documented rules, enforced (FL308) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("type: joint-patrol\n", "type: joint-patrol\nseries_number: 3\n",
+         "5:16: error FL308 series_number is set but series is not"),
+        ("type: joint-patrol\n", "type: joint-patrol\nreplaced_by: 2025-12-06-radar-lock-on\n",
+         "5:14: error FL308 replaced_by is only for a retracted incident (this one is 'confirmed')"),
+        ("summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n",
+         "summary: >-\n  Two Chinese and two Russian bombers flew together.\n\n  Over the East China Sea.\n",
+         "5:10: error FL308 the summary has more than one paragraph; it is one plain-text paragraph"),
+        ("summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n",
+         "summary: |\n  Two Chinese and two Russian bombers flew together.\n\n  Over the East China Sea.\n",
+         "5:10: error FL308 the summary has more than one paragraph; it is one plain-text paragraph"),
+        ("sources:\n", "related: [2025-12-09-joint-bomber-patrol]\nsources:\n",
+         "12:11: error FL308 an incident cannot be related to itself"),
+    ],
+)  # fmt: skip
+def test_fl308_documented_rules_are_enforced(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert old in PATROL_TEXT
+    assert problems(tmp_path, {PATROL: patrol(old, new)}) == [f"{PATROL}:{expected}"]
+
+
+def test_fl308_a_literal_summary_on_two_lines_is_one_paragraph(tmp_path: Path) -> None:
+    old = "summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n"
+    new = "summary: |\n  Two Chinese and two Russian bombers flew together\n  over the East China Sea.\n"
+    assert problems(tmp_path, {PATROL: patrol(old, new)}) == []

@@ -57,16 +57,21 @@ def test_new_incident_check_fix_build(tmp_path: Path) -> None:
     template = path.read_text(encoding="utf-8")
     path.write_text(fill_in(template, actor="jsdf"), encoding="utf-8")  # a typo of jasdf
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "actor: jsdf" in text)
-    failed = faultlines(root, "check")
+    failed = faultlines(root, "check", "--changed")  # the new file, checked against the whole tree
     assert failed.returncode == 1
     assert f"{relative}:{line}:12: error FL201 unknown actor 'jsdf'; did you mean 'jasdf'?" in failed.stdout
 
     path.write_text(fill_in(template, actor="jasdf"), encoding="utf-8")
-    passed = faultlines(root, "check")
+    passed = faultlines(root, "check", "--changed")
     assert passed.returncode == 0, passed.stdout
     assert passed.stdout.endswith("0 errors, 2 warnings in 1 file\n"), (
         passed.stdout
-    )  # no archive_url, one source
+    )  # no archive_url, one source: the new file's own warnings are listed
+    whole = faultlines(root, "check")  # the whole tree counts them
+    assert whole.stdout == (
+        "no problems found; not listed: 1 source without an archive_url, 1 incident with a single source "
+        "(--verbose lists them)\n"
+    )
 
     again = faultlines(root, "new", "incident", "--date", "2025-12-11", "--title",
                        "Bombers fly over the Sea of Japan", "--type", "joint-patrol")  # fmt: skip

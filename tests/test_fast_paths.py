@@ -83,8 +83,8 @@ def test_positions_deep_in_a_file_are_exact(tmp_path: Path) -> None:
     files[PATROL] = valid_incident(sources=sources)
     write_tree(tmp_path, files)
     lines = (tmp_path / PATROL).read_text().split("\n")
-    url_line = lines.index(f"- url: {sources[37]['url']}") + 1
-    (found,) = [d for d in check_json(tmp_path) if d["code"] == "FL601"]
+    url_line = lines.index(f"  url: {sources[37]['url']}") + 1
+    (found,) = [d for d in check_json(tmp_path, "--verbose") if d["code"] == "FL601"]
     assert (found["path"], found["line"], found["column"]) == (PATROL, url_line, 8)
     # the positions worked out on demand are those recorded when composing with positions
     documents, _ = load(tmp_path)

@@ -78,7 +78,7 @@ def rename_patrol(root: Path) -> str:
     """Rename the patrol incident to a new id that lists the old one, fixing the reference to it."""
     new_id = "2025-12-09-china-russia-joint-bomber-patrol"
     git(root, "mv", incident_path(PATROL), incident_path(new_id))
-    write(root, incident_path(new_id), valid_incident(previous_ids=[PATROL], __body__="Renamed.\n"))
+    write(root, incident_path(new_id), valid_incident(previous_ids=[PATROL], __body__="Renamed.[^pub-1]\n"))
     statement = minimal_files()[incident_path("2025-12-10-defense-ministry-statement")]
     write(root, incident_path("2025-12-10-defense-ministry-statement"), {**statement, "related": [new_id]})
     return new_id
@@ -106,7 +106,7 @@ def test_deleted_incident_without_tombstone_fails_check_base(repo: Path) -> None
     (repo / incident_path(RADAR)).unlink()
     commit(repo, "Remove the radar incident", "2025-12-12T09:00:00+00:00")
 
-    status, out, err = run_cli("check", str(repo), "--base", "HEAD~1")
+    status, out, err = run_cli("check", str(repo), "--base", "HEAD~1", "--format", "concise")
 
     assert status == 1, err
     assert [line for line in problem_lines(out) if "FL405" in line] == [

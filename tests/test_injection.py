@@ -215,7 +215,8 @@ def hostile_files(t: list[str]) -> dict[str, Any]:
             }
         ],
         sources=sources,
-        **{BODY: f"{t[43]}\n\n# {t[44]}\n\n> {t[45]}\n\n- [[jasdf|{t[46]}]]\n"},
+        # each paragraph cites the first source, whose publisher (hostile too) the citation links show
+        **{BODY: f"{t[43]} [^pub-1]\n\n# {t[44]}\n\n> {t[45]} [^pub-1]\n\n- [[jasdf|{t[46]}]] [^pub-1]\n"},
     )
     files[incident_path("2025-12-10-defense-ministry-statement")]["related"] = [
         {"incident": "2025-12-09-joint-bomber-patrol", "relation": "responds-to"}

@@ -44,7 +44,7 @@ def big_files(incidents: int) -> dict[str, object]:
             title=f"Joint patrol number {n} over the East China Sea",
             date=f"2024-{month:02d}-{day:02d}",
             sources=[valid_source(1000 + 2 * n), valid_source(1001 + 2 * n)],
-            __body__=f"Patrol {n}. The [[jasdf]] scrambled fighters.\n",
+            __body__=f"Patrol {n}. The [[jasdf]] scrambled fighters.[^pub-{1000 + 2 * n}]\n",
         )
     return files
 

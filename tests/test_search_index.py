@@ -24,7 +24,7 @@ PAGE = "incidents/2025-12-09-joint-bomber-patrol/"
 def _index(tmp_path: Path, option: str | None) -> dict[str, str]:
     files = minimal_files()
     files[incident_path("2025-12-09-joint-bomber-patrol")] = valid_incident(
-        __body__="The [[jasdf]] scrambled fighters over the Tsushimamarker strait.\n"
+        __body__="The [[jasdf]] scrambled fighters over the Tsushimamarker strait.[^pub-1]\n"
     )
     root = make_project(tmp_path / "project", files)
     if option:

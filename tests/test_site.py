@@ -260,8 +260,20 @@ def module_files() -> dict[str, Any]:
         "East China Sea", (29.0, 125.0), names={"ja": "東シナ海", "zh": "东海"}
     )
     patrol_sources = [
-        valid_source(1, title="Chinese and Russian bombers fly joint patrol", published="2025-12-09"),
-        valid_source(2, language="ja", published="2025-12-10"),
+        valid_source(
+            1,
+            title="Chinese and Russian bombers fly joint patrol",
+            published="2025-12-09",
+            excerpts=[
+                {"text": "Four bombers flew together. The patrol was part of an annual cooperation plan."}
+            ],
+        ),
+        valid_source(
+            2,
+            language="ja",
+            published="2025-12-10",
+            excerpts=[{"text": "爆撃機6機が飛行した", "translation": "Six bombers flew."}],
+        ),
     ]
     files[incident_path(PATROL)] = valid_incident(
         series="joint-air-patrols",
@@ -280,7 +292,8 @@ def module_files() -> dict[str, Any]:
             {"what": "bombers", "value": 6, "source": patrol_sources[1]["url"]},
         ],
         sources=patrol_sources,
-        __body__=f"The [[jasdf]] scrambled fighters; see [[{RADAR}]].\n",
+        __body__=f"The [[jasdf]] scrambled fighters; see [[{RADAR}]].[^pub-1]\n\n"
+        "Japan counted six bombers.[^pub-2][^pub-1]\n\n- The `[^pub-2]` marker in code stays text.[^pub-2]\n",
     )
     files[incident_path(RADAR)] = {**files[incident_path(RADAR)], "end_date": "2025-12-09"}
     files[incident_path(STATEMENT)]["actors"] = [

@@ -6,16 +6,18 @@ there are no errors.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.check import identity, placeholders, references, safety, warnings
+from generator.check import comments, evidence, identity, placeholders, references, rules, safety, warnings
+from generator.check.salvage import salvage
 from generator.check.schema_errors import validate
 from generator.diagnostics import Diagnostic
 from generator.load import Document
 from generator.model import Chronology, Record, build_chronology
-from generator.schema import Actor, Incident, Place, Vocabulary
+from generator.schema import SCHEMAS, Actor, Incident, Place, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,21 @@ def check(
     problems: list[Diagnostic] = []
     vocabulary: tuple[Document, Vocabulary] | None = None
     incidents, actors, places = [], [], []
+    partial: dict[str, list] = {"incident": [], "actor": [], "place": []}  # what parsed of invalid documents
     loaded: list[Document] = []  # ``documents`` may be an iterator (load_iter): each is checked as it comes
     for document in documents:
         loaded.append(document)
         text = safety.front_matter_text(document.data or {})  # one walk for both
         problems.extend(safety.check_document(document, text))
         problems.extend(placeholders.check_document(document, text))
+        problems.extend(comments.check_document(document))
         if document.data is None:
             continue
         record, errors = validate(document)
         problems.extend(errors)
         if record is None:
+            if document.kind in partial:
+                partial[document.kind].append((document, salvage(SCHEMAS[document.kind], document.data)))
             continue
         if isinstance(record, Vocabulary):
             vocabulary = (document, record)
@@ -71,9 +77,17 @@ def check(
             )
         )
     validated = Validated(vocabulary, incidents, actors, places)
-    problems.extend(identity.check(documents, validated))
-    problems.extend(references.check(documents, validated))
+    # references and identity also on what parsed of the documents that failed their schema (one pass)
+    dated = [(d, r) for d, r in partial["incident"] if r.date is not None]
+    problems.extend(identity.check(documents, Validated(vocabulary, incidents + dated, actors, places)))
+    with_partial = Validated(
+        vocabulary, incidents + partial["incident"], actors + partial["actor"], places + partial["place"]
+    )
+    problems.extend(references.check(documents, with_partial))
+    problems.extend(rules.check(validated))
     problems.extend(warnings.check(validated, today or dt.date.today()))
+    problems.extend(evidence.check(documents, validated))
+    problems = _one_per_spot(problems)
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
         return None, problems
     chronology = build_chronology(
@@ -83,3 +97,34 @@ def check(
         [Record(d.id, d.path, r, d.body, d.body_line) for d, r in places],
     )
     return chronology, problems
+
+
+_UNKNOWN = {"FL201", "FL202", "FL203", "FL204"}
+_SCHEMA = {"FL303", "FL304", "FL307"}  # a value of the wrong type, length or form
+
+
+def _one_per_spot(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """A schema error and an unknown-reference error at the same value are one problem: the schema error,
+    with the reference check's suggestion (``actor: JASDF`` is not a slug; did you mean 'jasdf'?)."""
+    schema = {(d.path, d.line, d.column): i for i, d in enumerate(problems) if d.code in _SCHEMA}
+    merged = list(problems)
+    dropped: set[int] = set()
+    for i, d in enumerate(problems):
+        at = schema.get((d.path, d.line, d.column))
+        if d.code not in _UNKNOWN or at is None or not d.line:
+            continue
+        dropped.add(i)
+        _, _, guess = d.message.partition("; ")
+        if guess and "; " not in merged[at].message:
+            merged[at] = dataclasses.replace(merged[at], message=f"{merged[at].message}; {guess}")
+    # a misspelt required field is one problem: "unknown field 'summry'; did you mean 'summary'?", not also
+    # "missing required field 'summary'"
+    misspelt = {
+        (d.path, d.message.rpartition("did you mean ")[2])
+        for d in merged
+        if d.code == "FL302" and d.column == 1
+    }
+    for i, d in enumerate(merged):
+        if d.code == "FL301" and " in " not in d.message and (d.path, f"{d.message[23:]}?") in misspelt:
+            dropped.add(i)
+    return [d for i, d in enumerate(merged) if i not in dropped]

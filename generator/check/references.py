@@ -7,7 +7,7 @@ import zoneinfo
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from generator.check.schema_errors import suggest
+from generator.check.schema_errors import _fold, closest, did_you_mean, suggest
 from generator.diagnostics import Diagnostic
 from generator.load import Document, KeyPath
 
@@ -20,8 +20,9 @@ WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+))?\]\]")
 class _Resolver:
     """Checks ids against known sets and reports misses with a suggestion."""
 
-    def __init__(self, problems: list[Diagnostic]) -> None:
+    def __init__(self, problems: list[Diagnostic], names: dict[str, list[str]] | None = None) -> None:
         self.problems = problems
+        self.names = names or {}  # id -> names and aliases of actors and places, for suggestions
 
     def require(
         self,
@@ -38,9 +39,15 @@ class _Resolver:
             return
         known = list(known)
         line, column = document.position(keypath)
-        guess = suggest(value, known)
-        message = f"unknown {what} '{value}'" + (f"; did you mean '{guess}'?" if guess else "")
-        if guess:
+        guesses = closest(value, known, self.names)
+        guess = did_you_mean(guesses)
+        named = [
+            (g, n) for g in guesses for n in self.names.get(g, ()) if _fold(n) == _fold(value) != _fold(g)
+        ]
+        message = f"unknown {what} '{value}'{guess}"
+        if named:
+            hint = f"'{named[0][1]}' is a name of {named[0][0]}; references use the id (its file name)"
+        elif guess:
             hint = ""
         elif known:
             hint = f"known: {', '.join(sorted(known)[:12])}" + (", ..." if len(known) > 12 else "")
@@ -52,7 +59,7 @@ class _Resolver:
 def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
     """Every unresolved reference in every validated document."""
     problems: list[Diagnostic] = []
-    resolve = _Resolver(problems)
+    resolve = _Resolver(problems, _names(documents))
     # ids of every file, valid or not: a file with its own errors must not also break every link to it
     actor_ids = {d.id for d in documents if d.kind == "actor"}
     place_ids = {d.id for d in documents if d.kind == "place"}
@@ -103,7 +110,7 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
             resolve.require(document, ("claims", i, "actor"), claim.actor, actor_ids, "FL201", "actor")
         if incident.timezone:
             _check_timezone(document, ("timezone",), incident.timezone, problems)
-        if incident.end_date and incident.end_date.last_day() < incident.date.first_day():
+        if incident.end_date and incident.date and incident.end_date.last_day() < incident.date.first_day():
             line, column = document.position(("end_date",))
             problems.append(
                 Diagnostic(
@@ -131,7 +138,7 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
         resolve.require(document, ("parent",), actor.parent, actor_ids, "FL201", "actor")
         for i, position in enumerate(actor.positions):
             resolve.require(document, ("positions", i, "of"), position.of, actor_ids, "FL201", "actor")
-            if position.end and position.end.last_day() < position.start.first_day():
+            if position.end and position.start and position.end.last_day() < position.start.first_day():
                 line, column = document.position(("positions", i, "to"))
                 problems.append(
                     Diagnostic(
@@ -150,8 +157,19 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
     problems.extend(_cycles(validated.places))
     targets = actor_ids | place_ids | incident_ids
     for document in documents:
-        problems.extend(_wiki_links(document, targets))
+        problems.extend(_wiki_links(document, targets, resolve.names))
     return problems
+
+
+def _names(documents: list[Document]) -> dict[str, list[str]]:
+    """Names and aliases of every actor and place, by id, as written (whether or not the file is valid)."""
+    names: dict[str, list[str]] = {}
+    for document in documents:
+        if document.kind not in ("actor", "place") or not isinstance(document.data, dict):
+            continue
+        found = [document.data.get("name"), *(document.data.get("aliases") or [])]
+        names[document.id] = [n for n in found if isinstance(n, str)]
+    return names
 
 
 def _check_sources(document: Document, incident: object, problems: list[Diagnostic]) -> None:
@@ -181,7 +199,7 @@ def _check_sources(document: Document, incident: object, problems: list[Diagnost
             seen.setdefault(value, i)
     for field in ("claims", "figures"):
         for i, entry in enumerate(getattr(incident, field)):
-            if entry.source not in urls and entry.source not in keys:
+            if entry.source is not None and entry.source not in urls and entry.source not in keys:
                 line, column = document.position((field, i, "source"))
                 guess = suggest(entry.source, keys if "://" not in entry.source else urls)
                 problems.append(
@@ -240,7 +258,9 @@ def _cycles(entries: list[tuple[Document, object]]) -> list[Diagnostic]:
     return problems
 
 
-def _wiki_links(document: Document, targets: set[str]) -> list[Diagnostic]:
+def _wiki_links(
+    document: Document, targets: set[str], names: dict[str, list[str]] | None = None
+) -> list[Diagnostic]:
     problems = []
     for match in WIKI_LINK.finditer(document.body):
         target = match.group(1).strip()
@@ -249,7 +269,6 @@ def _wiki_links(document: Document, targets: set[str]) -> list[Diagnostic]:
         before = document.body[: match.start()]
         line = document.body_line + before.count("\n")
         column = match.start() - (before.rfind("\n") + 1) + 1
-        guess = suggest(target, targets)
         problems.append(
             Diagnostic(
                 document.path,
@@ -257,7 +276,7 @@ def _wiki_links(document: Document, targets: set[str]) -> list[Diagnostic]:
                 column,
                 "FL206",
                 f"link [[{target}]] does not match any incident, actor or place"
-                + (f"; did you mean '{guess}'?" if guess else ""),
+                + did_you_mean(closest(target, targets, names)),
                 end_line=line,
                 end_column=column + len(match.group(0)),
             )

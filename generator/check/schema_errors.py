@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from generator.diagnostics import Diagnostic
 from generator.load import Document, KeyPath
-from generator.schema import COLOR_PATTERN, COUNTRY_PATTERN, LANGUAGE_PATTERN, SCHEMAS, SLUG_PATTERN, Model
+from generator.schema import (
+    COLOR_PATTERN,
+    COUNTRY_PATTERN,
+    EXCERPT_MAX,
+    EXCERPTS_PER_SOURCE,
+    LANGUAGE_PATTERN,
+    SCHEMAS,
+    SLUG_PATTERN,
+    Model,
+)
 
 _TYPE_ERRORS = {
     "string_type": "text",
@@ -94,6 +105,48 @@ def suggest(word: str, choices: list[str] | Any) -> str | None:
     return matches[0] if matches else None
 
 
+def closest(word: str, ids: Iterable[str], names: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+    """Every id as close to ``word`` as the closest (at least 0.6 alike), by the id itself or by one of its
+    names and aliases (``names``: id → names): ``east-sea`` finds ``sea-of-japan`` by its alias "East Sea",
+    ``JASDF`` finds ``jasdf``. An exact name or alias wins outright."""
+    folded = _fold(word)
+    best: dict[str, float] = {}
+    for id_ in ids:
+        texts = [id_, *((names or {}).get(id_, ()))]
+        if any(_fold(text) == folded for text in texts):
+            best[id_] = 2.0  # exact, ignoring case, spaces and punctuation
+            continue
+        matcher = difflib.SequenceMatcher(None, "", folded)  # b (the word) is analysed once
+        score = 0.0
+        for text in texts:
+            matcher.set_seq1(_fold(text))
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                score = max(score, matcher.ratio())
+        if score >= 0.6:
+            best[id_] = score
+    if not best:
+        return []
+    top = max(best.values())
+    return sorted(id_ for id_, score in best.items() if score == top)
+
+
+def _fold(text: str) -> str:
+    """``East Sea`` → ``east-sea``: lower case, runs of other characters as one hyphen."""
+    return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-")
+
+
+def did_you_mean(candidates: list[str]) -> str:
+    """``; did you mean 'a'?`` or ``; did you mean 'a' or 'b'?`` (empty without candidates)."""
+    if not candidates:
+        return ""
+    quoted = [f"'{c}'" for c in candidates]
+    return (
+        "; did you mean "
+        + (quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1])
+        + "?"
+    )
+
+
 def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> Diagnostic:
     kind = error["type"]
     loc = _data_loc(document.data, tuple(error["loc"]), keep_last=kind == "missing")
@@ -106,19 +159,17 @@ def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> 
             document.key_position(parent) if parent else (2 if document.kind != "vocabulary" else 1, 1)
         )
         where = f" in {field_name(parent)}" if parent else ""
+        hint = "see the field reference for what it holds"
+        if len(loc) == 3 and loc[0] == "sources" and loc[2] == "key":
+            hint = "give the source a short key to cite it by: " + _key_example(document.data, loc[1])
         return Diagnostic(
-            document.path,
-            line,
-            column,
-            "FL301",
-            f"missing required field '{loc[-1]}'{where}",
-            "see the field reference for what it holds",
+            document.path, line, column, "FL301", f"missing required field '{loc[-1]}'{where}", hint
         )
     if kind == "extra_forbidden":
         line, column = document.key_position(loc)
         owner = _model_at(model, loc)
-        guess = suggest(str(loc[-1]), field_names(owner)) if owner else None
-        message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{guess}'?" if guess else "")
+        guesses = closest(str(loc[-1]), field_names(owner)) if owner else []
+        message = f"unknown field '{loc[-1]}'" + did_you_mean(guesses)
         allowed = ", ".join(field_names(owner)) if owner else ""
         return Diagnostic(
             document.path,
@@ -137,6 +188,26 @@ def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> 
             hint = "YAML reads this as a number or true/false; put it in quotes to keep it as text"
         return Diagnostic(
             document.path, line, column, "FL303", f"'{name}' must be {expected}, not {describe(value)}", hint
+        )
+    if kind == "string_too_long" and len(loc) >= 3 and loc[-3] == "excerpts" and loc[-1] == "text":
+        return Diagnostic(
+            document.path,
+            line,
+            column,
+            "FL304",
+            f"'{name}' is {len(value)} characters; an excerpt may have at most {EXCERPT_MAX}",
+            "quote only the passage that supports the incident: short passages are fair quotation, "
+            "longer ones copy the publisher's work (an ellipsis ... may join two short passages)",
+        )
+    if kind == "too_long" and loc and loc[-1] == "excerpts":
+        return Diagnostic(
+            document.path,
+            line,
+            column,
+            "FL304",
+            f"'{name}' has {len(value)} passages; a source may have at most {EXCERPTS_PER_SOURCE} excerpts",
+            "keep the passages that support the incident's claims, figures and text: fair quotation "
+            "takes short passages, not the article",
         )
     if kind in _LENGTH_ERRORS:
         return Diagnostic(document.path, line, column, "FL304", f"'{name}': {error['msg'].lower()}")
@@ -162,6 +233,20 @@ def _diagnose(document: Document, model: type[Model], error: dict[str, Any]) -> 
     if kind in _RANGE_ERRORS:
         return Diagnostic(document.path, line, column, "FL308", f"'{name}': {error['msg'].lower()}")
     return Diagnostic(document.path, line, column, "FL303", f"'{name}': {error['msg']}")
+
+
+def _key_example(data: Any, index: Any) -> str:
+    """``key: jiji-1210`` for a source of Jiji Press published on 10 December (the key convention)."""
+    try:
+        source = data["sources"][index]
+        publisher = str(source.get("publisher", "source"))
+        published = str(source.get("published", ""))
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return "key: publisher-mmdd (for example jiji-1210)"
+    inner = publisher[publisher.find("(") + 1 : publisher.find(")")] if "(" in publisher else publisher
+    words = re.findall(r"[a-z0-9]+", inner.lower()) or ["source"]
+    day = published[5:7] + published[8:10] if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", published) else ""
+    return f"key: {words[0]}{'-' + day if day else ''} (the publisher's short name and the month and day)"
 
 
 def _data_loc(data: Any, loc: tuple[Any, ...], keep_last: bool) -> KeyPath:

@@ -31,15 +31,19 @@ INCIDENT_JSON_FIELDS: list[tuple[str, str]] = [
     ("places", "[{id, name, coordinates}]."),
     (
         "location",
-        "{description, coordinates, approximate, route} when the file gives one; route is an ordered list "
-        "of [lat, lon] points.",
+        "{description, coordinates, approximate, route} when the file gives one; route: the ordered "
+        "[lat, lon] points of the path the sources describe, or null.",
     ),
-    ("coordinates", "{lat, lon, approximate, of}: the point used on the map (location, else first place)."),
+    (
+        "coordinates",
+        "{lat, lon, approximate, of}: the point used on the map (location, else first place); "
+        "null when there is none, or when the incident's type is not mapped (statistics, statements).",
+    ),
     ("series", "{id, label, number, alt_number}."),
     (
         "claims",
-        "[{actor, actor_name, text, quote, date, source, source_url}]: attributed statements; source is the cited "
-        "source's key, source_url its URL.",
+        "[{actor, actor_name, text, quote, date, source, source_url}]: attributed statements; source: "
+        "the key of the source cited (or, in older files, its URL), source_url: that source's URL.",
     ),
     (
         "figures",
@@ -47,8 +51,10 @@ INCIDENT_JSON_FIELDS: list[tuple[str, str]] = [
     ),
     (
         "sources",
-        "[{key, url, publisher, title, published, language, kind, archive_url, url_status, note, excerpts}]; "
-        "excerpts are [{text, translation}]: the source's own words, verbatim, supporting the incident.",
+        "[{key, url, publisher, title, published, language, kind, archive_url, url_status, note, "
+        "excerpts}]: key is the short name claims, figures and the text cite; excerpts: [{text, translation}], "
+        "passages of the source's own words copied verbatim in its language (at most 4 of 500 characters: "
+        "short passages, fair quotation), translation ours, or null.",
     ),
     ("related", "[{id, title, relation, direction, url}], both directions."),
     ("previous_ids, tags, content_path", "Old ids, tags, and the content file in the repository."),

@@ -79,6 +79,8 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
         "rows": rows,
         "total": total,
         "unlocated": total - len(rows),
+        "unmapped_types": ", ".join(t.label.lower() for t in vocab.incident_types.values() if not t.on_map)
+        or "none",
         "off_map": len(rows) - len(drawn),
     }
     meta = page_meta("Map", f"Every located incident in {vocab.title} on a map of the region.")

@@ -40,9 +40,12 @@ def coordinates(chronology: Chronology, record: IncidentRecord) -> tuple[float, 
     """Where to put an incident on a map: (lat, lon, approximate, what the point is).
 
     ``location.coordinates`` first; otherwise the first place with coordinates, which is always approximate
-    (a sea's or zone's centre point stands in for where the incident happened).
+    (a sea's or zone's centre point stands in for where the incident happened). ``None`` for an incident whose
+    type is not mapped (``on_map: false``: statistics, statements), or that has no coordinates at all.
     """
     data = record.data
+    if not chronology.vocabulary.incident_types[data.type].on_map:
+        return None
     if data.location and data.location.coordinates:
         lat, lon = data.location.coordinates
         return lat, lon, data.location.approximate, data.location.description

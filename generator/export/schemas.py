@@ -126,7 +126,7 @@ def _source_schema(vocabulary: Vocabulary) -> dict[str, Any]:
     )
     return _object(
         {
-            "key": _nullable(_doc({**SLUG, "maxLength": 40}, f("key"))),
+            "key": _doc({**SLUG, "maxLength": 40}, f("key")),
             "url": _doc(HTTP_URL, f("url")),
             "publisher": _doc(TEXT, f("publisher")),
             "title": _nullable(_doc(TEXT, f("title"))),

@@ -18,6 +18,7 @@ from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
 from generator.render import changes, cite, svgmap
 from generator.render.cards import card_path
+from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import timeline_filters
 from generator.render.text import body_html, escape, markdown_inline
 from generator.render.urls import page_path, page_url, relative
@@ -288,6 +289,11 @@ class SiteRenderer:
                 "approximate": data.location.approximate,
             }
         history, history_note = changes.history_view(record, self.history, self.history_paths)
+        citations = CitationContext(cited_sources(data))
+        body = Markup(body_html(record.body, lambda target: self.link_target(here, target), citations))
+        backlinks = citations.backlinks()
+        labels = {n: s.publisher + (f", {s.published.human()}" if s.published else "")
+                  for n, s in enumerate(data.sources, start=1)}  # fmt: skip
         view = {
             "title": data.title,
             "iso": data.date.iso(),
@@ -307,7 +313,7 @@ class SiteRenderer:
             ],
             "location": location,
             "summary": data.summary,
-            "body": self.body(here, record),
+            "body": body,
             "actor_groups": [
                 {"label": self.vocab.roles[role].label, "actors": actors} for role, actors in groups.items()
             ],
@@ -320,6 +326,7 @@ class SiteRenderer:
                     "date": c.date.human() if c.date else "",
                     "date_iso": c.date.iso() if c.date else "",
                     "source_number": source_numbers[c.source],
+                    "source_label": labels[source_numbers[c.source]],
                 }
                 for c in data.claims
             ],
@@ -349,8 +356,17 @@ class SiteRenderer:
                     "archive_url": s.archive_url,
                     "dead": s.url_status == "dead" and bool(s.archive_url),
                     "note": s.note,
+                    "cited_in": [{"id": c.id, "paragraph": c.paragraph} for c in backlinks.get(number, ())],
+                    "excerpts": [
+                        # one line each: a blank line would end the raw HTML block of the Sources list
+                        {
+                            "text": " ".join(e.text.split()),
+                            "translation": " ".join((e.translation or "").split()),
+                        }
+                        for e in s.excerpts
+                    ],
                 }
-                for s in data.sources
+                for number, s in enumerate(data.sources, start=1)
             ],
             "citation": cite.citation(self.vocab.title, record, self.absolute_url(here)),
             "history": history,

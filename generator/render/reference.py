@@ -128,14 +128,31 @@ def field_reference_markdown(heading_level: int = 2) -> str:
         ("Place", Place, "`content/places/<id>.md`"),
         ("Vocabulary", Vocabulary, "`content/vocabulary.yml`"),
     ):
-        out += [f"{hashes} {title}", "", f"File: {where}. {model.__doc__.splitlines()[0]}", ""]
+        # docstrings are prose: `<year>` in them would be read as an HTML tag and vanish from the page
+        out += [f"{hashes} {title}", "", f"File: {where}. {_cell(model.__doc__.splitlines()[0])}", ""]
         out += model_table(model)
         out.append("")
         for nested in _nested(model, {model}):
-            out += [f"{hashes}# {title}: `{nested.__name__}`", "", nested.__doc__.splitlines()[0], ""]
+            out += [f"{hashes}# {title}: `{nested.__name__}`", "", _cell(nested.__doc__.splitlines()[0]), ""]
             out += model_table(nested)
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def limits_markdown() -> list[str]:
+    """The limits the loader and the rules enforce beyond each field's own (those are in the tables)."""
+    from generator.check.warnings import TITLE_SIMILARITY
+    from generator.load import MAX_DEPTH, MAX_FILE_BYTES
+
+    return [
+        "Limits enforced for every file: at most "
+        f"{MAX_FILE_BYTES:,} bytes (FL111) and {MAX_DEPTH} levels of nesting (FL114); UTF-8 text without NUL "
+        "bytes or control characters; no YAML tags or aliases; `.md` files in their folder (FL113). An incident's "
+        "summary is one paragraph; `series_number` needs `series`; `replaced_by` is for a retracted incident; an "
+        "incident is not related to itself (FL308). Titles on overlapping dates at least "
+        f"{TITLE_SIMILARITY:.0%} alike are flagged as possible duplicates (FL606).",
+        "",
+    ]
 
 
 def fields_page_markdown() -> str:
@@ -151,6 +168,7 @@ def fields_page_markdown() -> str:
         "Generated from `generator/schema.py`, the same schema `faultlines check` validates with. Unknown fields "
         "are errors (FL302). Dates are `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and keep their precision.",
         "",
+        *limits_markdown(),
         "",
     ]
     return "\n".join(head) + field_reference_markdown()

@@ -15,6 +15,7 @@ import markdown
 import nh3
 
 from generator.check.references import WIKI_LINK
+from generator.render.citations import CitationContext, CitationExtension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4", "h5", "h6",
@@ -56,10 +57,20 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
 
-def body_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> str:
+@functools.cache
+def _citing_converter() -> tuple[markdown.Markdown, CitationExtension]:
+    """The converter of incident bodies: the same, with ``[^key]`` citation markers (render/citations.py)."""
+    extension = CitationExtension()
+    return markdown.Markdown(extensions=["tables", "sane_lists", extension], output_format="html"), extension
+
+
+def body_html(
+    body: str, link: Callable[[str], tuple[str, str] | None], citations: CitationContext | None = None
+) -> str:
     """Render a contributor's Markdown body to sanitised HTML, resolving ``[[id]]`` and ``[[id|text]]``.
 
     ``link(id)`` returns (url, label) or ``None``; unresolved links stay as plain text (the check reports them).
+    ``citations``: an incident's sources, for its ``[^key]`` markers; the citations found are added to it.
     """
     if not body.strip():
         return ""
@@ -74,7 +85,16 @@ def body_html(body: str, link: Callable[[str], tuple[str, str] | None]) -> str:
         return f"[{markdown_inline(text.strip())}]({url})"
 
     source = WIKI_LINK.sub(replace, body)
-    rendered = _converter().reset().convert(source)
+    if citations is None:
+        rendered = _converter().reset().convert(source)
+    else:
+        converter, extension = _citing_converter()
+        extension.context = citations
+        try:
+            rendered = converter.reset().convert(source)
+        finally:
+            extension.context = None
     # headings inside a body must not compete with the page's own h1/h2 structure
     rendered = re.sub(r"<(/?)h1>", r"<\1h3>", rendered)
-    return sanitise(rendered)
+    # citation links are ours, built from escaped source data: added after the sanitiser, which would strip them
+    return sanitise(rendered) if citations is None else citations.finish(sanitise(rendered))

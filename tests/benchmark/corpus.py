@@ -2,7 +2,8 @@
 
 Deterministic: the same N gives the same bytes. Proportions follow a real chronology: about N/20 actors,
 N/50 places (all with coordinates), a dozen incident types, two series, related links, claims, figures,
-two or three sources per incident (all archived), and bodies of about 250 words with ``[[links]]``.
+two or three sources per incident (all archived and keyed, the figure's source with an excerpt giving the
+number), and bodies of about 250 words with ``[[links]]``, each paragraph citing a source (``[^key]``).
 """
 
 from __future__ import annotations
@@ -71,8 +72,9 @@ def _sentence(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _body(rng: random.Random, links: list[str], words: int = 250) -> str:
-    """About ``words`` words in three paragraphs, the links spread through them."""
+def _body(rng: random.Random, links: list[str], words: int = 250, cite: list[str] | None = None) -> str:
+    """About ``words`` words in three paragraphs, the links spread through them; each paragraph ends with a
+    citation of one of the source keys ``cite``, in turn, when given."""
     sentences, count = [], 0
     pending = list(links)
     while count < words:
@@ -86,6 +88,8 @@ def _body(rng: random.Random, links: list[str], words: int = 250) -> str:
     sentences[-1] = sentences[-1][:-1] + "".join(f" and [[{link}]]" for link in pending) + "."
     third = max(1, len(sentences) // 3)
     paragraphs = [" ".join(sentences[i : i + third]) for i in range(0, len(sentences), third)]
+    if cite:
+        paragraphs = [f"{p}[^{cite[n % len(cite)]}]" for n, p in enumerate(paragraphs)]
     return "\n\n".join(paragraphs) + "\n"
 
 
@@ -142,11 +146,13 @@ def write_corpus(root: Path, n: int, seed: int = 9) -> Path:
         p1, p2 = places[i % n_places], places[(i + 1) % n_places]
         sources = [
             (
+                f"news{k}-{day:%m%d}",
                 f"https://news{k}.example.org/{day.year}/{i:06d}/report-{k}",
                 PUBLISHERS[(i + k) % len(PUBLISHERS)],
             )
             for k in range(2 + i % 2)
         ]
+        aircraft = 1 + i % 12
         lines = [
             "---",
             f"title: Incident {i:06d} — {_sentence(rng, 6)[:-1]}",
@@ -174,26 +180,32 @@ def write_corpus(root: Path, n: int, seed: int = 9) -> Path:
             f"    source: {sources[0][0]}",
             "figures:",
             "  - what: aircraft",
-            f"    value: {1 + i % 12}",
+            f"    value: {aircraft}",
             f"    source: {sources[-1][0]}",
             "sources:",
         ]
-        for url, publisher in sources:
+        for key, url, publisher in sources:
             lines += [
-                f"  - url: {url}",
+                f"  - key: {key}",
+                f"    url: {url}",
                 f"    publisher: {publisher}",
                 f"    title: {_sentence(rng, 8)[:-1]}",
                 f"    published: {day.isoformat()}",
                 "    kind: wire",
                 f"    archive_url: https://web.archive.org/web/2025/{url}",
             ]
+            if key == sources[-1][0]:  # the figure's source quotes the number
+                lines += [
+                    "    excerpts:",
+                    f"      - text: The ministry said {aircraft} aircraft were tracked.",
+                ]
         related = [incident_id(j)[0] for j in (i - 1, i - 7) if j >= 0]
         if related:
             lines.append(f"related: [{', '.join(related)}]")
         lines.append("tags: [synthetic]")
         lines.append("---")
         links = [a1, p1] + ([related[0]] if related else [])
-        text = "\n".join(lines) + "\n" + _body(rng, links)
+        text = "\n".join(lines) + "\n" + _body(rng, links, cite=[key for key, _, _ in sources])
         (year_dir / f"{incident}.md").write_text(text, encoding="utf-8")
     return content
 

@@ -91,12 +91,24 @@ def browser_files() -> dict[str, Any]:
         status="reported",
         summary="Four coast guard ships sailed inside the territorial sea for three hours.",
         __body__=(
-            "The coast guard said: “中国海警舰艇编队在我钓鱼岛领海内巡航。”\n\n"
-            "한국 언론도 이 순찰을 보도했다.\n"
+            "The coast guard said: “中国海警舰艇编队在我钓鱼岛领海内巡航。”[^pub-7]\n\n"
+            "한국 언론도 이 순찰을 보도했다.[^pub-8][^pub-7]\n"
         ),
         actors=[{"actor": "pla-air-force", "role": "participant"}],
         places=["senkaku-islands"],
-        sources=[valid_source(7), valid_source(8, title="Ships <enter> waters & leave", language="ja")],
+        sources=[
+            valid_source(
+                7,
+                language="zh",
+                excerpts=[
+                    {
+                        "text": "中国海警舰艇编队在我钓鱼岛领海内巡航。",
+                        "translation": "A coast guard formation patrolled.",
+                    }
+                ],
+            ),
+            valid_source(8, title="Ships <enter> waters & leave", language="ja"),
+        ],
     )
     files[incident_path("2024-08-flight-near-rocks")] = valid_incident(
         title="Patrol aircraft fly near the rocks",
