@@ -290,7 +290,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._caching = bool(self.config.cache and not self.dirty and known_plugins(config, FaultLinesPlugin))
         if self._caching:
             folder = self.root / self.config.cache_dir if self.config.cache_dir else None
-            self._cache.start(site_key(config, self.config), folder)
+            self._cache.start(site_key(config, self.config, self.command), folder)
 
     def _cache_conversion(self, page: Page, files: Files) -> None:
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the

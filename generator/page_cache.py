@@ -108,8 +108,9 @@ def generator_digest() -> str:
     return _files_digest([_GENERATOR], ("*.py", "*.j2", "*.json", "*.css", "*.js"))
 
 
-def site_key(config: Any, plugin_config: Any) -> str:
-    """Everything every page depends on besides its own inputs (see the module's docstring)."""
+def site_key(config: Any, plugin_config: Any, command: str = "build") -> str:
+    """Everything every page depends on besides its own inputs (see the module's docstring); ``command``: the
+    MkDocs command (``serve`` pages differ from built ones: the live-reload script, the error overlay)."""
     versions = [sys.version]
     for package in _PACKAGES:
         try:
@@ -130,6 +131,7 @@ def site_key(config: Any, plugin_config: Any) -> str:
     configuration["fault-lines"] = _plain(dict(plugin_config))
     return _hash(
         f"format {FORMAT}",
+        command,
         *versions,
         generator_digest(),
         json.dumps(configuration, sort_keys=True, default=str),
