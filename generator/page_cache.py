@@ -51,6 +51,7 @@ UNUSED_NAMESPACE_DAYS = 7
 _GENERATOR = Path(__file__).resolve().parent
 _PACKAGES = (
     "mkdocs",
+    "properdocs",
     "mkdocs-material",
     "markdown",
     "pymdown-extensions",
@@ -111,7 +112,9 @@ def generator_digest() -> str:
 def site_key(config: Any, plugin_config: Any, command: str = "build") -> str:
     """Everything every page depends on besides its own inputs (see the module's docstring); ``command``: the
     MkDocs command (``serve`` pages differ from built ones: the live-reload script, the error overlay)."""
-    versions = [sys.version]
+    # the tool running the build, MkDocs or a fork of it (ProperDocs): each prints its own name in the pages
+    tools = sorted(name for name in ("mkdocs", "properdocs") if name in sys.modules)
+    versions = [sys.version, type(config).__module__, *tools]
     for package in _PACKAGES:
         try:
             versions.append(f"{package}={version(package)}")
