@@ -132,6 +132,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._cache = PageCache()
         self._caching = False  # whether this build uses the cache (see _start_cache)
         self._indexing = False  # whether the site has a search index (see _index_search_view)
+        self._reused = 0
         self._entries: dict[str, dict[str, Any]] = {}  # page -> its cache entry (found, or being made)
         self._cached_outputs: dict[str, str] = {}  # page -> its templated output, from the cache
 
@@ -287,6 +288,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         events the cache does not know (their effects would not be in the cached pages)."""
         self._entries.clear()
         self._cached_outputs.clear()
+        self._reused = 0  # generated pages printed from the cache (see _cached_output)
         self._caching = bool(self.config.cache and not self.dirty and known_plugins(config, FaultLinesPlugin))
         if self._caching:
             folder = self.root / self.config.cache_dir if self.config.cache_dir else None
@@ -339,6 +341,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 self._cached_outputs[file.src_uri] = entry["output"]
                 file.page.meta["fault_lines_template"] = file.page.meta.get("template")
                 file.page.meta["template"] = PREBUILT_TEMPLATE
+        self._reused = len(self._cached_outputs)
         return list(self._cached_outputs)
 
     def _cache_output(self, page: Page, output: str) -> None:
@@ -568,8 +571,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
         if self._caching:
             self._cache.finish()
+            generated = len(self.output.pages) if self.output is not None else 0
             log.info(
-                "page cache: %s pages reused, %s built", f"{self._cache.hits:,}", f"{self._cache.written:,}"
+                "page cache: %s pages reused, %s built", f"{self._reused:,}", f"{generated - self._reused:,}"
             )
             self._entries.clear()
         if self.command != "serve" and not self.staging_dir:
