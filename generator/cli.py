@@ -133,7 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     sources.add_argument("root", nargs="?", default=".", type=Path, help="project root holding content/")
     sources.add_argument("--check-links", action="store_true", help="check every source URL over HTTP")
     sources.add_argument("--concurrency", type=int, default=8, metavar="N", help="links checked at once (8)")
-    sources.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per request (10)")
+    sources.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds per URL, redirects included (10)"
+    )
     sources.add_argument("--format", choices=["text", "json"], default="text", help="output format")
     for sub in (build, new, sources):
         sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -204,9 +206,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Check, render and write the generated tree; print problems like ``check`` and write nothing on errors."""
     from generator.history import file_history
     from generator.pipeline import run
-    from generator.publish import UnsafeOutput, check_destination, write_tree
+    from generator.publish import BuildLocked, UnsafeOutput, check_destination, write_tree
     from generator.render.parallel import usable_processes
     from generator.render.site import render_site
+    from generator.render.text import BodyError
     from generator.selection import Selection, report
     from generator.standalone import read_config
 
@@ -243,6 +246,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     except UnsafeOutput as exc:  # the folder changed while the site was built
         print(f"faultlines: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BuildLocked as exc:  # another build is writing the same folder
+        print(f"faultlines: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BodyError as exc:  # the renderer failed on a body the check passed: the file's error, no traceback
+        print(exc, file=sys.stderr)
+        print("faultlines: nothing written", file=sys.stderr)
+        return EXIT_PROBLEMS
     except PageClash as exc:
         print(f"faultlines: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -321,7 +331,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
     links = None
     if args.check_links:
         uses = sources.link_uses(result.chronology)
-        links = sources.check_links(uses, concurrency=args.concurrency, timeout=args.timeout)
+        try:
+            links = sources.check_links(uses, concurrency=args.concurrency, timeout=args.timeout)
+        except sources.NetworkUnavailable as exc:  # offline: say so, instead of calling every link dead
+            print(f"faultlines sources: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     if args.format == "json":
         data = sources.report_json(report)
         if links is not None:

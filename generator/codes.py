@@ -244,8 +244,11 @@ _TABLE = [
         "bad-value",
         "error",
         "A value is outside what the field allows (a latitude above 90, a malformed language tag, an "
-        "unknown time zone), or text contains an invisible control character that feeds and pages cannot hold.",
-        "Correct the value (the allowed range is in the message) or delete the control character.",
+        "unknown time zone), or text contains an invisible control character that feeds and pages cannot hold, "
+        "or an invisible format character that changes how text is shown (right-to-left override U+202E, "
+        "isolates U+2066-U+2069, zero-width space U+200B, byte-order mark U+FEFF, soft hyphen U+00AD, ...): a "
+        "title, id or URL could read differently from what it holds.",
+        "Correct the value (the allowed range is in the message) or delete the invisible character.",
     ),
     Code(
         "FL309",
@@ -308,6 +311,47 @@ _TABLE = [
         "URLs must be absolute http(s). `javascript:`, `vbscript:` and `data:` URLs are never allowed.",
         "Use the full https:// address of the page.",
     ),
+    Code(
+        "FL510",
+        "body-too-large",
+        "error",
+        "A Markdown body is longer than the limit (50,000 characters). The limits on bodies bound the time a "
+        "build can take, whatever a body holds.",
+        "Shorten the text or split it; an incident's page should stay readable.",
+    ),
+    Code(
+        "FL511",
+        "too-deeply-nested",
+        "error",
+        "Lists or block quotes nest deeper than the limit (10 levels). Deeper nesting makes the Markdown "
+        "renderer recurse until it fails.",
+        "Flatten the list: each level is four more spaces of indentation or one more > at the line's start.",
+    ),
+    Code(
+        "FL512",
+        "too-many-brackets",
+        "error",
+        "The body holds so many unclosed `[` or `<` that Markdown would scan it for minutes: each one is "
+        "matched by reading ahead to its `]` or `>`. The budget is 1,000,000 characters of such scanning.",
+        "Close each `[` with `]`, each link's `(` with `)` and each < with >, or write them as \\[ and &lt;.",
+    ),
+    Code(
+        "FL513",
+        "render-failed",
+        "error",
+        "The Markdown renderer failed on the body. It is reported as the file's error, never a traceback.",
+        "Simplify the Markdown around the line given, and please report the text that caused it.",
+    ),
+    Code(
+        "FL514",
+        "sanitiser-would-drop",
+        "error",
+        "The sanitiser would remove or change something written in the body: an element or attribute it does "
+        "not allow (`<unnamed official>` reads as an element, `a<b and c>d` as `<b>` with attributes), an "
+        "element such as `<textarea>`, `<template>` or `<svg>` that hides or swallows the rest, or "
+        "a link whose scheme is not http, https or mailto. The words would silently go missing.",
+        "Write it as text: &lt; (or \\<) for a literal <; link only to http(s) pages.",
+    ),
     # --- FL6xx: warnings (errors under --strict) -----------------------------------------------------------
     Code(
         "FL601",
@@ -348,8 +392,10 @@ _TABLE = [
         "FL606",
         "near-duplicate",
         "warning",
-        "Two incidents look like the same event (same dates, type and an actor, or very similar titles).",
-        "Merge them (keep one, list the other's id in `previous_ids`) or make the difference clear.",
+        "Two incidents look like the same event (same dates, type and an actor, or very similar titles). "
+        "Incidents that name each other in `related` are taken as distinct.",
+        "Merge them (keep one, list the other's id in `previous_ids`), make the difference clear, or say how they "
+        "relate in `related`.",
     ),
     Code(
         "FL607",

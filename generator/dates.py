@@ -13,7 +13,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # fullmatch: `$` passes a final newline
 MONTHS = [
     "January",
     "February",
@@ -64,7 +64,7 @@ class PartialDate:
             return cls(value.year, value.month, value.day)
         if not isinstance(value, str):
             raise ValueError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {type(value).__name__}")
-        match = _DATE_RE.match(value.strip())
+        match = _DATE_RE.fullmatch(value.strip())
         if not match:
             raise ValueError(f"'{value}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in match.groups())

@@ -98,6 +98,17 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+def line_start_text(text: str) -> str:
+    """:func:`one_line` for text that may begin a line of output: a CI runner reads a line that starts (after
+    spaces) with ``::`` or ``##[`` as a workflow command, so that first character is escaped too."""
+    line = one_line(text)
+    body = line.lstrip()
+    if body.startswith(("::", "##[")):
+        indent = len(line) - len(body)
+        line = f"{line[:indent]}\\x{ord(body[0]):02x}{body[1:]}"
+    return line
+
+
 def format_text(items: list[Diagnostic], note: str = "") -> str:
     """``path:line:col: error CODE message`` lines, each hint indented below, then the summary (and ``note``:
     what was left out)."""
@@ -112,7 +123,8 @@ def format_text(items: list[Diagnostic], note: str = "") -> str:
 
 def _escape_property(value: str) -> str:
     return (
-        value.replace("%", "%25")
+        _ANNOTATION_CONTROL.sub(lambda m: repr(m.group())[1:-1], value)
+        .replace("%", "%25")
         .replace("\r", "%0D")
         .replace("\n", "%0A")
         .replace(":", "%3A")
@@ -120,7 +132,12 @@ def _escape_property(value: str) -> str:
     )
 
 
+# controls other than the two line breaks the command syntax encodes: shown as escapes, as in the text format
+_ANNOTATION_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _escape_data(value: str) -> str:
+    value = _ANNOTATION_CONTROL.sub(lambda m: repr(m.group())[1:-1], value)
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -148,6 +165,18 @@ def format_github(items: list[Diagnostic], note: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+# what JSON leaves raw but a log viewer or terminal may read as a line break or a control: C1 controls (NEL
+# among them), LINE and PARAGRAPH SEPARATOR
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def json_text(value: object) -> str:
+    """JSON as the CLI prints it (indented, UTF-8), with every character that could break a log line escaped:
+    a string holding ``\n::error …`` stays on its line, as ``\\n::error …``."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
 def format_json(items: list[Diagnostic], note: str = "") -> str:
     """A JSON list of objects with path, line, column, end, severity, code, message and hint (no summary, so
     ``note`` is not written)."""
@@ -166,7 +195,7 @@ def format_json(items: list[Diagnostic], note: str = "") -> str:
         }
         for d in items
     ]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    return json_text(records)
 
 
 FORMATTERS = {"text": format_text, "github": format_github, "json": format_json}

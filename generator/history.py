@@ -8,6 +8,7 @@ same commit always gives the same history.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from generator.diagnostics import Diagnostic
 from generator.pipeline import Result
 
 INCIDENTS = "content/incidents"
-RECORD, FIELD = "\x1e", "\x1f"
 GIT_CONFIG = ("-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never")
 SHALLOW_NOTE = "history unavailable in a shallow clone (fetch the full history: git fetch --unshallow)"
 NO_GIT_NOTE = "history unavailable: the site was not built from a git checkout"
@@ -173,14 +173,31 @@ def removed_ids(root: Path, ref: str, result: Result) -> list[Diagnostic]:
 # --- file history -----------------------------------------------------------------------------------------
 
 
+# One commit is "<hash>\0<committer date>\0<subject>\0", then the names of its files, each followed by \0 (``-z``;
+# git puts a line break before the first). A subject holds no NUL (git refuses one in a message), so it is always
+# exactly one field: nothing in it can end the record, start another or pass for a date or a hash. A file name
+# always starts with content/ (``--relative`` from the root), so it is never mistaken for the next commit's hash.
+LOG_FORMAT = "--format=%H%x00%cI%x00%s"
+_HASH = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
 def _parse_log(output: str) -> Iterator[tuple[Change, list[str]]]:
-    for record in output.split(RECORD):
-        if not record.strip():
-            continue
-        header, _, names = record.partition("\n")
-        commit, timestamp, subject = header.split(FIELD, 2)
-        change = Change(timestamp[:10], commit, subject.strip(), timestamp)
-        yield change, [name for name in names.splitlines() if name.strip()]
+    fields = output.split("\0")
+    index = 0
+    while index + 2 < len(fields):
+        commit, timestamp, subject = fields[index : index + 3]
+        commit = commit.lstrip("\n")
+        if not _HASH.fullmatch(commit):
+            raise HistoryError(f"unexpected output from git log near field {index}: {commit[:60]!r}")
+        dt.datetime.fromisoformat(timestamp)  # a committer date, or git's output is not what it seems
+        index += 3
+        names = []
+        while index < len(fields) and not _HASH.fullmatch(fields[index].lstrip("\n")):
+            name = fields[index].lstrip("\n") if not names else fields[index]
+            if name:
+                names.append(name)
+            index += 1
+        yield Change(timestamp[:10], commit, subject.strip(), timestamp), names
 
 
 def file_history(root: Path, paths: Iterable[str] | None = None) -> History:
@@ -198,8 +215,8 @@ def file_history(root: Path, paths: Iterable[str] | None = None) -> History:
         git(root, "rev-parse", "--verify", "--quiet", "HEAD")
     except HistoryError:  # a repository without any commit yet
         return History()
-    output = git(root, "log", "--no-renames", "--no-merges", "--relative", "--name-only",
-                 f"--format={RECORD}%H{FIELD}%cI{FIELD}%s", "HEAD", "--", "content/")  # fmt: skip
+    output = git(root, "log", "-z", "--no-renames", "--no-merges", "--relative", "--name-only",
+                 LOG_FORMAT, "HEAD", "--", "content/")  # fmt: skip
     wanted = set(paths) if paths is not None else None
     changes: dict[str, list[Change]] = {}
     latest = ""  # the newest commit that touched content/: data files change only when content does

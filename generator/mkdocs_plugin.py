@@ -9,9 +9,9 @@ import html
 import logging
 import os
 import re
+import secrets
 import shutil
 import signal
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -53,9 +53,13 @@ from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
 from generator.pretty import format_pretty
 from generator.publish import (
+    BuildLock,
+    BuildLocked,
     UnsafeOutput,
     check_destination,
     check_replaceable,
+    clean_stale,
+    new_staging,
     replace_directory,
     write_marker,
 )
@@ -68,6 +72,7 @@ from generator.render.site import (
     render_site,
     search_index_mode,
 )
+from generator.render.text import BodyError
 from generator.selection import Selection, report
 from generator.standalone import fill_markers
 
@@ -81,6 +86,13 @@ SERVE_ERRORS = (
     '<pre style="white-space:pre-wrap;margin:0;background:none;color:inherit">{errors}</pre></div>'
 )
 PLACEHOLDER = "flprerenderedblock"
+
+
+def placeholder() -> str:
+    """The prefix of the tokens that stand for pre-rendered blocks: new and random for every build (128 bits),
+    so no text a contributor writes can be taken for one (a body paragraph reading like a fixed token was
+    replaced by other blocks of its page). Tokens never reach the output, so builds stay reproducible."""
+    return f"{PLACEHOLDER}{secrets.token_hex(16)}"
 
 
 class FaultLinesConfig(Config):
@@ -122,6 +134,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.final_site_dir: str | None = None
         self.serve_errors = ""  # under `mkdocs serve`, the content errors every page shows until fixed
         self.staging_dir: str | None = None
+        self._lock: BuildLock | None = None
+        self._placeholder = placeholder()
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
         self._skeletons = SkeletonMemo()
         self._nav_cache = NavCache()
@@ -156,6 +170,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._collect_previous_build()
+        self._placeholder = placeholder()  # a new one for every build (serve rebuilds too)
         base = Path(config.config_file_path or ".").resolve().parent
         self._root = (base / self.config.root).resolve()
         if STYLESHEET not in config.extra_css:
@@ -164,10 +179,19 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             self._check_site_dir(config, base)
         if self.command == "build" and self.config.atomic:
             self.final_site_dir = config.site_dir
-            parent = Path(config.site_dir).resolve().parent
-            parent.mkdir(parents=True, exist_ok=True)
-            self.staging_dir = tempfile.mkdtemp(prefix=".site-", dir=parent)
-            os.chmod(self.staging_dir, 0o755)  # mkdtemp makes it private; a published site is not
+            target = Path(config.site_dir).resolve()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = BuildLock(target)  # held until the swap: two builds at once get a clear message
+            try:
+                self._lock.acquire()
+            except BuildLocked as exc:
+                raise PluginError(str(exc)) from None
+            removed = clean_stale(target)
+            if removed:
+                log.info(
+                    "removed %d staging folder(s) of killed builds: %s", len(removed), ", ".join(removed)
+                )
+            self.staging_dir = str(new_staging(target))
             config.site_dir = self.staging_dir
             self._clean_up_on_sigterm()
         return config
@@ -246,17 +270,20 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if history.unavailable:
             log.info("%s", history.unavailable)
         self._start_cache(config)
-        self.output = render_site(
-            result.chronology,
-            directory_urls=config.use_directory_urls,
-            site_url=config.site_url or "",
-            history=history,
-            search_index=self._search_index(len(result.chronology.incidents)),
-            social_cards=self.config.social_cards,
-            processes=processes,
-            parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
-            memo=self._cache if self._caching else None,
-        )
+        try:
+            self.output = render_site(
+                result.chronology,
+                directory_urls=config.use_directory_urls,
+                site_url=config.site_url or "",
+                history=history,
+                search_index=self._search_index(len(result.chronology.incidents)),
+                social_cards=self.config.social_cards,
+                processes=processes,
+                parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
+                memo=self._cache if self._caching else None,
+            )
+        except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
+            raise PluginError(str(exc)) from None
         gc.freeze()  # and so do the rendered pages
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -457,7 +484,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 )
             if self._entries.get(page.file.src_uri, {}).get("hit"):
                 return markdown  # converted from the cache
-            markdown, self._stashed[page.file.src_uri] = stash(markdown, PLACEHOLDER)
+            markdown, self._stashed[page.file.src_uri] = stash(markdown, self._placeholder)
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown
@@ -590,14 +617,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 check_replaceable(Path(self.final_site_dir), option="site_dir")
             except UnsafeOutput as exc:  # the folder changed while the site was built
                 raise PluginError(str(exc)) from None
-            # no SIGTERM/SIGINT between the two renames: site/ is never missing
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-            try:
-                replace_directory(Path(self.staging_dir), Path(self.final_site_dir))
-                config.site_dir = self.final_site_dir
-                self.staging_dir = None
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            # site/ is in place at every instant (see replace_directory); then the lock is let go
+            left = replace_directory(Path(self.staging_dir), Path(self.final_site_dir).resolve())
+            if left:
+                log.info("%s", left)  # after the swap: a strict build must not report the new site failed
+            config.site_dir = self.final_site_dir
+            self.staging_dir = None
+            self._release_lock()
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
@@ -605,6 +631,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.staging_dir:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             self.staging_dir = None
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
 
     def on_shutdown(self) -> None:
         self.on_build_error(error=Exception("shutdown"))

@@ -6,16 +6,23 @@ Retracted incidents are left out of every number and of the link check: they are
 
 from __future__ import annotations
 
-import json
+import contextlib
+import errno
+import http.client
+import ipaddress
+import os
 import socket
-import urllib.error
-import urllib.request
+import ssl
+import threading
+import time
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from generator import __version__
+from generator.diagnostics import json_text, line_start_text, one_line
 from generator.model import Chronology, IncidentRecord
 
 RETRACTED = "retracted"
@@ -116,19 +123,19 @@ def format_report_text(report: SourceReport, top: int = 15) -> str:
     ]
     if report.by_kind:
         lines.append("by kind (sources, share archived):")
-        width = max(len(c.label) for c in report.by_kind)
+        width = max(len(line_start_text(c.label)) for c in report.by_kind)
         for c in report.by_kind:
             tag = "  (aggregator)" if c.aggregator else ""
-            lines.append(f"  {c.label:<{width}}  {c.sources:>5}  {percent(c):>4}{tag}")
+            lines.append(f"  {line_start_text(c.label):<{width}}  {c.sources:>5}  {percent(c):>4}{tag}")
     lines.append(f"incidents resting only on aggregators: {len(report.aggregator_only)}")
-    lines += [f"  {path}" for _, path in report.aggregator_only]
+    lines += [f"  {one_line(path)}" for _, path in report.aggregator_only]
     lines.append(f"incidents resting on a single source: {len(report.single_source)}")
-    lines += [f"  {path}" for _, path in report.single_source]
+    lines += [f"  {one_line(path)}" for _, path in report.single_source]
     if report.dead_marked:
         lines.append(f"sources marked url_status: dead: {report.dead_marked}")
     shown = report.publishers[:top]
     lines.append(f"publishers by count (top {len(shown)} of {len(report.publishers)}):")
-    lines += [f"  {count:>5}  {publisher}" for publisher, count in shown]
+    lines += [f"  {count:>5}  {one_line(publisher)}" for publisher, count in shown]
     return "\n".join(lines) + "\n"
 
 
@@ -193,36 +200,140 @@ def link_uses(chronology: Chronology) -> dict[str, tuple[LinkUse, ...]]:
     return {url: tuple(items) for url, items in sorted(uses.items())}
 
 
-def _request(url: str, method: str, timeout: float) -> int:
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return int(response.status)
+MAX_REDIRECTS = 5
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Test-only: lets the checker reach a server on 127.0.0.1/::1 (the tests' own); never set it elsewhere
+ALLOW_LOOPBACK_ENV = "FAULTLINES_TEST_ALLOW_LOOPBACK"
+UNREACHABLE = (
+    "unreachable: "  # the reason of a link that no network could reach (no name resolution, no route)
+)
 
 
-def check_url(url: str, timeout: float) -> tuple[bool, int, str]:
+class NetworkUnavailable(Exception):
+    """No link could be reached at all: the machine is offline, not the links dead."""
+
+
+class _Refused(Exception):
+    """A URL the checker will not request (not http(s), not a public address); the message says why."""
+
+
+def _allowed_address(host: str, port: int, allow_loopback: bool) -> tuple[str, int]:
+    """The address to connect to for ``host``: every address it resolves to must be public (after DNS, so a
+    name pointing inside is refused as an IP literal is); the one connected to is the one checked."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise OSError(f"{UNREACHABLE}cannot resolve {host} ({exc.strerror})") from None
+    chosen = None
+    for _family, _type, _proto, _name, sockaddr in infos:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if address.is_loopback and allow_loopback:
+            pass
+        elif not address.is_global or address.is_multicast:
+            raise _Refused(f"refused: {host} is not a public address ({address})")
+        chosen = chosen or (str(sockaddr[0]), int(sockaddr[1]))
+    if chosen is None:
+        raise OSError(f"{UNREACHABLE}cannot resolve {host}")
+    return chosen
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the address that was checked, whatever the name resolves to by then."""
+
+    def __init__(self, host: str, port: int, address: tuple[str, int], timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection(self._address, self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, address: tuple[str, int], timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection(self._address, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _request(url: str, method: str, deadline: float, allow_loopback: bool) -> tuple[int, str | None]:
+    """(status, Location) of one request, connected to a checked public address, within ``deadline``."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _Refused(f"refused: not an http(s) URL ({url[:80]})")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError
+    address = _allowed_address(parts.hostname, port, allow_loopback)
+    kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    connection = kind(parts.hostname, port, address, timeout=remaining)
+    # each read waits at most the time left, and the connection is cut when the deadline passes: a server
+    # that drips one byte at a time cannot hold the URL past it
+    watchdog = threading.Timer(remaining, _cut, args=(connection,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        connection.request(method, target, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        response = connection.getresponse()
+        if time.monotonic() >= deadline:  # cut short by the watchdog: what was read is not an answer
+            raise TimeoutError
+        return response.status, response.getheader("Location")
+    except (OSError, http.client.HTTPException):
+        if time.monotonic() >= deadline:
+            raise TimeoutError from None
+        raise
+    finally:
+        watchdog.cancel()
+        connection.close()
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def check_url(url: str, timeout: float, *, allow_loopback: bool | None = None) -> tuple[bool, int, str]:
     """HEAD the URL, then GET when HEAD is refused; (ok, HTTP status or 0, reason).
 
-    The time-out applies to connecting and to each read, so a server that never answers costs at most
-    ``timeout`` seconds per attempt. Time-outs and connection errors are not retried with GET.
+    Only http(s) URLs on public addresses are requested, checked after name resolution and again at each
+    redirect (at most MAX_REDIRECTS); ``timeout`` is the total time for the URL, every attempt and redirect
+    included. ``allow_loopback`` (default: the test-only ALLOW_LOOPBACK_ENV) lets 127.0.0.1 and ::1 through.
     """
-    if not url.lower().startswith(("http://", "https://")):
-        return False, 0, "not an http(s) URL"
+    if allow_loopback is None:
+        allow_loopback = os.environ.get(ALLOW_LOOPBACK_ENV) == "1"
+    deadline = time.monotonic() + timeout
     status, reason = 0, ""
     for method in ("HEAD", "GET"):
+        current = url
         try:
-            status = _request(url, method, timeout)
-            return True, status, "OK"
-        except urllib.error.HTTPError as exc:
-            status, reason = exc.code, f"HTTP {exc.code} {exc.reason}".strip()
-            exc.close()
+            for _ in range(MAX_REDIRECTS + 1):
+                status, location = _request(current, method, deadline, allow_loopback)
+                if status not in REDIRECTS or not location:
+                    break
+                current = urllib.parse.urljoin(current, location)
+            else:
+                return False, status, f"more than {MAX_REDIRECTS} redirects"
+        except _Refused as exc:
+            where = "" if current == url else f" (redirected to {current[:120]})"
+            return False, 0, f"{exc}{where}"
         except TimeoutError:
             return False, 0, f"timed out after {timeout:g} s"
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                return False, 0, f"timed out after {timeout:g} s"
-            return False, 0, f"connection failed: {exc.reason}"
-        except (OSError, ValueError) as exc:  # reset connections, malformed responses, bad URLs
-            return False, 0, f"connection failed: {exc}"
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            text = str(exc) or type(exc).__name__
+            if isinstance(exc, OSError) and exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+                text = f"{UNREACHABLE}{text}"
+            return False, 0, text if text.startswith(UNREACHABLE) else f"connection failed: {text}"
+        if status < 400:
+            return True, status, "OK"
+        reason = f"HTTP {status} {http.client.responses.get(status, '')}".strip()
     return False, status, reason
 
 
@@ -233,10 +344,16 @@ def check_links(
     timeout: float = 10.0,
     checker: Callable[[str, float], tuple[bool, int, str]] = check_url,
 ) -> list[LinkResult]:
-    """Check each URL once, at most ``concurrency`` at a time; results in URL order."""
+    """Check each URL once, at most ``concurrency`` at a time; results in URL order. Raises NetworkUnavailable
+    when no URL could be reached at all (offline), rather than reporting every link dead."""
     urls = sorted(uses)
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="linkcheck") as pool:
         outcomes = list(pool.map(lambda url: checker(url, timeout), urls))
+    if outcomes and all(not ok and reason.startswith(UNREACHABLE) for ok, _, reason in outcomes):
+        raise NetworkUnavailable(
+            f"network unavailable: none of the {len(urls)} links could be reached ({outcomes[0][2]}); "
+            "no link was marked dead"
+        )
     return [
         LinkResult(url, ok, status, reason, uses[url])
         for url, (ok, status, reason) in zip(urls, outcomes, strict=True)
@@ -250,11 +367,13 @@ def format_links_text(results: Iterable[LinkResult]) -> str:
     lines = []
     for r in dead:
         marked = "" if r.newly_dead else " (already marked url_status: dead)"
-        lines.append(f"dead: {r.url} — {r.reason}{marked}")
+        lines.append(f"dead: {one_line(r.url)} — {one_line(r.reason)}{marked}")
         lines.append(
-            f"    archive: {r.archive_url}" if r.archive_url else "    archive: none (add an archive_url)"
+            f"    archive: {one_line(r.archive_url)}"
+            if r.archive_url
+            else "    archive: none (add an archive_url)"
         )
-        lines += [f"    cited in {path}" for path in sorted({u.path for u in r.uses})]
+        lines += [f"    cited in {one_line(path)}" for path in sorted({u.path for u in r.uses})]
     lines.append(f"{len(results)} links checked: {len(results) - len(dead)} live, {len(dead)} dead")
     return "\n".join(lines) + "\n"
 
@@ -276,5 +395,5 @@ def links_json(results: Iterable[LinkResult]) -> list[dict[str, object]]:
 
 
 def dumps(value: object) -> str:
-    """JSON text as the CLI prints it."""
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    """JSON text as the CLI prints it (every character that could break a log line escaped)."""
+    return json_text(value)

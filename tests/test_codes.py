@@ -531,6 +531,8 @@ def test_fl308_a_figure_that_is_not_a_finite_number(tmp_path: Path) -> None:
         "(put a text figure in quotes)",
         f"{PATROL}:17:12: error FL308 'figures[1].value': must be a finite number, not -inf "
         "(put a text figure in quotes)",
+        # the valid third figure is checked in the same run, as in any file (its source has no excerpts)
+        f"{PATROL}:20:12: warning FL705 figure value '.inf' is in no excerpt of pub-1",
     ]
 
 
@@ -590,6 +592,80 @@ def test_fl403_same_id_in_two_year_folders(tmp_path: Path) -> None:
     assert f"{RADAR}:0:0: error FL403 incident id '2025-12-06-radar-lock-on' is also used by {copy}" in lines
 
 
+def test_fl401_id_too_long(tmp_path: Path) -> None:
+    """An actor id of 252 characters passed the check, and the build died on "File name too long"."""
+    long_id = "a" * 252
+    lines = problems(tmp_path, {f"{ACTOR_DIR}/{long_id}.md": valid_actor()})
+    assert (
+        f"{ACTOR_DIR}/{long_id}.md:0:0: error FL401 file name is 252 characters long; an id has at most 80"
+        in lines
+    )
+
+
+def test_fl401_file_name_with_a_final_newline(tmp_path: Path) -> None:
+    """`$` matched before a final newline: `china\n.md` passed and published a second "china" page."""
+    name = f"{ACTOR_DIR}/china\n.md"
+    lines = problems(tmp_path, {name: valid_actor("China")})
+    shown = name.replace("\n", "\\n")  # paths are printed on one line, their line breaks escaped
+    assert any(line.startswith(f"{shown}:0:0: error FL401 file name ") for line in lines), lines
+
+
+def test_fl401_reserved_id(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {f"{PLACE_DIR}/index.md": valid_place("Index Sea")})
+    assert (
+        f"{PLACE_DIR}/index.md:0:0: error FL401 'index' is reserved: its page would replace the list of places"
+        in lines
+    )
+
+
+def test_fl401_previous_id_that_is_not_an_incident_id(tmp_path: Path) -> None:
+    """`previous_ids: [index]` made the incident's redirect take over /incidents/."""
+    text = patrol("places: [east-china-sea]\n", "places: [east-china-sea]\nprevious_ids: [index]\n")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:12:16: error FL401 previous id 'index' is not an incident id (<date>-<slug>, at most 80 "
+        "characters): its redirect would take the place of another page"
+    ]
+
+
+def test_fl401_reserved_vocabulary_key(tmp_path: Path) -> None:
+    from helpers import VOCABULARY, valid_vocabulary
+
+    vocabulary = valid_vocabulary(series={"index": {"label": "Index"}})
+    lines = problems(tmp_path, {VOCABULARY: vocabulary})
+    assert any(
+        line.startswith(f"{VOCABULARY}:")
+        and "FL401 'index' is reserved: its page would replace the list of series" in line
+        for line in lines
+    ), lines
+
+
+def test_fl403_previous_id_claimed_twice(tmp_path: Path) -> None:
+    old = "2025-12-01-old-patrol-report"
+    text = patrol("places: [east-china-sea]\n", f"places: [east-china-sea]\nprevious_ids: [{old}]\n")
+    other = minimal_files()[RADAR]
+    assert isinstance(other, dict)
+    lines = problems(tmp_path, {PATROL: text, RADAR: {**other, "previous_ids": [old]}})
+    assert (
+        len(lines) == 1
+        and " error FL403 previous id '2025-12-01-old-patrol-report' is also claimed by " in lines[0]
+    )
+    assert lines[0].split(":")[0] in (PATROL, RADAR) and lines[0].split(":")[1] != "0"
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u2069", "\u200b", "\ufeff", "\u00ad"])
+def test_fl308_invisible_format_character(tmp_path: Path, char: str) -> None:
+    """Display spoofing: a title, an id's label or a URL that reads differently from what it holds."""
+    title = patrol("title: Joint bomber patrol", f"title: Joint bomber{char} patrol")
+    url = patrol("https://www.mod.go.jp/news/1.html\n", f"https://www.mod.go.jp/news/{char}1.html\n")
+    for name, text, line in (("title", title, 2), ("url", url, 14)):
+        lines = problems(tmp_path / name, {PATROL: text})
+        assert any(
+            f"{PATROL}:{line}:" in found
+            and f"error FL308 invisible format character U+{ord(char):04X} (" in found
+            for found in lines
+        ), (name, lines)
+
+
 def test_fl404_duplicate_source(tmp_path: Path) -> None:
     text = patrol(
         "https://www.mod.go.jp/news/2.html\n    publisher", "https://www.mod.go.jp/news/1.html\n    publisher"
@@ -642,6 +718,29 @@ def test_fl502_javascript_url_in_body(tmp_path: Path) -> None:
     assert problems(tmp_path, {PATROL: text}) == [
         f"{PATROL}:22:25: error FL502 'javascript:' URL is not allowed in content"
     ]
+
+
+def test_fl502_protocol_relative_link_in_body(tmp_path: Path) -> None:
+    # '//host' borrows the page's scheme and reaches any host, while it looks like a link inside the site
+    text = patrol("The [[jasdf]] scrambled", "The [[jasdf]] [scrambled](//evil.example/x)")
+    assert problems(tmp_path, {PATROL: text}) == [
+        f"{PATROL}:22:25: error FL502 protocol-relative '//' URL is not allowed in content"
+    ]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "javascript&#58;alert(1)",
+        "javascript&colon;alert(1)",
+        "&#106;avascript:alert(1)",
+        "java&#x09;script:x",
+    ],
+)
+def test_an_entity_hidden_scheme_in_a_markdown_link_is_never_silent(tmp_path: Path, target: str) -> None:
+    text = patrol("The [[jasdf]] scrambled", f"The [[jasdf]] [scrambled]({target})")
+    found = problems(tmp_path, {PATROL: text})
+    assert len(found) == 1 and (" error FL514 " in found[0] or " error FL502 " in found[0]), found
 
 
 def test_fl502_source_url_not_http(tmp_path: Path) -> None:
@@ -702,10 +801,20 @@ def test_fl606_near_duplicate(tmp_path: Path) -> None:
         )
     }
     reason = "same type 'joint-patrol' and actor 'jasdf', overlapping dates"
-    assert problems(tmp_path, files) == [
+    assert problems(tmp_path, files) == [  # one warning per group of look-alikes, on its first file
         f"{PATROL}:2:8: warning FL606 possible duplicate of {second} ({reason})",
-        f"{second}:2:8: warning FL606 possible duplicate of {PATROL} ({reason})",
     ]
+
+
+def test_fl606_not_for_incidents_that_name_each_other_as_related(tmp_path: Path) -> None:
+    second = incident_path("2025-12-09-joint-patrol-second-report")
+    related = ["2025-12-09-joint-bomber-patrol"]
+    files = {
+        second: valid_incident(
+            title="A second report of the patrol", related=related, sources=[valid_source(7), valid_source(8)]
+        )
+    }
+    assert problems(tmp_path, files) == []  # the contributor said how the two relate: two events, not one
 
 
 def test_fl607_aggregators_only(tmp_path: Path) -> None:
@@ -904,6 +1013,96 @@ def test_a_broken_file_does_not_break_links_to_it(tmp_path: Path) -> None:
     assert [line.split(": ")[1] for line in lines] == ["error FL106 the file is not valid UTF-8 (byte 0xe9)"]
 
 
+BODY_LINE = 22  # the patrol's body starts here
+
+
+def unevidenced(lines: list[str]) -> list[str]:
+    """The problems but the evidence rules' (FL70x: these bodies cite no source, which is not what is tested)."""
+    return [line for line in lines if not re.search(r" FL70\d ", line)]
+
+
+def body(text: str) -> str:
+    return patrol("The [[jasdf]] scrambled fighters.[^pub-1]\n", text)
+
+
+def test_fl510_body_too_large(tmp_path: Path) -> None:
+    lines = unevidenced(problems(tmp_path, {PATROL: body("word " * 12_000 + "\n")}))
+    assert lines == [f"{PATROL}:22:1: error FL510 the body is 60,001 characters long; the limit is 50,000"]
+
+
+def test_fl511_nesting_too_deep(tmp_path: Path) -> None:
+    """A list nested 245 deep crashed the build with RecursionError; 11 levels are refused at their line."""
+    nested = "".join("    " * level + f"- level {level}\n" for level in range(12))
+    lines = unevidenced(problems(tmp_path, {PATROL: body("Intro.\n\n" + nested)}))
+    assert lines == [f"{PATROL}:35:1: error FL511 lists or quotes nest 11 levels deep here; the limit is 10"]
+    quotes = unevidenced(problems(tmp_path / "quotes", {PATROL: body(">" * 245 + " deep\n")}))
+    assert quotes == [
+        f"{PATROL}:22:1: error FL511 lists or quotes nest 245 levels deep here; the limit is 10"
+    ]
+
+
+@pytest.mark.parametrize("attack", ["[" * 45_000, "[[a|" * 9_000, "<a " * 15_000])
+def test_fl512_too_many_brackets(tmp_path: Path, attack: str) -> None:
+    """Bodies that passed the check and then held the build for minutes (35 KB of `[[a|`: 71 s)."""
+    lines = unevidenced(problems(tmp_path, {PATROL: body("Intro.\n\n" + attack + "\n")}))
+    assert len(lines) == 1 and lines[0].startswith(f"{PATROL}:24:1: error FL512 too many unclosed '[' or '<'")
+
+
+def test_fl513_render_failed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the renderer fails on is the file's error; here a renderer made to fail on one word."""
+    from generator.check import bodies
+    from generator.render import text
+
+    real = text.markdown_html
+
+    def failing(source: str, link: object) -> str:
+        if "explode" in source:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(source, link)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text, "markdown_html", failing)
+    tree = minimal_files()
+    tree[PATROL] = body("It will <b>explode</b>.\n")
+    write_tree(tmp_path, tree)
+    from generator.pipeline import run
+
+    found = [d for d in run(tmp_path).diagnostics if d.severity == "error" and not d.code.startswith("FL70")]
+    assert [(d.path, d.line, d.code) for d in found] == [(PATROL, 22, "FL513")]
+    assert "RecursionError" in found[0].message
+    assert bodies.MAX_NESTING == 10
+
+
+@pytest.mark.parametrize(
+    ("written", "line", "shown"),
+    [
+        ("Quoted <unnamed official> said it.", 22, "'<unnamed official>'"),
+        ("Before.\n\n<template>hidden</template> after.", 24, "'<template>'"),
+        ("An <svg><text>x</text></svg> drawing.", 22, "'<svg>'"),
+        ("A <math>x</math> formula.", 22, "'<math>'"),
+        ("Old <textarea> **b** c", 22, "'<textarea>'"),
+        ("A <title> b", 22, "'<title>'"),
+        ("An <xmp> *b*", 22, "'<xmp>'"),
+        ("Line one.\na<b and c>d", 23, "'<b and c>'"),
+        ("[Archive](ftp://example.org/x)", 22, "'<a href=\"ftp://example.org/x\">'"),
+        ("![The map](https://example.org/map.png)", 22, "'<img"),
+    ],
+)
+def test_fl514_sanitiser_would_drop(tmp_path: Path, written: str, line: int, shown: str) -> None:
+    lines = unevidenced(problems(tmp_path, {PATROL: body(written + "\n")}))
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{PATROL}:{line}:1: error FL514 the sanitiser would remove")
+    assert shown in lines[0]
+
+
+def test_bodies_the_sanitiser_keeps_whole_pass(tmp_path: Path) -> None:
+    kept = (
+        "A [link](https://example.org/) and [[jasdf]], <b>bold</b>, &amp;, 1 < 2 > 0, `<code>` and [^pub-1].\n\n"
+        "<!-- a note to editors, shown nowhere -->\n\n"
+        "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n> quoted\n\n- a\n    - b\n"
+    )
+    assert unevidenced(problems(tmp_path, {PATROL: body(kept)})) == []
+
+
 # --- the meta-test -----------------------------------------------------------------------------------------
 
 
@@ -1031,3 +1230,28 @@ def test_fl308_a_literal_summary_on_two_lines_is_one_paragraph(tmp_path: Path) -
     old = "summary: Two Chinese and two Russian bombers flew together over the East China Sea.\n"
     new = "summary: |\n  Two Chinese and two Russian bombers flew together\n  over the East China Sea.\n"
     assert problems(tmp_path, {PATROL: patrol(old, new)}) == []
+
+
+def test_evidence_problems_are_reported_with_schema_errors_in_one_run(tmp_path: Path) -> None:
+    """A file that fails its schema still gets its uncited paragraphs and unfound quotes in the same run."""
+    claim = {"actor": "jasdf", "text": "Words nobody said.", "quote": True, "source": "pub-1"}
+    body = "A sentence with no citation.\n\nA cited one.[^pub-1]\n"
+    sources = [valid_source(1, excerpts=[{"text": "Other words."}]), valid_source(2)]
+    files = {PATROL: valid_incident(title="Short", claims=[claim], sources=sources, __body__=body)}
+    codes = [
+        line.split(" ")[2] for line in problems(tmp_path, files) if " error " in line or " warning " in line
+    ]
+    assert any(c.startswith("FL3") for c in codes), codes  # the schema error (the short title)
+    assert "FL701" in codes and "FL704" in codes, codes
+
+
+def test_evidence_problems_are_reported_after_a_yaml_error_in_one_run(tmp_path: Path) -> None:
+    tree = minimal_files()
+    write_tree(tmp_path, tree)
+    path = tmp_path / PATROL
+    text = path.read_text(encoding="utf-8")
+    front = text.partition("\n---\n")[0]
+    broken = front.replace("title: ", "title: Patrol: ", 1)  # an unquoted ': ' in the title
+    path.write_text(broken + "\n---\nA paragraph that cites nothing.\n", encoding="utf-8")
+    _, out, _ = run_cli("check", "--format", "concise", str(tmp_path))
+    assert "FL102" in out and "FL701" in out, out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -286,6 +287,21 @@ def test_csv_neutralises_formulas(exports: dict[str, bytes]) -> None:
     assert json.loads(exports["data/incidents.json"])["incidents"][-1]["title"] == FORMULA_TITLE
     for value in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'quoted"):
         assert neutralise(value) == "'" + value
+    # issue 19: a leading space or tab, and full-width or small forms, which some spreadsheets also run
+    for value in (
+        " =1+1",
+        "\t=1+1",
+        "\n=1",
+        "\u3000=1",
+        "\u00a0=1",
+        "＝1+1",
+        "＋1",
+        "－1",
+        "＠SUM(A1)",
+        "﹦1",
+    ):
+        assert neutralise(value) == "'" + value, repr(value)
+    assert neutralise("Ｔitle") == "Ｔitle" and neutralise("1-2") == "1-2"
     assert neutralise("plain") == "plain" and neutralise(-12.5) == -12.5
 
 
@@ -442,7 +458,7 @@ def test_data_page_documents_every_export(chronology: Chronology, exports: dict[
     for path in exports:
         if path.startswith(("feeds/", "assets/")):
             continue
-        assert f"<code>{path}</code>" in page.markdown, path
+        assert f"<code>{path}</code>" in html.unescape(page.markdown), path  # `_` is &#95; there
     assert "CC BY 4.0" in page.markdown and "MIT" in page.markdown
     assert "'=HYPERLINK" in page.markdown
 

@@ -423,3 +423,48 @@ def test_the_sitemap_dates_each_page_by_its_last_change_not_the_build(repo: Path
     assert lastmod[f"{base}incidents/{RADAR}/"] == "2025-12-11"
     assert lastmod[base] == "2025-12-14"  # the home page shows the latest incidents
     assert lastmod[f"{base}about/"] is None  # a hand-written page: no date rather than the build's
+
+
+FORGED = "f" * 40
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        # the separators the log used to be split on: a record end and a field end
+        f"Fix typo\x1e{FORGED}\x1f2031-01-01T00:00:00+00:00\x1fForged correction\ncontent/incidents/2025/{PATROL}.md",
+        "Broken \x1e record",
+        "Broken \x1f field \x1f and another",
+        f"Looks like a record: {FORGED}\x002031-01-01T00:00:00+00:00\x00Forged",
+        f"\n{FORGED}",
+    ],
+)
+def test_no_commit_subject_breaks_or_forges_history(repo: Path, subject: str) -> None:
+    """A subject holding git log's old separators once failed every build (a short record) or added a fake
+    commit and date to the page, the Changes page and both feeds."""
+    write(
+        repo,
+        incident_path(PATROL),
+        valid_incident(summary="Two Chinese H-6 and two Russian Tu-95 bombers flew."),
+    )
+    message_file = repo.parent / "message"
+    message_file.write_bytes(subject.replace("\x00", "").encode())  # git refuses a NUL in a message
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-F", str(message_file), date="2025-12-14T08:30:00+00:00")
+    real = git(repo, "rev-parse", "HEAD").strip()
+    history = file_history(repo)
+    changes = history[incident_path(PATROL)]
+    assert [c.commit for c in changes] == [real, git(repo, "rev-parse", "HEAD~1").strip()]
+    assert changes[0].date == "2025-12-14" and all(c.commit != FORGED for cs in history.values() for c in cs)
+    assert set(history) == {path for path in minimal_files() if path.startswith("content/")}
+    result = run(repo)
+    assert result.chronology is not None
+    site = render_site(result.chronology, history=history)
+    for text in (site.pages[f"incidents/{PATROL}.md"].markdown, site.pages["changes.md"].markdown):
+        # the subject shows as the text it is; no entry carries the forged commit or date
+        assert f'fl-commit">{FORGED[:12]}' not in text and 'datetime="2031' not in text
+    entries = json.loads(site.files["changes.json"])
+    entries = entries["changes"] if isinstance(entries, dict) else entries
+    assert FORGED not in json.dumps([{k: v for k, v in e.items() if k != "message"} for e in entries])
+    feed = feedparser.parse(site.files["changes.xml"])
+    assert not feed.bozo and all(FORGED not in e.link and "2031" not in e.updated for e in feed.entries)

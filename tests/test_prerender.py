@@ -128,3 +128,36 @@ def test_each_page_of_a_skeleton_gets_its_own_copy_of_the_table_of_contents() ->
     one, two = odd(), odd()
     one.items[1].extra["mutable"].append(1)
     assert two.items[1].extra == {"mutable": []}
+
+
+def test_a_body_reading_like_a_token_stays_text_in_a_real_build(tmp_path: Path) -> None:
+    """Issue 19: a body paragraph reading like the fixed placeholder (`flprerenderedblockx0x`) was replaced by
+    other blocks of its page (the page's <h1> here). Tokens are random per build now. (An actor's body: an
+    incident's paragraphs must cite a source, FL701.)"""
+    from helpers import ACTOR_DIR, BODY
+
+    files = minimal_files()
+    forged = " ".join(f"flprerenderedblockx{n}x" for n in range(3))
+    # a code block with a blank line makes the body's <div> span blank lines: Markdown, not the stash, takes it
+    body = (
+        "    code line\n\n    more code\n\nflprerenderedblockx0x\n\nflprerenderedblockx1x\n\n" + forged + "\n"
+    )
+    actor = files[f"{ACTOR_DIR}/jasdf.md"]
+    assert isinstance(actor, dict)
+    files[f"{ACTOR_DIR}/jasdf.md"] = {**actor, BODY: body}
+    root = make_project(tmp_path, files)
+    mkdocs_build(root)
+    page = (root / "site" / "actors" / "jasdf" / "index.html").read_text()
+    article = page[page.index("<article") : page.index("</article>")]
+    assert article.count("<h1") == 1
+    assert "<p>flprerenderedblockx0x</p>" in article and "<p>flprerenderedblockx1x</p>" in article
+    assert forged in article
+
+
+def test_the_placeholder_is_new_for_every_build() -> None:
+    from generator.mkdocs_plugin import PLACEHOLDER, placeholder
+
+    tokens = {placeholder() for _ in range(100)}
+    assert len(tokens) == 100 and all(
+        t.startswith(PLACEHOLDER) and len(t) >= len(PLACEHOLDER) + 32 for t in tokens
+    )

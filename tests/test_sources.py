@@ -16,7 +16,7 @@ from helpers import incident_path, minimal_files, run_cli, valid_incident, valid
 from generator.pipeline import run
 from generator.render.site import render_site
 from generator.render.source_health import sources_fragment
-from generator.sources import check_links, link_uses, source_report
+from generator.sources import ALLOW_LOOPBACK_ENV, check_links, link_uses, source_report
 
 PATROL = "2025-12-09-joint-bomber-patrol"
 RADAR = "2025-12-06-radar-lock-on"
@@ -178,6 +178,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A server on 127.0.0.1: /live 200, /dead 404, /slow answers after 3 s, /head-refused 405 to HEAD."""
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv(ALLOW_LOOPBACK_ENV, "1")  # the test-only switch: loopback is refused otherwise
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -415,3 +415,31 @@ def test_dependabot_config() -> None:
     assert set(ecosystems) >= {"pip", "github-actions"}
     for update in ecosystems.values():
         assert update["schedule"]["interval"] == "weekly"
+
+
+def test_publish_builds_with_the_commit_time_as_source_date_epoch(tmp_path: Path) -> None:
+    """Issue 19: publish.yml did not set SOURCE_DATE_EPOCH, so the sitemap carried the build date and two builds
+    of one commit differed. The build step, run in a repository with a stand-in mkdocs, passes the commit's time."""
+    publish = _load(WORKFLOWS_DIR / "publish.yml")
+    (step,) = [
+        s for job in _jobs(publish).values() for s in _steps(job) if "mkdocs build" in s.get("run", "")
+    ]
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_COMMITTER_DATE": "2025-12-09T00:00:00+00:00",
+           "GIT_AUTHOR_DATE": "2025-12-09T00:00:00+00:00"}  # fmt: skip
+    env.pop("SOURCE_DATE_EPOCH", None)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "x"], cwd=repo, check=True, env=env)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "mkdocs").write_text('#!/bin/sh\necho "epoch=$SOURCE_DATE_EPOCH args=$*"\n')
+    (bin_dir / "mkdocs").chmod(0o755)
+    env["PATH"] = f"{bin_dir}:{env['PATH']}"
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "epoch=1765238400 args=build --strict"

@@ -11,7 +11,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.check import comments, evidence, identity, placeholders, references, rules, safety, warnings
+from generator.check import (
+    bodies,
+    comments,
+    evidence,
+    identity,
+    placeholders,
+    references,
+    rules,
+    safety,
+    warnings,
+)
 from generator.check.salvage import salvage
 from generator.check.schema_errors import validate
 from generator.diagnostics import Diagnostic
@@ -45,9 +55,12 @@ def check(
     for document in documents:
         loaded.append(document)
         text = safety.front_matter_text(document.data or {})  # one walk for both
-        problems.extend(safety.check_document(document, text))
+        unsafe = safety.check_document(document, text)
+        problems.extend(unsafe)
         problems.extend(placeholders.check_document(document, text))
         problems.extend(comments.check_document(document))
+        # markup the safety rules refused is not reported a second time as what the sanitiser would drop
+        problems.extend(bodies.check_document(document, sanitiser=not unsafe))
         if document.data is None:
             continue
         record, errors = validate(document)
@@ -86,7 +99,9 @@ def check(
     problems.extend(references.check(documents, with_partial))
     problems.extend(rules.check(validated))
     problems.extend(warnings.check(validated, today or dt.date.today()))
-    problems.extend(evidence.check(documents, validated))
+    # evidence on what parsed of the incidents that failed their schema too: one run shows every problem
+    salvaged = [(d, evidence.usable(r)) for d, r in partial["incident"]]
+    problems.extend(evidence.check(documents, Validated(vocabulary, incidents + salvaged, actors, places)))
     problems = _one_per_spot(problems)
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
         return None, problems

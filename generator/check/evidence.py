@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from generator.check.schema_errors import suggest
 from generator.diagnostics import Diagnostic
 from generator.render.citations import ANY_MARKER
-from generator.schema import Incident, Source
+from generator.schema import Claim, Excerpt, Figure, Incident, Source
 
 if TYPE_CHECKING:
     from generator.check import Validated
@@ -304,6 +304,63 @@ def fragments(text: str) -> Iterator[re.Match[str]]:
 
 
 # --- the rules ---------------------------------------------------------------------------------------------
+
+
+def usable(incident: Incident) -> Incident:
+    """What of a salvaged incident (one that failed its schema: see ``check/salvage.py``) the evidence rules can
+    read, so that its uncited paragraphs and unfound quotes are reported in the same run as its schema errors.
+    Lists keep their length (positions are found by index); a value of the wrong kind reads as empty."""
+
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
+    sources = []
+    for source in incident.sources or []:
+        excerpts = [
+            Excerpt.model_construct(text=e.text, translation=text(getattr(e, "translation", None)))
+            for e in (getattr(source, "excerpts", None) or [])
+            if isinstance(getattr(e, "text", None), str)
+        ]
+        sources.append(
+            Source.model_construct(
+                key=text(getattr(source, "key", None)),
+                url=text(getattr(source, "url", None)) or "",
+                publisher=text(getattr(source, "publisher", None)) or "",
+                note=text(getattr(source, "note", None)),
+                excerpts=excerpts,
+            )
+        )
+    claims = [
+        Claim.model_construct(
+            actor=text(getattr(c, "actor", None)) or "",
+            text=text(getattr(c, "text", None)) or "",
+            quote=getattr(c, "quote", False) is True,
+            source=(text(getattr(c, "source", None)) or "") if text(getattr(c, "text", None)) else "",
+        )
+        for c in incident.claims or []
+    ]
+    figures = []
+    for f in incident.figures or []:
+        value = getattr(f, "value", None)
+        ok = isinstance(value, int | float | str) and not isinstance(value, bool)
+        figures.append(
+            Figure.model_construct(
+                what=text(getattr(f, "what", None)) or "",
+                value=value if ok else "",
+                source=(text(getattr(f, "source", None)) or "") if ok else "",  # no source: not checked
+                note=text(getattr(f, "note", None)),
+            )
+        )
+    location = incident.location if isinstance(getattr(incident.location, "description", None), str) else None
+    return Incident.model_construct(
+        title=text(incident.title),
+        summary=text(incident.summary),
+        status_note=text(incident.status_note),
+        location=location,
+        sources=sources,
+        claims=claims,
+        figures=figures,
+    )
 
 
 def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:

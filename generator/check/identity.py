@@ -12,8 +12,13 @@ from generator.load import Document
 if TYPE_CHECKING:
     from generator.check import Validated
 
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_INCIDENT_NAME = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+# matched with fullmatch: ``$`` also matches before a final newline, and a file named "china\n.md" passed
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_INCIDENT_NAME = re.compile(r"(\d{4}(?:-\d{2}(?:-\d{2})?)?)-([a-z0-9]+(?:-[a-z0-9]+)*)")
+# as long as a slug in front matter may be (schema.Slug): an id becomes a file and folder name on the site
+MAX_ID_LENGTH = 80
+# ids whose page would take the place of a generated one (actors/index.md is the list of actors)
+RESERVED_IDS = frozenset({"index"})
 
 
 def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
@@ -23,7 +28,18 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
     for document in documents:
         if document.kind == "vocabulary":
             continue
-        if not _SLUG.match(document.id):
+        if len(document.id) > MAX_ID_LENGTH:
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    0,
+                    0,
+                    "FL401",
+                    f"file name is {len(document.id)} characters long; an id has at most {MAX_ID_LENGTH}",
+                    f"rename it to '{slugify(document.id, MAX_ID_LENGTH)}.md'",
+                )
+            )
+        elif not _SLUG.fullmatch(document.id):
             problems.append(
                 Diagnostic(
                     document.path,
@@ -34,7 +50,18 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
                     f"rename it to '{slugify(document.id)}.md'",
                 )
             )
-        elif document.kind == "incident" and not _INCIDENT_NAME.match(document.id):
+        elif document.id in RESERVED_IDS:
+            problems.append(
+                Diagnostic(
+                    document.path,
+                    0,
+                    0,
+                    "FL401",
+                    f"'{document.id}' is reserved: its page would replace the list of {document.kind}s",
+                    "choose another file name",
+                )
+            )
+        elif document.kind == "incident" and not _INCIDENT_NAME.fullmatch(document.id):
             problems.append(
                 Diagnostic(
                     document.path,
@@ -59,9 +86,26 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
             )
         else:
             seen[key] = document
+    if validated.vocabulary is not None:  # types and series have pages of their own, beside their lists
+        document, vocabulary = validated.vocabulary
+        for group in ("incident_types", "series"):
+            for key in getattr(vocabulary, group):
+                if key in RESERVED_IDS:
+                    line, column = document.key_position((group, key))
+                    problems.append(
+                        Diagnostic(
+                            document.path,
+                            line,
+                            column,
+                            "FL401",
+                            f"'{key}' is reserved: its page would replace the list of {group.replace('_', ' ')}",
+                            "choose another key",
+                        )
+                    )
+    previous: dict[str, Document] = {}
     for document, incident in validated.incidents:
         written = incident.date.iso()
-        match = _INCIDENT_NAME.match(document.id)
+        match = _INCIDENT_NAME.fullmatch(document.id)
         parts = document.path.split("/")
         if match and match.group(1) != written:
             line, column = document.position(("date",))  # only on a hit: positions are worked out on demand
@@ -99,6 +143,32 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
                 )
             )
         for index, old in enumerate(incident.previous_ids):
+            claimed = previous.setdefault(old, document)
+            if not _INCIDENT_NAME.fullmatch(old) or len(old) > MAX_ID_LENGTH:
+                old_line, old_column = document.position(("previous_ids", index))
+                problems.append(
+                    Diagnostic(
+                        document.path,
+                        old_line,
+                        old_column,
+                        "FL401",
+                        f"previous id '{old}' is not an incident id (<date>-<slug>, at most {MAX_ID_LENGTH} "
+                        "characters): its redirect would take the place of another page",
+                        "list only ids this incident had before (old file names without .md)",
+                    )
+                )
+            elif claimed is not document:
+                old_line, old_column = document.position(("previous_ids", index))
+                problems.append(
+                    Diagnostic(
+                        document.path,
+                        old_line,
+                        old_column,
+                        "FL403",
+                        f"previous id '{old}' is also claimed by {claimed.path}",
+                        "an old id redirects to one incident: keep it in one file's previous_ids",
+                    )
+                )
             if ("incident", old) in seen:
                 old_line, old_column = document.position(("previous_ids", index))
                 problems.append(

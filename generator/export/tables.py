@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,7 +24,9 @@ from generator.model import Chronology
 
 JOIN = "; "
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); the apostrophe
-# is there so that adding one stays reversible (see neutralise()).
+# is there so that adding one stays reversible (see neutralise()). Some spreadsheets skip leading whitespace
+# and read full-width and small forms (＝ ＋ － ＠, ﹦) as their ASCII twins: a cell starting with any whitespace,
+# or with a character whose compatibility form (NFKC) starts with one of these, is guarded too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 # (column, description, Frictionless type); the descriptor in data/datapackage.json is made from these
@@ -92,12 +95,21 @@ def to_json(value: Any) -> bytes:
 
 
 def neutralise(cell: object) -> object:
-    """Keep a text cell from running as a spreadsheet formula: prefix ``'`` if it starts with = + - @ TAB CR.
+    """Keep a text cell from running as a spreadsheet formula: prefix ``'`` if it starts with = + - @ TAB CR,
+    any other whitespace, or a full-width or small form of = + - @ (＝ ＋ － ＠ ﹦ ...).
 
     Cells that already start with ``'`` get one too, so the rule is reversible: drop one leading apostrophe
     from any text cell that starts with one. Numbers are written as numbers and left alone.
     """
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+    if (
+        isinstance(cell, str)
+        and cell
+        and (
+            cell.startswith(FORMULA_STARTS)
+            or cell[0].isspace()
+            or unicodedata.normalize("NFKC", cell[0]).startswith(FORMULA_STARTS)
+        )
+    ):
         return "'" + cell
     return cell
 

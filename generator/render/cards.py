@@ -117,7 +117,11 @@ def card_png(
     point: tuple[float, float] | None = None,
     route: Sequence[tuple[float, float]] = (),
 ) -> bytes:
-    """One card as PNG bytes (palette-reduced: small, fast to encode, byte-identical between builds)."""
+    """One card as PNG bytes (palette-reduced: small, fast to encode, byte-identical between builds).
+
+    Each text is drawn on one line: line breaks a contributor wrote (a label may hold one) are spaces here, as
+    a browser shows them (Pillow refuses to measure multi-line text)."""
+    site_title, title, when, type_label = (" ".join(t.split()) for t in (site_title, title, when, type_label))
     image = _draw(site_title, title, when, type_label, type_color, point, route)
     out = io.BytesIO()
     image.quantize(palette=_palette(type_color), dither=Image.Dither.NONE).save(

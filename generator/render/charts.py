@@ -26,8 +26,8 @@ __all__ = [
     "stacked_bar_chart",
 ]
 
-HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
 PALETTE_SIZE = 8
 
 _SVG_NS = "http://www.w3.org/2000/svg"

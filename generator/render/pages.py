@@ -20,7 +20,7 @@ from generator.render import changes, cite, svgmap
 from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import timeline_filters
-from generator.render.text import body_html, escape, markdown_inline
+from generator.render.text import body_html, escape, page_text
 from generator.render.urls import page_path, page_url, relative
 
 MAX_MAIN_ACTORS = 4
@@ -72,11 +72,20 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,
+        finalize=_page_value,
     )
-    # a Markdown heading (`## {{ x | markdown_text }}`) is parsed by MkDocs: without this, `{: onclick=… }`
-    # (attr_list) or `[a](url)` in a vocabulary label would become markup
-    env.filters["markdown_text"] = lambda value: Markup(markdown_inline(str(value)))
     return env
+
+
+def _page_value(value: Any) -> Any:
+    """Every value a template prints goes through here (the environment's ``finalize``): text is escaped for
+    HTML and Markdown at once (:func:`page_text`), wherever the template puts it (a heading MkDocs parses as
+    Markdown, an element, an attribute); Markup (pre-sanitised bodies, charts, macros' output) and numbers pass
+    as they are. No template needs, or may use, a filter of its own for contributor text
+    (``tests/test_injection.py`` walks every template)."""
+    if hasattr(value, "__html__") or isinstance(value, int | float):
+        return value
+    return Markup(page_text(value))
 
 
 def page_meta(title: str, description: str = "", **extra: Any) -> Markup:
@@ -156,7 +165,8 @@ class SiteRenderer:
         return None
 
     def body(self, here: str, record: Record[Any]) -> Markup:
-        return Markup(body_html(record.body, lambda target: self.link_target(here, target)))
+        where = f"{record.path}:{record.body_line}"
+        return Markup(body_html(record.body, lambda target: self.link_target(here, target), where=where))
 
     def term(self, here: str, group: str, key: str) -> dict[str, str]:
         entry = getattr(self.vocab, group)[key]
@@ -290,7 +300,8 @@ class SiteRenderer:
             }
         history, history_note = changes.history_view(record, self.history, self.history_paths)
         citations = CitationContext(cited_sources(data))
-        body = Markup(body_html(record.body, lambda target: self.link_target(here, target), citations))
+        where = f"{record.path}:{record.body_line}"
+        body = Markup(body_html(record.body, lambda target: self.link_target(here, target), citations, where))
         backlinks = citations.backlinks()
         labels = {n: s.publisher + (f", {s.published.human()}" if s.published else "")
                   for n, s in enumerate(data.sources, start=1)}  # fmt: skip

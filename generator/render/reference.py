@@ -141,6 +141,8 @@ def field_reference_markdown(heading_level: int = 2) -> str:
 
 def limits_markdown() -> list[str]:
     """The limits the loader and the rules enforce beyond each field's own (those are in the tables)."""
+    from generator.check.bodies import MAX_BODY_CHARACTERS, MAX_BRACKET_SCAN, MAX_NESTING
+    from generator.check.identity import MAX_ID_LENGTH
     from generator.check.warnings import TITLE_SIMILARITY
     from generator.load import MAX_DEPTH, MAX_FILE_BYTES
 
@@ -150,7 +152,12 @@ def limits_markdown() -> list[str]:
         "bytes or control characters; no YAML tags or aliases; `.md` files in their folder (FL113). An incident's "
         "summary is one paragraph; `series_number` needs `series`; `replaced_by` is for a retracted incident; an "
         "incident is not related to itself (FL308). Titles on overlapping dates at least "
-        f"{TITLE_SIMILARITY:.0%} alike are flagged as possible duplicates (FL606).",
+        f"{TITLE_SIMILARITY:.0%} alike are flagged as possible duplicates (FL606). Ids (file names) have at most "
+        f"{MAX_ID_LENGTH} characters and are never `index` (FL401); no text holds invisible format characters "
+        "such as U+202E or U+200B (FL308). A Markdown body has at most "
+        f"{MAX_BODY_CHARACTERS:,} characters (FL510) and {MAX_NESTING} levels of lists or quotes (FL511), at most "
+        f"{MAX_BRACKET_SCAN:,} characters of scanning for unclosed brackets (FL512), and nothing the sanitiser "
+        "would remove (FL514).",
         "",
     ]
 

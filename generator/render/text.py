@@ -24,7 +24,6 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&])")
 
 
 def escape(text: object) -> str:
@@ -32,11 +31,25 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# HTML's five, plus every character that starts Markdown syntax inside a line (code, emphasis, links and images,
+# attr_list's ``{: …}``, a heading's closing ``#``, escapes, table cells) and the line breaks that would start a
+# Markdown block: all as character references, which read the same in raw HTML, in Markdown text and in attributes
+_PAGE_TEXT = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+    | {c: f"&#{ord(c)};" for c in "\\`*_{}[]#!|\n\r"}
+)
+
+
+def page_text(value: object) -> str:
+    """The one way contributor text reaches a generated page (Markdown with raw-HTML blocks): safe and literal
+    in an HTML element, in a quoted attribute and in a Markdown heading or paragraph alike, so no template line
+    depends on which of these it is. The template environment applies it to every value it prints."""
+    return str(value).translate(_PAGE_TEXT)
+
+
 def markdown_inline(text: str) -> str:
-    """Plain text that shows literally inside a Markdown heading or list item: HTML entities for ``< > &``,
-    backslashes for Markdown punctuation."""
-    escaped = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", escaped)
+    """Plain text that shows literally inside a Markdown heading, list item or link text (:func:`page_text`)."""
+    return page_text(text)
 
 
 def sanitise(fragment: str) -> str:
@@ -53,27 +66,32 @@ def sanitise(fragment: str) -> str:
 
 @functools.cache
 def _converter() -> markdown.Markdown:
-    """One Markdown converter, reset between bodies (building one costs more than converting a body)."""
-    return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    """One Markdown converter, reset between bodies (building one costs more than converting a body).
+
+    Table alignment as the ``align`` attribute (allowed), not ``style`` (which the sanitiser removes)."""
+    return markdown.Markdown(
+        extensions=["tables", "sane_lists"], extension_configs=_TABLES, output_format="html"
+    )
+
+
+_TABLES = {"tables": {"use_align_attribute": True}}
 
 
 @functools.cache
 def _citing_converter() -> tuple[markdown.Markdown, CitationExtension]:
     """The converter of incident bodies: the same, with ``[^key]`` citation markers (render/citations.py)."""
     extension = CitationExtension()
-    return markdown.Markdown(extensions=["tables", "sane_lists", extension], output_format="html"), extension
+    converter = markdown.Markdown(
+        extensions=["tables", "sane_lists", extension], extension_configs=_TABLES, output_format="html"
+    )
+    return converter, extension
 
 
-def body_html(
+def markdown_html(
     body: str, link: Callable[[str], tuple[str, str] | None], citations: CitationContext | None = None
 ) -> str:
-    """Render a contributor's Markdown body to sanitised HTML, resolving ``[[id]]`` and ``[[id|text]]``.
-
-    ``link(id)`` returns (url, label) or ``None``; unresolved links stay as plain text (the check reports them).
-    ``citations``: an incident's sources, for its ``[^key]`` markers; the citations found are added to it.
-    """
-    if not body.strip():
-        return ""
+    """A contributor's Markdown body as HTML, ``[[id]]`` and ``[[id|text]]`` resolved, not yet sanitised (the
+    check compares this with :func:`sanitise`'s output, so that nothing is dropped without a word)."""
 
     def replace(match: re.Match[str]) -> str:
         target = match.group(1).strip()
@@ -95,6 +113,36 @@ def body_html(
         finally:
             extension.context = None
     # headings inside a body must not compete with the page's own h1/h2 structure
-    rendered = re.sub(r"<(/?)h1>", r"<\1h3>", rendered)
+    return re.sub(r"<(/?)h1>", r"<\1h3>", rendered)
+
+
+class BodyError(ValueError):
+    """A body the renderer failed on: the message names the file and line, as a check diagnostic would."""
+
+
+def body_html(
+    body: str,
+    link: Callable[[str], tuple[str, str] | None],
+    citations: CitationContext | None = None,
+    where: str = "",
+) -> str:
+    """Render a contributor's Markdown body to sanitised HTML, resolving ``[[id]]`` and ``[[id|text]]``.
+
+    ``link(id)`` returns (url, label) or ``None``; unresolved links stay as plain text (the check reports them).
+    ``citations``: an incident's sources, for its ``[^key]`` markers; the citations found are added to it.
+    A failure of the renderer (the check's limits are there to prevent one) is a :class:`BodyError` naming
+    ``where``, never a traceback."""
+    if not body.strip():
+        return ""
+    try:
+        clean = sanitise(markdown_html(body, link, citations))
+    except RecursionError as exc:
+        raise BodyError(
+            f"{where}: error FL513 the body could not be rendered ({type(exc).__name__})"
+        ) from None
+    except Exception as exc:  # reported with the file, as the check reports FL513
+        raise BodyError(
+            f"{where}: error FL513 the body could not be rendered ({type(exc).__name__}: {exc})"
+        ) from exc
     # citation links are ours, built from escaped source data: added after the sanitiser, which would strip them
-    return sanitise(rendered) if citations is None else citations.finish(sanitise(rendered))
+    return clean if citations is None else citations.finish(clean)
