@@ -80,6 +80,10 @@ MARKUP_SITES = {
     ("generator/render/pages.py", "incident"): "body_html, citation links built from escaped source data",
     ("generator/render/pages.py", "place"): "the place map SVG (render/svgmap escapes its text)",
     ("generator/page_workers.py", "finish"): "a page another process rendered with this environment",
+    (
+        "generator/mkdocs_plugin.py",
+        "on_page_context",
+    ): "a page's output from the page cache, as the theme built it",
 }
 
 
