@@ -8,10 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import minimal_files, write_tree
+
+# Property tests check what is true of every input, not how fast one example runs: hypothesis' default 200 ms
+# deadline per example fails them on a loaded machine (speed is the benchmark's job, and the linear-time tests
+# measure CPU time with room to spare)
+settings.register_profile("fault-lines", deadline=None)
+settings.load_profile("fault-lines")
 
 WriteTree = Callable[[Mapping[str, Any]], Path]
 

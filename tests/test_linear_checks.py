@@ -72,9 +72,9 @@ def check_seconds(tmp_path: Path, body: str, repeats: int = 3) -> float:
     write_tree(tmp_path, files)
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         run(tmp_path, chronology=False)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -102,7 +102,7 @@ def test_each_pattern_is_linear_on_its_own(units: tuple[str, ...]) -> None:
     """The patterns themselves, without the rest of the check: 500,000 characters in well under a second
     (the old event-handler pattern took 32 s for 120,000, the link pattern minutes)."""
     text = body_of(units, 500_000)
-    start = time.perf_counter()
+    start = time.process_time()
     list(scan_text(text))
     list(WIKI_LINK.finditer(text))
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
