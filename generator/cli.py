@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
         "with --changed, report on the files changed since REF",
     )
     check.add_argument("--strict", action="store_true", help="treat the warnings reported as errors")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file (without it, files unchanged since the last check come from .cache/fault-lines/)",
+    )
     loudness = check.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="report errors only (warnings counted)")
     loudness.add_argument(
@@ -165,7 +170,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         if selection.paths is not None:
             changed = frozenset(p for p in changed if selection.covers(p))
         selection = Selection(root, changed)
-    result = run(root, chronology=bool(args.base))  # --base reads the ids from the Chronology
+    from generator import check_cache
+
+    # parsed files from the last check (generator/check_cache.py): only the changed ones are read again
+    cache = None if args.no_cache else check_cache.read(root)
+    result = run(root, chronology=bool(args.base), cache=cache)  # --base reads the ids from the Chronology
+    if cache is not None:
+        check_cache.write(root, cache)
     level = "quiet" if args.quiet else "verbose" if args.verbose else "default"
     found = report(result.diagnostics, selection, level, args.strict)
     if args.base:

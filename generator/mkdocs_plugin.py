@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,7 +30,25 @@ from generator.diagnostics import format_text
 from generator.history import file_history
 from generator.load import LoadCache
 from generator.nav_cache import NavCache, anchor_title, title_id
-from generator.page_workers import PARALLEL_MIN_PAGES, PageWorkers, known_plugins
+from generator.page_cache import (
+    CACHE_DIR,
+    PageCache,
+    RecordingFiles,
+    logging_counted,
+    nav_signature,
+    output_key,
+    site_key,
+    toc_from_data,
+    toc_to_data,
+)
+from generator.page_workers import (
+    PARALLEL_MIN_PAGES,
+    PREBUILT,
+    PREBUILT_TEMPLATE,
+    PageWorkers,
+    add_prebuilt_template,
+    known_plugins,
+)
 from generator.pipeline import Result, run
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
 from generator.pretty import format_pretty
@@ -95,6 +114,10 @@ class FaultLinesConfig(Config):
     # worker processes for `mkdocs build` (generator/page_workers.py, generator/render/parallel.py); by default
     # one per core but one, for chronologies of 1,000 incidents or more; 0: none; a number: that many, any size
     processes = c.Optional(c.Type(int))
+    # reuse each generated page as MkDocs built it while its inputs are the same (generator/page_cache.py): in
+    # memory across `mkdocs serve` rebuilds, and in this folder (relative to root; "" for none) across builds
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=CACHE_DIR)
 
 
 class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
@@ -120,6 +143,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._workers = PageWorkers()
         self._env: Any = None
         self._nav: Any = None
+        self._cache = PageCache()
+        self._caching = False  # whether this build uses the cache (see _start_cache)
+        self._indexing = False  # whether the site has a search index (see _index_search_view)
+        self._reused = 0
+        self._entries: dict[str, dict[str, Any]] = {}  # page -> its cache entry (found, or being made)
+        self._cached_outputs: dict[str, str] = {}  # page -> its templated output, from the cache
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -140,6 +169,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return self._root
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._collect_previous_build()
         self._placeholder = placeholder()  # a new one for every build (serve rebuilds too)
         base = Path(config.config_file_path or ".").resolve().parent
         self._root = (base / self.config.root).resolve()
@@ -165,6 +195,18 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             config.site_dir = self.staging_dir
             self._clean_up_on_sigterm()
         return config
+
+    def _collect_previous_build(self) -> None:
+        """In ``mkdocs serve``, free the previous build before the next one: its pages, navigation and files
+        reference each other, so only the cycle collector frees them, and the objects the last build froze (see
+        on_env) sit in its oldest generation, which it seldom scans on its own: without this, every rebuild
+        added the size of a build to the server's memory."""
+        if self.command == "serve" and self.result is not None:
+            self.result = self.output = None
+            self._nav = self._env = None
+            self._entries.clear()
+            self._cached_outputs.clear()
+            gc.collect()
 
     def _check_site_dir(self, config: MkDocsConfig, base: Path) -> None:
         """Refuse a ``site_dir`` MkDocs would empty (it cleans it before building) or the swap would replace: one
@@ -193,6 +235,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         processes, requested = self._processes()
+        self._caching = False  # until the content is known to be sound (see _start_cache)
         # files not yet cached (all of them in `mkdocs build`) are read as `faultlines check` reads them: a large
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
         # `processes: 0`), here
@@ -226,6 +269,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         history = file_history(self.root)  # one git call per build; says so when the clone is shallow
         if history.unavailable:
             log.info("%s", history.unavailable)
+        self._start_cache(config)
         try:
             self.output = render_site(
                 result.chronology,
@@ -236,6 +280,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 social_cards=self.config.social_cards,
                 processes=processes,
                 parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
+                memo=self._cache if self._caching else None,
             )
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None
@@ -263,6 +308,81 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 )
             )
 
+    # -- the page cache (generator/page_cache.py): pages whose inputs did not change are not built again ----------
+
+    def _start_cache(self, config: MkDocsConfig) -> None:
+        """Open the page cache for this build, unless it is off, ``--dirty`` or the site has plugins whose page
+        events the cache does not know (their effects would not be in the cached pages)."""
+        self._entries.clear()
+        self._cached_outputs.clear()
+        self._reused = 0  # generated pages printed from the cache (see _cached_output)
+        self._caching = bool(self.config.cache and not self.dirty and known_plugins(config, FaultLinesPlugin))
+        if self._caching:
+            folder = self.root / self.config.cache_dir if self.config.cache_dir else None
+            self._cache.start(site_key(config, self.config, self.command), folder)
+
+    def _cache_conversion(self, page: Page, files: Files) -> None:
+        """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
+        conversion made, for its entry (completed in on_page_content and on_post_page)."""
+        src = page.file.src_uri
+        key = self._cache.conversion_key(page, page.file.content_string)
+        entry = self._cache.get(key, files)
+        if entry is not None:
+            entry["hit"] = True
+            self._entries[src] = entry
+            page.render = functools.partial(_render_from_entry, page, entry)  # type: ignore[method-assign]
+            return
+        convert = page.render
+
+        def render_and_note(config: MkDocsConfig, files: Files) -> None:
+            recording = RecordingFiles(files)
+            with logging_counted() as logged:
+                convert(config, recording)  # type: ignore[arg-type]
+            toc = toc_to_data(page.toc)
+            if logged.count or toc is None:  # its messages are said again by every build: not cached
+                return
+            links = page.links_to_anchors
+            self._entries[src] = {
+                "key": key,
+                "lookups": recording.lookups,
+                "toc": toc,
+                "title": page._title_from_render,
+                "anchors": sorted(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
+                "links": {f.src_uri: dict(v) for f, v in links.items()} if links is not None else None,
+            }
+            if not self._indexing:
+                self._entries[src]["entries"] = None  # no search index to give entries to
+
+        page.render = render_and_note  # type: ignore[method-assign]
+
+    def _cached_output(self, nav: Any, files: Files) -> list[str]:
+        """Once every page is converted: the pages whose templated output is in the cache, which MkDocs then
+        prints as it is (the prebuilt template); each entry gets the key of its output."""
+        signature = nav_signature(nav)
+        for file in files.documentation_pages():
+            entry = self._entries.get(file.src_uri)
+            if entry is None or file.page is None:
+                continue
+            entry["output_key"] = key = output_key(entry["key"], signature, file.page)
+            if entry.get("hit") and entry.get("output_of") == key and "output" in entry:
+                self._cached_outputs[file.src_uri] = entry["output"]
+                file.page.meta["fault_lines_template"] = file.page.meta.get("template")
+                file.page.meta["template"] = PREBUILT_TEMPLATE
+        self._reused = len(self._cached_outputs)
+        return list(self._cached_outputs)
+
+    def _cache_output(self, page: Page, output: str) -> None:
+        """Complete the entry of ``page`` with its templated output and keep it."""
+        entry = self._entries.pop(page.file.src_uri, None)
+        if entry is None or "content" not in entry or "entries" not in entry:
+            return
+        if entry.get("hit") and entry.get("output_of") == entry.get("output_key"):
+            return  # used as it was
+        entry.pop("hit", None)
+        entry["output_of"] = entry.pop("output_key")
+        entry["output"] = output
+        self._cache.put(entry)
+
     def _search_index(self, incidents: int) -> str:
         """The option's ``full`` or ``summary``, ``auto`` decided by the number of incidents (and logged)."""
         mode = search_index_mode(self.config.search_index, incidents)
@@ -279,7 +399,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._nav = nav
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
-        self._index_search_view(config)
+        self._indexing = self._index_search_view(config)
         self._date_pages(files)
         return nav
 
@@ -311,6 +431,11 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # the site-wide share card, for pages without one of their own (none when social_cards is off)
         env.globals["fault_lines_card"] = "" if self.config.social_cards == "off" else SITE_CARD
         self._env = env
+        if self._caching:
+            env.bytecode_cache = self._cache.bytecode_cache()  # the theme's templates, compiled once
+        cached = self._cached_output(self._nav, files) if self._caching else []
+        if cached:
+            add_prebuilt_template(env)
         # everything read so far (pages, navigation, the chronology) lives until the end of the build: the cycle
         # collector stops re-scanning it (seconds per full collection at 10,000 incidents), and forked workers
         # share it without copying it; unfrozen when the build ends
@@ -318,7 +443,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         processes, requested = self._processes()
         if processes and known_plugins(config, FaultLinesPlugin):
             self._workers.start(
-                config, files, self._nav, env, processes, minimum=1 if requested else PARALLEL_MIN_PAGES
+                config,
+                files,
+                self._nav,
+                env,
+                processes,
+                minimum=1 if requested else PARALLEL_MIN_PAGES,
+                cached=frozenset(cached),
             )
         return env
 
@@ -326,7 +457,14 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self._prerendered(page):
             # pages of one shape share their skeleton's conversion (generator/prerender.py)
             page.render = functools.partial(self._skeletons.render, page)  # type: ignore[method-assign]
+        if self._caching and self._generated(page):
+            self._cache_conversion(page, files)
         return page
+
+    def _generated(self, page: Page) -> bool:
+        return bool(
+            page.file.generated_by and self.output is not None and page.file.src_uri in self.output.pages
+        )
 
     def _prerendered(self, page: Page) -> bool:
         """Whether ``page`` is one of ours and is handed to MkDocs pre-rendered."""
@@ -344,6 +482,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                     f"MkDocs could not read the front matter generated for {page.file.src_uri}; "
                     "it would be published as text (please report this)"
                 )
+            if self._entries.get(page.file.src_uri, {}).get("hit"):
+                return markdown  # converted from the cache
             markdown, self._stashed[page.file.src_uri] = stash(markdown, self._placeholder)
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
@@ -351,6 +491,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return fill_markers(markdown, self.result.chronology, page.file.src_uri, config.use_directory_urls)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        html = self._page_content(html, page)
+        entry = self._entries.get(page.file.src_uri)
+        if entry is not None and not entry.get("hit"):
+            entry["content"] = html
+        return html
+
+    def _page_content(self, html: str, page: Page) -> str:
         chunks = self._stashed.pop(page.file.src_uri, None)
         if not chunks:
             return anchor_title(html, page)
@@ -365,19 +512,35 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             )
         return anchored
 
-    def _index_search_view(self, config: MkDocsConfig) -> None:
+    def _index_search_view(self, config: MkDocsConfig) -> bool:
         """Give Material's search index the entries of a page a worker built, and let it read each page's search
         view instead of its whole HTML (same index).
 
         Wraps the index's ``add_entry_from_context(page)``; without it (another search plugin, another Material
-        version) every page is indexed from its content as usual."""
+        version) every page is indexed from its content as usual. Whether there is a search index."""
+        indexing = False
         for plugin in config.plugins.values():
             index = getattr(plugin, "search_index", None)
             add_entry = getattr(index, "add_entry_from_context", None)
-            if index is None or not callable(add_entry) or getattr(add_entry, "fault_lines", False):
+            if index is None or not callable(add_entry):
+                continue
+            indexing = True
+            if getattr(add_entry, "fault_lines", False):
                 continue
 
             def add_entry_from_view(page: Page, index: Any = index, add_entry: Any = add_entry) -> Any:
+                entry = self._entries.get(page.file.src_uri)
+                if entry is not None and entry.get("hit") and entry.get("entries") is not None:
+                    index.entries.extend(entry["entries"])  # from the cache
+                    return None
+                before = len(index.entries)
+                try:
+                    return indexed(page, index, add_entry)
+                finally:
+                    if entry is not None and not entry.get("hit"):
+                        entry["entries"] = index.entries[before:]
+
+            def indexed(page: Page, index: Any, add_entry: Any) -> Any:
                 if self._workers.assigned(page):
                     built = self._workers.built(page)
                     if built is not None and built.entries is not None:
@@ -395,6 +558,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
             add_entry_from_view.fault_lines = True  # type: ignore[attr-defined]
             index.add_entry_from_context = add_entry_from_view
+        return indexing
 
     @event_priority(-100)  # the last of the event: what it hands the template is final
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
@@ -405,11 +569,21 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 docs = Path(config.docs_dir).resolve()
                 source = (docs / page.file.src_uri).relative_to(self.root).as_posix()
             page.edit_url = f"{repository}/edit/{self.config.branch}/{source}" if source else None
+        output = self._cached_outputs.pop(page.file.src_uri, None)
+        if output is not None:  # from the cache: printed as it is by the prebuilt template
+            template = page.meta.pop("fault_lines_template", None)
+            page.meta["template"] = template
+            if template is None:
+                del page.meta["template"]
+            context[PREBUILT] = Markup(output)
+            return context
         if self._workers.assigned(page):
             return self._workers.finish(page, context, self._env)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self._caching:
+            self._cache_output(page, output)  # the template's output, as the cache keeps it
         return self._with_errors(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -427,6 +601,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         gc.unfreeze()
         if self.serve_errors:
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
+        if self._caching:
+            self._cache.finish()
+            generated = len(self.output.pages) if self.output is not None else 0
+            log.info(
+                "page cache: %s pages reused, %s built", f"{self._reused:,}", f"{generated - self._reused:,}"
+            )
+            self._entries.clear()
         if self.command != "serve" and not self.staging_dir:
             write_marker(Path(config.site_dir))  # a build in place (atomic: false) marks its output too
         summary = self._workers.summary()
@@ -468,6 +649,18 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.root / "content"))
         return server
+
+
+def _render_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig, files: Files) -> None:
+    """``Page.render`` for a page in the cache: what MkDocs' conversion made, from the entry."""
+    page.content = entry["content"]
+    page.toc = toc_from_data(entry["toc"])
+    page._title_from_render = entry["title"]
+    page.present_anchor_ids = set(entry["anchors"]) if entry["anchors"] is not None else None
+    links = entry["links"]
+    if links is not None:
+        targets = ((files.get_file_from_path(src), anchors) for src, anchors in links.items())
+        page.links_to_anchors = {target: dict(anchors) for target, anchors in targets if target is not None}
 
 
 def _strict_warnings_counted() -> bool:

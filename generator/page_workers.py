@@ -135,6 +135,15 @@ def _build_pages(job: _Job, start: int, stop: int, built: list[Built] | None = N
     return built
 
 
+def add_prebuilt_template(env: jinja2.Environment) -> None:
+    """Let ``env`` print a page's HTML as it is, given in the context (pages from workers or the page cache)."""
+    first = getattr(env.loader, "loaders", [None])[0]
+    if PREBUILT_TEMPLATE not in getattr(first, "mapping", {}):
+        env.loader = jinja2.ChoiceLoader(
+            [jinja2.DictLoader({PREBUILT_TEMPLATE: "{{ " + PREBUILT + " }}"}), env.loader]
+        )
+
+
 def search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
     """The entries list of Material's search index, or ``None`` when the site has no such index."""
     for plugin in config.plugins.values():
@@ -187,6 +196,7 @@ class PageWorkers:
         env: jinja2.Environment,
         processes: int,
         minimum: int,
+        cached: frozenset[str] = frozenset(),
     ) -> None:
         """Fork ``processes`` workers to build the last pages of the build, if there are ``minimum`` pages.
 
@@ -196,7 +206,10 @@ class PageWorkers:
         self.close()
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = [file.page for file in doc_files if file.page is not None]
-        if processes < 1 or len(pages) < max(minimum, 2) or len(pages) != len(doc_files):
+        if len(pages) != len(doc_files):
+            return
+        pages = [page for page in pages if page.file.src_uri not in cached]  # printed from the page cache
+        if processes < 1 or len(pages) < max(minimum, 2):
             return
         # this process builds a first share itself while the workers build the rest; a small share, as it also
         # writes every page, and takes tasks back from the end if the workers are slower (see `built`)
@@ -219,9 +232,7 @@ class PageWorkers:
             _job = None  # the workers have their copy; this process lets go of it
         self.processes, self.pages = processes, len(pages)
         # the workers are forked: from here on, what MkDocs renders for these pages is the workers' HTML
-        env.loader = jinja2.ChoiceLoader(
-            [jinja2.DictLoader({PREBUILT_TEMPLATE: "{{ " + PREBUILT + " }}"}), env.loader]
-        )
+        add_prebuilt_template(env)
         for index, page in enumerate(theirs):
             self._slots[id(page)] = (index // _CHUNK, index % _CHUNK, page.meta.get("template"))
             page.meta["template"] = PREBUILT_TEMPLATE

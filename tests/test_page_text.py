@@ -82,6 +82,10 @@ MARKUP_SITES = {
     ("generator/render/pages.py", "_locator"): "the incident's locator map SVG (render/svgmap escapes its text)",
     ("generator/render/pages.py", "time_axis"): "the time axis SVG (render/timeaxis escapes every label and href)",
     ("generator/page_workers.py", "finish"): "a page another process rendered with this environment",
+    (
+        "generator/mkdocs_plugin.py",
+        "on_page_context",
+    ): "a page's output from the page cache, as the theme built it",
 }
 
 

@@ -32,6 +32,7 @@ def with_processes(root: Path, processes: int) -> str:
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     [options] = [entry["fault-lines"] for entry in config["plugins"] if "fault-lines" in entry]
     options["processes"] = processes
+    options["cache"] = False  # every page built, each time (the page cache is tested in test_page_cache.py)
     name = f"mkdocs-{processes}.yml"
     (root / name).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return name
@@ -74,6 +75,7 @@ parent = os.getpid()
 {patch}
 config = load_config("mkdocs.yml", site_dir=sys.argv[1], strict={strict})
 config.plugins["fault-lines"].config.processes = 1
+config.plugins["fault-lines"].config.cache = False
 config.plugins.on_startup(command="build", dirty=False)
 try:
     build(config)

@@ -28,7 +28,9 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def leftovers(parent: Path) -> list[str]:
     """Temporary build folders (``.site-*``, ``.out-*``, backups) left next to the site."""
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".") and p.is_dir())
+    return sorted(
+        p.name for p in parent.iterdir() if p.name.startswith(".") and p.is_dir() and p.name != ".cache"
+    )  # .cache: the page cache, kept on purpose
 
 
 def big_files(incidents: int) -> dict[str, object]:

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from generator.model import IncidentRecord
 from generator.render.pages import GeneratedPage, SiteRenderer
 
 PARALLEL_MIN_INCIDENTS = 1000
@@ -27,9 +28,12 @@ _CHUNK = 100  # incidents per task
 _renderer: SiteRenderer | None = None  # the renderer the forked workers inherit
 
 
+_records: Sequence[IncidentRecord] = ()  # the incidents they render
+
+
 def _render_chunk(start: int, stop: int) -> list[GeneratedPage]:
     assert _renderer is not None, "workers are forked after the renderer is set"
-    return [_renderer.incident(record) for record in _renderer.c.incidents[start:stop]]
+    return [_renderer.incident(record) for record in _records[start:stop]]
 
 
 def usable_processes(requested: int | None = None) -> int:
@@ -60,17 +64,25 @@ def take_back_last(futures: Sequence[Future[Any] | None], after: int, taken: Con
 
 
 class IncidentPages:
-    """The incident pages of ``renderer``, started in workers when worth it; :meth:`result` gathers them."""
+    """The pages of ``records`` (default: every incident of ``renderer``), started in workers when worth it;
+    :meth:`result` gathers them."""
 
-    def __init__(self, renderer: SiteRenderer, processes: int, minimum: int = PARALLEL_MIN_INCIDENTS) -> None:
-        global _renderer
+    def __init__(
+        self,
+        renderer: SiteRenderer,
+        processes: int,
+        minimum: int = PARALLEL_MIN_INCIDENTS,
+        records: Sequence[IncidentRecord] | None = None,
+    ) -> None:
+        global _renderer, _records
         self.renderer = renderer
+        self.records = renderer.c.incidents if records is None else records
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[list[GeneratedPage]]] = []
-        count = len(renderer.c.incidents)
+        count = len(self.records)
         if processes < 1 or count < minimum:
             return
-        _renderer = renderer
+        _renderer, _records = renderer, self.records
         try:
             self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
             self.futures = [
@@ -101,13 +113,11 @@ class IncidentPages:
             pass
         finally:
             self.close()
-        return [self.renderer.incident(record) for record in self.renderer.c.incidents]
+        return [self.renderer.incident(record) for record in self.records]
 
     def _render(self, task: int) -> list[GeneratedPage]:
         start = task * _CHUNK
-        return [
-            self.renderer.incident(record) for record in self.renderer.c.incidents[start : start + _CHUNK]
-        ]
+        return [self.renderer.incident(record) for record in self.records[start : start + _CHUNK]]
 
     def _render_last(self, after: int, into: dict[int, list[GeneratedPage]]) -> bool:
         """Render here the last task after ``after`` that no worker has started; false if there is none."""
@@ -119,9 +129,9 @@ class IncidentPages:
 
     def close(self) -> None:
         """Stop the workers (if any) and let go of the renderer they shared."""
-        global _renderer
+        global _renderer, _records
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         self.futures = []
-        _renderer = None
+        _renderer, _records = None, ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.dates import human_range
@@ -12,6 +13,7 @@ from generator.export.revisions import page_dates, revisions
 from generator.history import History
 from generator.model import Chronology
 from generator.render import charts, svgmap, timeaxis
+from generator.render import memo as memo_
 from generator.render.cards import SITE_CARD, card_path, card_png, cards_mode
 from generator.render.changes import changes_files
 from generator.render.contrast import on_dark, text_color
@@ -70,6 +72,7 @@ def render_site(
     social_cards: str = "auto",
     processes: int = 0,
     parallel_min: int = PARALLEL_MIN_INCIDENTS,
+    memo: memo_.Store | None = None,
 ) -> SiteOutput:
     """Render every page and file of the site (pure: same chronology and history, same bytes).
 
@@ -79,7 +82,8 @@ def render_site(
     does so above ``SUMMARY_INDEX_ABOVE`` incidents.
     ``social_cards``: ``auto``, ``incidents``, ``site`` or ``off`` (see ``generator.render.cards``).
     ``processes``: worker processes for the incident pages of a large chronology (``generator.render.parallel``;
-    0: none); the output is the same either way.
+    0: none); the output is the same either way. ``memo``: where incident pages rendered before are kept by the
+    key of their inputs (``generator.render.memo``); the output is the same either way.
     """
     renderer = SiteRenderer(
         chronology,
@@ -90,15 +94,28 @@ def render_site(
         search_index=search_index_mode(search_index, len(chronology.incidents)),
         social_cards=cards_mode(social_cards, len(chronology.incidents)),
     )
-    # the workers render the incidents while this process does everything else, then the pages are gathered
-    incidents = IncidentPages(renderer, processes, parallel_min)
+    # the workers render the incidents (those not in the memo) while this process does everything else, then
+    # the pages are gathered
+    known, todo = memo_.partition(memo, renderer)
+    incidents = IncidentPages(renderer, processes, parallel_min, records=[record for record, _ in todo])
+
+    def incident_pages() -> list[GeneratedPage]:
+        rendered = incidents.result()
+        memo_.keep(memo, todo, rendered)
+        if not known:
+            return rendered
+        fresh = iter(rendered)
+        return [known[r.id] if r.id in known else next(fresh) for r in chronology.incidents]
+
     try:
-        return _render_rest(renderer, incidents)
+        return _render_rest(renderer, incident_pages, memo)
     finally:
         incidents.close()
 
 
-def _render_rest(renderer: SiteRenderer, incidents: IncidentPages) -> SiteOutput:
+def _render_rest(
+    renderer: SiteRenderer, incident_pages: Callable[[], list[GeneratedPage]], memo: memo_.Store | None
+) -> SiteOutput:
     """Everything but the incident pages here, while ``incidents`` may still be rendering them elsewhere."""
     chronology, site_url, directory_urls = renderer.c, renderer.site_url, renderer.directory_urls
     files = {STYLESHEET: type_stylesheet(chronology)}
@@ -110,9 +127,9 @@ def _render_rest(renderer: SiteRenderer, incidents: IncidentPages) -> SiteOutput
     files.update(
         render_exports(chronology, site_url=site_url, directory_urls=directory_urls, revised=revised)
     )
-    files.update(social_card_files(chronology, renderer.social_cards))
+    files.update(social_card_files(chronology, renderer.social_cards, memo))
     exported = export_pages(chronology, directory_urls=directory_urls)
-    pages = {page.path: page for page in renderer.all_pages(incident_pages=incidents.result)}
+    pages = {page.path: page for page in renderer.all_pages(incident_pages=incident_pages)}
     for path, text in (
         ("reference/error-codes.md", error_codes_markdown()),
         ("reference/fields.md", fields_page_markdown()),
@@ -123,8 +140,9 @@ def _render_rest(renderer: SiteRenderer, incidents: IncidentPages) -> SiteOutput
     return SiteOutput(pages, dict(sorted(files.items())), modified)
 
 
-def social_card_files(chronology: Chronology, mode: str) -> dict[str, bytes]:
-    """The share cards: the site-wide one (unless ``off``) and, in ``incidents`` mode, one per incident."""
+def social_card_files(chronology: Chronology, mode: str, memo: memo_.Store | None = None) -> dict[str, bytes]:
+    """The share cards: the site-wide one (unless ``off``) and, in ``incidents`` mode, one per incident (from
+    ``memo`` when it has a card of the same text)."""
     if mode == "off":
         return {}
     vocab = chronology.vocabulary
@@ -132,7 +150,9 @@ def social_card_files(chronology: Chronology, mode: str) -> dict[str, bytes]:
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
     count = f"{len(chronology.incidents):,} incident" + ("" if len(chronology.incidents) == 1 else "s")
     site_line = " · ".join(part for part in (span, count) if part)
-    files = {SITE_CARD: card_png(vocab.title, "A sourced chronology", site_line, "", "#607d8b")}
+    files = {
+        SITE_CARD: memo_.card(memo, card_png, vocab.title, "A sourced chronology", site_line, "", "#607d8b")
+    }
     if mode == "incidents":
         for record in chronology.incidents:
             data = record.data
@@ -140,7 +160,9 @@ def social_card_files(chronology: Chronology, mode: str) -> dict[str, bytes]:
             located = coordinates(chronology, record)
             route = data.location.route if data.location and data.location.route else ()
             point = (located[0], located[1]) if located else None
-            files[card_path(record.id)] = card_png(
+            files[card_path(record.id)] = memo_.card(
+                memo,
+                card_png,
                 vocab.title,
                 data.title,
                 human_range(data.date, data.end_date),

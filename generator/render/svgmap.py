@@ -12,6 +12,7 @@ are kept only for relative or ``http(s)`` URLs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -663,6 +664,7 @@ def render_locator_map(
     )
 
 
+@functools.lru_cache(maxsize=4096)  # the same place's map at every `mkdocs serve` rebuild
 def render_place_map(lat: float, lon: float, label: str, approximate: bool = False) -> str:
     """Render a small (320 px wide) locator map centred on one place."""
     return render_locator_map(lat, lon, label, approximate)

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,21 +35,39 @@ PROBE = 20  # the incident whose page is measured: the same content at every N
 PLUGIN_MARKER = "  - fault-lines:\n"
 
 
+# A small parent for every measured command: Linux keeps a process's peak RSS across exec, so a command forked
+# straight from this (large) process would report at least this process's peak; this one starts at ~10 MB.
+_PARENT = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_maxrss, usage.ru_utime + usage.ru_stime], out)
+"""
+
+
 def _run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int, str, float]:
-    """(wall seconds, exit status, peak RSS in KiB of the child, stderr, CPU seconds) of one command.
+    """(wall seconds, exit status, peak RSS in KiB of the child, stderr, CPU seconds) of one command, measured
+    from a small parent process (see ``_PARENT``).
 
     CPU seconds (user + system of the child) are reported next to wall time: on a shared machine the wall
     time also counts waiting for the CPU."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    stderr_chunks = process.stderr.read() if process.stderr else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, process.returncode, usage.ru_maxrss, stderr_chunks, usage.ru_utime + usage.ru_stime
+    with tempfile.NamedTemporaryFile(suffix=".json") as usage_file:
+        start = time.perf_counter()
+        process = subprocess.run(
+            [sys.executable, "-c", _PARENT, usage_file.name, *command],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        elapsed = time.perf_counter() - start
+        status, peak, cpu = json.loads(Path(usage_file.name).read_text() or "[1, 0, 0]")
+    return elapsed, status, peak, process.stderr, cpu
 
 
 def _tree_size(folder: Path) -> tuple[int, int]:
@@ -140,7 +159,9 @@ def summary_build(project: Path) -> dict[str, float]:
     return {"search_index_summary_mb": size, "build_summary_s": seconds, "build_summary_cpu_s": cpu}
 
 
-def measure(n: int, work: Path, *, bare: bool = True, summary: bool = False) -> dict[str, Any]:
+def measure(
+    n: int, work: Path, *, bare: bool = True, summary: bool = False, serve: int = 0
+) -> dict[str, Any]:
     """Every number for one N."""
     result: dict[str, Any] = {"incidents": n}
     result["actors"], result["places"] = counts(n)
@@ -157,6 +178,7 @@ def measure(n: int, work: Path, *, bare: bool = True, summary: bool = False) -> 
     if status != 0:
         raise SystemExit(f"mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
     result["build_s"], result["build_cpu_s"], result["build_peak_mb"] = seconds, cpu, rss / 1024
+    result.update(warm_builds(project, site))
     result["site_mb"], result["site_files"] = (lambda b, f: (b / 1e6, f))(*_tree_size(site))
     result["search_index_mb"] = (site / "search" / "search_index.json").stat().st_size / 1e6
     probe_id = incident_id(PROBE)[0]
@@ -164,6 +186,8 @@ def measure(n: int, work: Path, *, bare: bool = True, summary: bool = False) -> 
     result["incident_page_kb"] = len(page.encode()) / 1000
     # how many incident pages this page links to: a navigation listing incidents would make it grow with N
     result["incident_page_incident_links"] = page.count("synthetic-incident-") - page.count(probe_id)
+    if serve:
+        result.update(serve_times(project, serve))
     if summary:
         result.update(summary_build(project))
     if bare:
@@ -184,6 +208,54 @@ def measure(n: int, work: Path, *, bare: bool = True, summary: bool = False) -> 
         shutil.rmtree(floor, ignore_errors=True)
     shutil.rmtree(project, ignore_errors=True)
     return result
+
+
+def edit_probe(project: Path, old: str = "tags: [synthetic]", new: str = "tags: [edited]") -> None:
+    """Change one tag of the probe incident (its page, the tag's pages and the exports change)."""
+    target = project / "content" / "incidents" / incident_id(PROBE)[1].strftime("%Y")
+    path = target / f"{incident_id(PROBE)[0]}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def warm_builds(project: Path, site: Path) -> dict[str, float]:
+    """``mkdocs build`` again with the cache the cold build left (``.cache/fault-lines``): unchanged, then after
+    one incident's change; the cache's size; whether the warm site is the cold one, byte for byte."""
+    cache = project / ".cache" / "fault-lines"
+    result: dict[str, Any] = {"cache_mb": _tree_size(cache)[0] / 1e6 if cache.is_dir() else 0.0}
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")]
+    warm = project / "site-warm"
+    seconds, status, rss, stderr, cpu = _run([*command, "-d", str(warm)])
+    if status != 0:
+        raise SystemExit(f"warm mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
+    result["warm_build_s"], result["warm_build_cpu_s"], result["warm_peak_mb"] = seconds, cpu, rss / 1024
+    result["warm_identical"] = _same_tree(site, warm)
+    edit_probe(project)
+    seconds, status, rss, stderr, cpu = _run([*command, "-d", str(warm)])
+    edit_probe(project, "tags: [edited]", "tags: [synthetic]")
+    if status != 0:
+        raise SystemExit(f"warm mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
+    result["warm_one_change_s"], result["warm_one_change_cpu_s"] = seconds, cpu
+    shutil.rmtree(warm, ignore_errors=True)
+    return result
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    return files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()) and all(
+        (a / f).read_bytes() == (b / f).read_bytes() for f in files
+    )
+
+
+def serve_times(project: Path, edits: int) -> dict[str, Any]:
+    """Edit-to-preview latency and memory of a real ``mkdocs serve`` (tests/benchmark/serve.py)."""
+    from tests.benchmark.serve import measure_serve
+
+    probe, day = incident_id(PROBE)
+    incident = project / "content" / "incidents" / day.strftime("%Y") / f"{probe}.md"
+    with socket.socket() as probe_socket:  # a free loopback port
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+    return measure_serve(project, incident, f"incidents/{probe}/", edits=edits, port=port, code=REPO)
 
 
 def rebuild_times(project: Path) -> dict[str, float]:
@@ -255,6 +327,13 @@ COLUMNS = [
     ("build_vs_bare_wall", "×bare (wall)", "{:.2f}"),
     ("build_vs_bare", "×bare (CPU)", "{:.2f}"),
     ("build_peak_mb", "peak MB", "{:.0f}"),
+    ("warm_build_s", "warm s", "{:.1f}"),
+    ("warm_one_change_s", "warm, 1 change s", "{:.1f}"),
+    ("cache_mb", "cache MB", "{:.0f}"),
+    ("serve_latency_s", "serve edit→page s", "{:.2f}"),
+    ("serve_rebuild_cpu_s", "its CPU s", "{:.2f}"),
+    ("serve_startup_s", "serve start s", "{:.1f}"),
+    ("serve_peak_mb", "serve peak MB", "{:.0f}"),
     ("site_mb", "site MB", "{:.1f}"),
     ("search_index_mb", "search MB", "{:.1f}"),
     ("search_index_summary_mb", "search MB (summary)", "{:.1f}"),
@@ -289,6 +368,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also build with search_index: summary: its time and its index size",
     )
+    parser.add_argument(
+        "--serve-edits",
+        type=int,
+        default=5,
+        metavar="K",
+        help="edits timed under a real mkdocs serve (0: none)",
+    )
     args = parser.parse_args(argv)
     if args.rebuild:
         with tempfile.TemporaryDirectory(prefix="fl-rebuild-") as folder:
@@ -301,7 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in sizes:
             print(f"measuring N={n} ...", file=sys.stderr, flush=True)
-            results.append(measure(n, work, bare=not args.no_bare, summary=args.summary_index))
+            results.append(
+                measure(n, work, bare=not args.no_bare, summary=args.summary_index, serve=args.serve_edits)
+            )
             print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
             _write(args.out, results)  # after every size, so a long run that stops keeps what it measured
     finally:

@@ -1,0 +1,145 @@
+"""Incident pages by the key of everything one shows, so that a build after a small change renders only the pages
+it changed (``mkdocs serve`` after a save, a warm ``mkdocs build``).
+
+An incident page shows its own record and, of the rest of the chronology, only what :func:`incident_inputs`
+lists: the vocabulary, the names of its actors and the data of its places, its series neighbours, its related
+incidents, the targets of its body's ``[[links]]``, a replacement's title, its history, and the renderer's
+options. The key is a hash of all of that and of the generator's code (the store's site key); a test changes
+each kind of input and requires the same site as a build without the memo.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from generator.render import changes
+from generator.render.text import WIKI_LINK
+
+if TYPE_CHECKING:
+    from generator.model import IncidentRecord
+    from generator.render.pages import GeneratedPage, SiteRenderer
+
+
+class Store(Protocol):
+    """Where memoised pages are kept (generator/page_cache.py's PageCache)."""
+
+    site: str
+
+    def load(self, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, entry: dict[str, Any]) -> None: ...
+
+
+def incident_inputs(renderer: SiteRenderer, record: IncidentRecord, vocabulary: str) -> list[Any]:
+    """Everything ``renderer.incident(record)`` reads, as plain text and data (``vocabulary``: the
+    vocabulary's repr, the same for every incident)."""
+    c, data = renderer.c, record.data
+    position = renderer._series_positions.get(record.id) if data.series else None
+    members = c.by_series.get(data.series or "", ())
+    neighbours = [
+        (m.id, m.data.title)
+        for m in (
+            members[position - 1] if position else None,
+            members[position + 1] if position is not None and position + 1 < len(members) else None,
+        )
+        if m is not None
+    ]
+    targets = [match.group(1).strip() for match in WIKI_LINK.finditer(record.body)]
+    linked = [
+        (
+            t,
+            repr(c.incident_by_id[t].data.title) if t in c.incident_by_id else None,
+            repr(c.actors[t].data.name) if t in c.actors else None,
+            repr(c.places[t].data.name) if t in c.places else None,
+        )
+        for t in targets
+    ]
+    actor_ids = sorted({a.actor for a in data.actors} | {claim.actor for claim in data.claims})
+    replacement = c.incident_by_id.get(getattr(data, "replaced_by", None) or "")
+    return [
+        renderer.directory_urls,
+        renderer.site_url,
+        renderer.edit_base,
+        renderer.index_details,
+        renderer.social_cards,
+        repr(record),
+        vocabulary,
+        [(a, repr(c.actors[a].data)) for a in actor_ids if a in c.actors],
+        [(p, repr(c.places[p].data)) for p in data.places if p in c.places],
+        [position, len(members), neighbours],
+        [
+            (
+                link.relation,
+                link.inverse,
+                link.incident.id,
+                repr(link.incident.data.title),
+                repr(link.incident.data.date),
+                repr(link.incident.data.end_date),
+            )
+            for link in c.related.get(record.id, ())
+        ],
+        linked,
+        (
+            replacement.id,
+            repr(replacement.data.title),
+            repr(replacement.data.date),
+            repr(replacement.data.end_date),
+        )
+        if replacement is not None
+        else None,
+        repr(changes.history_view(record, renderer.history, renderer.history_paths)),
+    ]
+
+
+def incident_key(store: Store, renderer: SiteRenderer, record: IncidentRecord, vocabulary: str) -> str:
+    digest = hashlib.sha256(f"incident page\0{store.site}\0".encode())
+    for part in incident_inputs(renderer, record, vocabulary):
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def partition(
+    store: Store | None, renderer: SiteRenderer
+) -> tuple[dict[str, GeneratedPage], list[tuple[IncidentRecord, str]]]:
+    """The incident pages ``store`` has (by incident id), and the incidents still to render with their keys."""
+    from generator.render.pages import GeneratedPage
+
+    known: dict[str, GeneratedPage] = {}
+    todo: list[tuple[IncidentRecord, str]] = []
+    vocabulary = repr(renderer.c.vocabulary) if store is not None else ""
+    for record in renderer.c.incidents:
+        key = incident_key(store, renderer, record, vocabulary) if store is not None else ""
+        entry = store.load(key) if store is not None else None
+        if entry is None:
+            todo.append((record, key))
+        else:
+            known[record.id] = GeneratedPage(
+                entry["path"], entry["markdown"], entry["source"], entry["in_nav"]
+            )
+    return known, todo
+
+
+def keep(store: Store | None, todo: list[tuple[IncidentRecord, str]], pages: list[GeneratedPage]) -> None:
+    """Put the pages rendered for ``todo`` in ``store``."""
+    if store is None:
+        return
+    for (_, key), page in zip(todo, pages, strict=True):
+        store.put({"key": key, "path": page.path, "markdown": page.markdown, "source": page.source,
+                   "in_nav": page.in_nav})  # fmt: skip
+
+
+def card(store: Store | None, draw: Callable[..., bytes], *args: Any) -> bytes:
+    """``draw(*args)`` (a share card's PNG, generator/render/cards.py), from ``store`` when it has it."""
+    if store is None:
+        return draw(*args)
+    key = hashlib.sha256(f"card\0{store.site}\0{args!r}".encode("utf-8", "surrogatepass")).hexdigest()
+    entry = store.load(key)
+    if entry is not None:
+        return base64.b64decode(entry["png"])
+    png = draw(*args)
+    store.put({"key": key, "png": base64.b64encode(png).decode()})
+    return png

@@ -1,0 +1,144 @@
+"""Edit-to-preview latency of a real ``mkdocs serve``: start it on a loopback port, save an edit to one
+incident's title, and poll the served page until it shows the new title; the serve process's memory after each
+save. Used by ``bench.py`` (``--serve``) and on its own:
+
+    python -m tests.benchmark.serve PROJECT [--edits 5] [--port 8765]
+
+Only 127.0.0.1 is contacted; every loop is bounded in count and time, and the server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+POLL_S = 0.05
+TIMEOUT_S = 300.0
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # a loopback URL of our own
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _wait_for(url: str, text: str, deadline: float) -> float:
+    """Seconds until the page at ``url`` contains ``text`` (polled every POLL_S)."""
+    start = time.perf_counter()
+    while time.perf_counter() < deadline:
+        page = _fetch(url)
+        if page is not None and text in page:
+            return time.perf_counter() - start
+        time.sleep(POLL_S)
+    raise TimeoutError(f"{url} never showed {text!r}")
+
+
+def _memory_mb(pid: int) -> tuple[float, float]:
+    """(resident, peak resident) MB of ``pid`` now."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` so far (with its waited-for children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_serve(
+    project: Path, incident: Path, page_url: str, edits: int = 5, port: int = 8765, code: Path | None = None
+) -> dict[str, Any]:
+    """Start ``mkdocs serve`` in ``project``, then save ``edits`` edits to ``incident``'s title, each time
+    timing how long the page at ``page_url`` (a path under the server) takes to show it and the CPU time the
+    server spent meanwhile (on a shared machine, wall time also counts waiting for a core). ``code``: the
+    checkout whose ``generator`` the server imports (default: the installed one)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    command = [sys.executable, "-m", "mkdocs", "serve", "-q", "-a", f"127.0.0.1:{port}"]
+    original = incident.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.*)$", original, re.MULTILINE)
+    assert title is not None, f"{incident} has no title line"
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    mount = urlsplit(config.get("site_url") or "/").path.strip(
+        "/"
+    )  # serve mounts the site at site_url's path
+    url = f"http://127.0.0.1:{port}/" + "/".join(part for part in (mount, page_url.strip("/")) if part) + "/"
+    log = (project / "serve.log").open("w")
+    start = time.perf_counter()
+    server = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+    result: dict[str, Any] = {}
+    try:
+        deadline = start + TIMEOUT_S
+        while _fetch(url) is None:
+            if server.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError(f"mkdocs serve did not start: see {project / 'serve.log'}")
+            time.sleep(POLL_S)
+        result["serve_startup_s"] = time.perf_counter() - start
+        rss, _ = _memory_mb(server.pid)
+        memory = [rss]
+        latencies, cpu = [], []
+        for n in range(1, edits + 1):
+            marker = f"Edited title {n} {time.time_ns()}"
+            time.sleep(1.0)  # a save a second apart: the watcher sees each one
+            before = _cpu_s(server.pid)
+            incident.write_text(original.replace(title.group(0), f"title: {marker}", 1), encoding="utf-8")
+            latencies.append(_wait_for(url, marker, time.perf_counter() + TIMEOUT_S))
+            cpu.append(_cpu_s(server.pid) - before)
+            time.sleep(0.5)  # let the server settle before reading its memory
+            memory.append(_memory_mb(server.pid)[0])
+        result["serve_latency_s"] = statistics.median(latencies)
+        result["serve_latencies_s"] = [round(x, 3) for x in latencies]
+        result["serve_rebuild_cpu_s"] = statistics.median(cpu)
+        result["serve_rss_mb"] = [round(x) for x in memory]
+        result["serve_peak_mb"] = _memory_mb(server.pid)[1]
+    finally:
+        incident.write_text(original, encoding="utf-8")
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmark.serve", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--incident", type=Path, help="the incident file to edit (default: the first one)")
+    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    project = args.project.resolve()
+    incident = args.incident or sorted((project / "content" / "incidents").rglob("*.md"))[0]
+    page = f"incidents/{incident.stem}/"
+    print(json.dumps(measure_serve(project, incident.resolve(), page, args.edits, args.port), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
