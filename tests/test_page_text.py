@@ -79,8 +79,14 @@ MARKUP_SITES = {
     ("generator/render/pages.py", "body"): "body_html: Markdown, then the nh3 allowlist",
     ("generator/render/pages.py", "incident"): "body_html, citation links built from escaped source data",
     ("generator/render/pages.py", "place"): "the place map SVG (render/svgmap escapes its text)",
-    ("generator/render/pages.py", "_locator"): "the incident's locator map SVG (render/svgmap escapes its text)",
-    ("generator/render/pages.py", "time_axis"): "the time axis SVG (render/timeaxis escapes every label and href)",
+    (
+        "generator/render/pages.py",
+        "_locator",
+    ): "the incident's locator map SVG (render/svgmap escapes its text)",
+    (
+        "generator/render/pages.py",
+        "time_axis",
+    ): "the time axis SVG (render/timeaxis escapes every label and href)",
     ("generator/page_workers.py", "finish"): "a page another process rendered with this environment",
     (
         "generator/mkdocs_plugin.py",
