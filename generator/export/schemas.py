@@ -322,6 +322,19 @@ def incidents_export_schema(links_base: str, chronology: Chronology) -> dict[str
     return _document("Fault Lines incidents export", "data/incidents.json", body, defs, links_base)
 
 
+def _names(names: str | None, aliases: str | None) -> dict[str, Any]:
+    """An actor's or place's other names: by language tag, and aliases."""
+    return {
+        "names": {
+            "type": "object",
+            "propertyNames": LANGUAGE,
+            "additionalProperties": TEXT,
+            "description": names,
+        },
+        "aliases": {"type": "array", "items": TEXT, "description": aliases},
+    }
+
+
 def actors_export_schema(links_base: str, chronology: Chronology) -> dict[str, Any]:
     """The schema of data/actors.json."""
     vocabulary = chronology.vocabulary
@@ -343,13 +356,7 @@ def actors_export_schema(links_base: str, chronology: Chronology) -> dict[str, A
             "kind": _term(vocabulary.actor_kinds, "actor_kinds"),
             "country": _nullable(_doc({"type": "string", "pattern": COUNTRY_PATTERN}, f("country"))),
             "parent": _nullable(_doc(SLUG, f("parent"))),
-            "names": {
-                "type": "object",
-                "propertyNames": LANGUAGE,
-                "additionalProperties": TEXT,
-                "description": f("names"),
-            },
-            "aliases": {"type": "array", "items": TEXT, "description": f("aliases")},
+            **_names(f("names"), f("aliases")),
             "links": {
                 "type": "object",
                 "propertyNames": SLUG,
@@ -383,13 +390,7 @@ def places_export_schema(links_base: str, chronology: Chronology) -> dict[str, A
             "coordinates": _nullable(POINT),
             "coordinates_approximate": {"type": "boolean", "description": f("coordinates_approximate")},
             "parent": _nullable(_doc(SLUG, f("parent"))),
-            "names": {
-                "type": "object",
-                "propertyNames": LANGUAGE,
-                "additionalProperties": TEXT,
-                "description": f("names"),
-            },
-            "aliases": {"type": "array", "items": TEXT, "description": f("aliases")},
+            **_names(f("names"), f("aliases")),
             "incident_count": {"type": "integer", "minimum": 0},
             "incidents": {"type": "array", "items": SLUG, "description": "Ids of the incidents placed here."},
             "content_path": TEXT,
