@@ -216,3 +216,10 @@ def check_json(root: Path, *options: str) -> list[dict[str, Any]]:
     """Run ``faultlines check ROOT --format json`` and return the parsed records."""
     _, out, _ = run_cli("check", str(root), "--format", "json", *options)
     return json.loads(out)
+
+
+def with_changes(root: Path, **files: object) -> Path:
+    """The minimal project with some files replaced or added, written under ``root``."""
+    tree = minimal_files()
+    tree.update(files)
+    return write_tree(root, tree)

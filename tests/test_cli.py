@@ -12,12 +12,11 @@ from helpers import (
     ACTOR_DIR,
     check_tree,
     incident_path,
-    minimal_files,
     problem_lines,
     run_cli,
     valid_actor,
     valid_incident,
-    write_tree,
+    with_changes,
 )
 
 import generator.pipeline
@@ -26,13 +25,6 @@ from generator.diagnostics import Diagnostic, format_github, format_json, format
 PATROL = incident_path("2025-12-09-joint-bomber-patrol")
 RADAR = incident_path("2025-12-06-radar-lock-on")
 UNUSED = f"{ACTOR_DIR}/usfj.md"
-
-
-def with_changes(root: Path, **files: object) -> Path:
-    """The minimal project with some files replaced (paths as keyword names are awkward: pass a dict)."""
-    tree = minimal_files()
-    tree.update(files)
-    return write_tree(root, tree)
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ import yaml
 from helpers import (
     ACTOR_DIR,
     incident_path,
-    minimal_files,
     problem_lines,
     run_cli,
     valid_actor,
     valid_incident,
     valid_source,
+    with_changes,
     write_tree,
 )
 
@@ -38,16 +38,10 @@ def git(root: Path, *args: str) -> str:
     return done.stdout
 
 
-def project(root: Path, **changes: object) -> Path:
-    files = minimal_files()
-    files.update(changes)
-    return write_tree(root, files)
-
-
 @pytest.fixture
 def record_findings(tmp_path: Path) -> Path:
     """A tree whose only findings are state-of-the-record ones: a source without archive_url, a single source."""
-    return project(
+    return with_changes(
         tmp_path,
         **{
             PATROL: valid_incident(sources=[valid_source(1), NO_ARCHIVE]),
@@ -66,7 +60,7 @@ def record_findings(tmp_path: Path) -> Path:
 @pytest.fixture
 def two_broken(tmp_path: Path) -> Path:
     """Errors in two incident files."""
-    return project(
+    return with_changes(
         tmp_path,
         **{
             PATROL: valid_incident(type="joint-patrl"),
@@ -111,7 +105,7 @@ def test_strict_is_usable_on_a_tree_with_record_findings(record_findings: Path) 
 
 
 def test_strict_still_fails_on_a_per_file_warning(tmp_path: Path) -> None:
-    root = project(tmp_path, **{UNUSED: valid_actor("US Forces Japan")})
+    root = with_changes(tmp_path, **{UNUSED: valid_actor("US Forces Japan")})
     status, out, _ = run_cli("check", str(root), "--strict")
     assert status == 1
     assert problem_lines(out) == [f"{UNUSED}:2:1: error FL603 actor 'usfj' is not used by any incident"]
@@ -151,7 +145,7 @@ def test_check_one_file_reports_only_that_file(two_broken: Path, monkeypatch: py
 
 
 def test_check_one_file_resolves_references_against_the_whole_tree(tmp_path: Path) -> None:
-    root = project(tmp_path)
+    root = with_changes(tmp_path)
     status, out, _ = run_cli("check", str(root / PATROL))  # its actors and places live in other files
     assert status == 0, out
     assert out == "no problems found\n"
@@ -184,7 +178,7 @@ def test_check_a_file_from_a_subfolder(two_broken: Path, monkeypatch: pytest.Mon
     ],
 )
 def test_check_refuses_paths_it_cannot_check(tmp_path: Path, argument: str, message: str) -> None:
-    root = project(tmp_path / "p")
+    root = with_changes(tmp_path / "p")
     (root / "README.md").write_text("# hello\n")
     status, out, err = run_cli("check", str(root / PATROL), str(root / argument))
     assert status == 2 and out == ""
@@ -192,13 +186,13 @@ def test_check_refuses_paths_it_cannot_check(tmp_path: Path, argument: str, mess
 
 
 def test_check_refuses_files_of_two_projects(tmp_path: Path) -> None:
-    a, b = project(tmp_path / "a"), project(tmp_path / "b")
+    a, b = with_changes(tmp_path / "a"), with_changes(tmp_path / "b")
     status, _, err = run_cli("check", str(a / PATROL), str(b / PATROL))
     assert status == 2 and "different projects" in err
 
 
 def test_errors_in_the_vocabulary_are_always_reported(tmp_path: Path) -> None:
-    root = project(tmp_path)
+    root = with_changes(tmp_path)
     (root / "content/vocabulary.yml").write_text("title: [unclosed\n")
     status, out, _ = run_cli("check", str(root / PATROL))
     assert status == 1 and "content/vocabulary.yml" in out
@@ -206,7 +200,7 @@ def test_errors_in_the_vocabulary_are_always_reported(tmp_path: Path) -> None:
 
 @pytest.fixture
 def repository(tmp_path: Path) -> Path:
-    root = project(tmp_path / "repo")
+    root = with_changes(tmp_path / "repo")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
@@ -250,7 +244,7 @@ def test_changed_since_a_base_branch(repository: Path, monkeypatch: pytest.Monke
 
 
 def test_changed_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
-    root = project(tmp_path)
+    root = with_changes(tmp_path)
     status, _, err = run_cli("check", str(root), "--changed")
     assert status == 2 and "--changed" in err
 
@@ -313,7 +307,7 @@ sources:
 
 def seven_mistakes(root: Path) -> Path:
     """The minimal project with aliases, and one incident with seven mistakes (issue 16, point 3)."""
-    return project(
+    return with_changes(
         root,
         **{
             f"{ACTOR_DIR}/jasdf.md": valid_actor("Japan Air Self-Defense Force", aliases=["JASDF"]),
@@ -352,7 +346,7 @@ def test_an_alias_suggests_its_entry_with_a_hint(tmp_path: Path) -> None:
 
 
 def test_every_equally_close_candidate_is_suggested(tmp_path: Path) -> None:
-    root = project(tmp_path, **{
+    root = with_changes(tmp_path, **{
         f"{ACTOR_DIR}/jmsdf.md": valid_actor("Japan Maritime Self-Defense Force"),
         PATROL: valid_incident(actors=[{"actor": "jxsdf", "role": "responder"}, {"actor": "jmsdf", "role": "participant"}]),
     })  # fmt: skip
@@ -361,7 +355,9 @@ def test_every_equally_close_candidate_is_suggested(tmp_path: Path) -> None:
 
 
 def test_references_of_a_file_with_schema_errors_in_an_actor(tmp_path: Path) -> None:
-    root = project(tmp_path, **{f"{ACTOR_DIR}/jasdf.md": valid_actor(1, kind="armed-frce", parent="jsdf")})
+    root = with_changes(
+        tmp_path, **{f"{ACTOR_DIR}/jasdf.md": valid_actor(1, kind="armed-frce", parent="jsdf")}
+    )
     _, out, _ = run_cli("check", str(root / ACTOR_DIR / "jasdf.md"))
     codes = [line.split(" ")[2] for line in problem_lines(out)]
     assert "FL303" in codes  # the name is a number (schema)
@@ -390,7 +386,7 @@ sources:
 
 
 def test_yaml_errors_get_hints_and_the_rest_of_the_file_is_checked(tmp_path: Path) -> None:
-    root = project(tmp_path, **{PATROL: BROKEN_YAML})
+    root = with_changes(tmp_path, **{PATROL: BROKEN_YAML})
     status, out, _ = run_cli("check", str(root / PATROL))
     assert status == 1
     lines = out.splitlines()
@@ -425,9 +421,9 @@ def test_yaml_errors_get_hints_and_the_rest_of_the_file_is_checked(tmp_path: Pat
 def test_every_yaml_syntax_error_has_a_plain_hint(tmp_path: Path, old: str, new: str, words: str) -> None:
     text = BROKEN_YAML.replace("Joint patrol: bombers", "Bombers").replace("joint-patrl", "joint-patrol")
     text = text.replace("Sea of Japan.\n", 'Sea of Japan."\n').replace("actor: jsdf", "actor: jasdf")
-    assert run_cli("check", str(project(tmp_path / "ok", **{PATROL: text}) / PATROL))[0] == 0
+    assert run_cli("check", str(with_changes(tmp_path / "ok", **{PATROL: text}) / PATROL))[0] == 0
     assert old in text
-    root = project(tmp_path / "broken", **{PATROL: text.replace(old, new)})
+    root = with_changes(tmp_path / "broken", **{PATROL: text.replace(old, new)})
     _, out, _ = run_cli("check", str(root / PATROL), "--format", "concise")
     errors = [line for line in problem_lines(out) if "FL102" in line]
     assert errors, out
@@ -473,7 +469,7 @@ def test_the_caret_is_under_the_column_with_wide_characters(tmp_path: Path) -> N
 
 def test_a_whole_file_problem_is_shown_at_its_first_line(tmp_path: Path) -> None:
     bad = "content/incidents/2025/radar-lock-on.md"
-    root = project(
+    root = with_changes(
         tmp_path, **{bad: valid_incident(date="2025-12-06", sources=[valid_source(8), valid_source(9)])}
     )
     _, out, _ = run_cli("check", str(root / bad))
@@ -611,7 +607,7 @@ def _content(root: Path) -> dict[str, bytes]:
     ],
 )  # fmt: skip
 def test_new_validates_before_writing(tmp_path: Path, args: list[str], message: str) -> None:
-    root = project(tmp_path)
+    root = with_changes(tmp_path)
     before = _content(root)
     status, out, err = run_cli("new", *args, "--root", str(root))
     assert status == 2 and out == ""
@@ -622,7 +618,7 @@ def test_new_validates_before_writing(tmp_path: Path, args: list[str], message: 
 def test_new_writes_atomically_and_a_failed_write_blocks_no_retry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = project(tmp_path)
+    root = with_changes(tmp_path)
     before = _content(root)
     args = ["new", "place", "--name", "Yellow Sea", "--kind", "sea", "--root", str(root)]
 

@@ -144,43 +144,29 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
             )
         for index, old in enumerate(incident.previous_ids):
             claimed = previous.setdefault(old, document)
+            found: list[tuple[str, str, str]] = []  # (code, message, hint) for this entry
             if not _INCIDENT_NAME.fullmatch(old) or len(old) > MAX_ID_LENGTH:
-                old_line, old_column = document.position(("previous_ids", index))
-                problems.append(
-                    Diagnostic(
-                        document.path,
-                        old_line,
-                        old_column,
-                        "FL401",
-                        f"previous id '{old}' is not an incident id (<date>-<slug>, at most {MAX_ID_LENGTH} "
-                        "characters): its redirect would take the place of another page",
-                        "list only ids this incident had before (old file names without .md)",
-                    )
-                )
+                found.append((
+                    "FL401",
+                    f"previous id '{old}' is not an incident id (<date>-<slug>, at most {MAX_ID_LENGTH} "
+                    "characters): its redirect would take the place of another page",
+                    "list only ids this incident had before (old file names without .md)",
+                ))  # fmt: skip
             elif claimed is not document:
-                old_line, old_column = document.position(("previous_ids", index))
-                problems.append(
-                    Diagnostic(
-                        document.path,
-                        old_line,
-                        old_column,
-                        "FL403",
-                        f"previous id '{old}' is also claimed by {claimed.path}",
-                        "an old id redirects to one incident: keep it in one file's previous_ids",
-                    )
-                )
+                found.append((
+                    "FL403",
+                    f"previous id '{old}' is also claimed by {claimed.path}",
+                    "an old id redirects to one incident: keep it in one file's previous_ids",
+                ))  # fmt: skip
             if ("incident", old) in seen:
-                old_line, old_column = document.position(("previous_ids", index))
-                problems.append(
-                    Diagnostic(
-                        document.path,
-                        old_line,
-                        old_column,
-                        "FL403",
-                        f"previous id '{old}' is still the id of {seen[('incident', old)].path}",
-                        "an old id must not be reused",
-                    )
-                )
+                found.append((
+                    "FL403",
+                    f"previous id '{old}' is still the id of {seen[('incident', old)].path}",
+                    "an old id must not be reused",
+                ))  # fmt: skip
+            if found:
+                line, column = document.position(("previous_ids", index))
+                problems.extend(Diagnostic(document.path, line, column, *entry) for entry in found)
     return problems
 
 
