@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from tests.benchmark.corpus import counts, incident_id, write_corpus, write_plain_pages
+from tests.benchmark.hugo import hugo_binary, hugo_build_command, hugo_version, measure_hugo_serve, setup_hugo
 
 REPO = Path(__file__).resolve().parents[2]
 PROBE = 20  # the incident whose page is measured: the same content at every N
@@ -160,7 +161,14 @@ def summary_build(project: Path) -> dict[str, float]:
 
 
 def measure(
-    n: int, work: Path, *, bare: bool = True, summary: bool = False, serve: int = 0
+    n: int,
+    work: Path,
+    *,
+    bare: bool = True,
+    summary: bool = False,
+    serve: int = 0,
+    hugo: bool = True,
+    verify: bool = False,
 ) -> dict[str, Any]:
     """Every number for one N."""
     result: dict[str, Any] = {"incidents": n}
@@ -178,7 +186,9 @@ def measure(
     if status != 0:
         raise SystemExit(f"mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
     result["build_s"], result["build_cpu_s"], result["build_peak_mb"] = seconds, cpu, rss / 1024
-    result.update(warm_builds(project, site))
+    result.update(warm_builds(project, site, verify=verify))
+    result["warm_vs_cold_cpu"] = result["warm_one_change_cpu_s"] / result["build_cpu_s"]
+    result["warm_vs_cold_wall"] = result["warm_one_change_s"] / result["build_s"]
     result["site_mb"], result["site_files"] = (lambda b, f: (b / 1e6, f))(*_tree_size(site))
     result["search_index_mb"] = (site / "search" / "search_index.json").stat().st_size / 1e6
     probe_id = incident_id(PROBE)[0]
@@ -205,8 +215,28 @@ def measure(
         result["bare_page_kb"] = bare_page.stat().st_size / 1000
         result["build_vs_bare"] = result["build_cpu_s"] / result["bare_cpu_s"]
         result["build_vs_bare_wall"] = result["build_s"] / result["bare_build_s"]
+        result["peak_vs_bare"] = result["build_peak_mb"] / result["bare_peak_mb"]
         shutil.rmtree(floor, ignore_errors=True)
+    if hugo and hugo_binary() is not None:
+        result.update(hugo_times(project, work / f"hugo-{n}", serve))
     shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
+def hugo_times(project: Path, where: Path, serve: int) -> dict[str, Any]:
+    """Hugo building (and serving) the same incident files (tests/benchmark/hugo.py): the reference."""
+    site = setup_hugo(where, project)
+    public = where / "public"
+    seconds, status, rss, stderr, cpu = _run(hugo_build_command(site, public))
+    if status != 0:
+        raise SystemExit(f"hugo build failed (exit {status}):\n{stderr[-3000:]}")
+    result: dict[str, Any] = {"hugo_build_s": seconds, "hugo_cpu_s": cpu, "hugo_peak_mb": rss / 1024}
+    result["hugo_site_mb"] = _tree_size(public)[0] / 1e6
+    if serve:
+        probe, day = incident_id(PROBE)
+        incident = project / "content" / "incidents" / day.strftime("%Y") / f"{probe}.md"
+        result.update(measure_hugo_serve(site, project, incident, serve))
+    shutil.rmtree(where, ignore_errors=True)
     return result
 
 
@@ -217,11 +247,14 @@ def edit_probe(project: Path, old: str = "tags: [synthetic]", new: str = "tags: 
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
-def warm_builds(project: Path, site: Path) -> dict[str, float]:
+def warm_builds(project: Path, site: Path, verify: bool = False) -> dict[str, Any]:
     """``mkdocs build`` again with the cache the cold build left (``.cache/fault-lines``): unchanged, then after
-    one incident's change; the cache's size; whether the warm site is the cold one, byte for byte."""
+    one incident's change (each into an empty folder, as the cold build); the cache's size; whether the warm
+    site is the cold one, byte for byte; with ``verify``, whether the site after the change is the one a build
+    without the cache makes of the changed tree (one more cold build)."""
     cache = project / ".cache" / "fault-lines"
     result: dict[str, Any] = {"cache_mb": _tree_size(cache)[0] / 1e6 if cache.is_dir() else 0.0}
+    result["cache_files"] = _tree_size(cache)[1] if cache.is_dir() else 0
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")]
     warm = project / "site-warm"
     seconds, status, rss, stderr, cpu = _run([*command, "-d", str(warm)])
@@ -229,12 +262,28 @@ def warm_builds(project: Path, site: Path) -> dict[str, float]:
         raise SystemExit(f"warm mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
     result["warm_build_s"], result["warm_build_cpu_s"], result["warm_peak_mb"] = seconds, cpu, rss / 1024
     result["warm_identical"] = _same_tree(site, warm)
+    shutil.rmtree(warm, ignore_errors=True)
     edit_probe(project)
-    seconds, status, rss, stderr, cpu = _run([*command, "-d", str(warm)])
-    edit_probe(project, "tags: [edited]", "tags: [synthetic]")
-    if status != 0:
-        raise SystemExit(f"warm mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
-    result["warm_one_change_s"], result["warm_one_change_cpu_s"] = seconds, cpu
+    try:
+        seconds, status, rss, stderr, cpu = _run([*command, "-d", str(warm)])
+        if status != 0:
+            raise SystemExit(f"warm mkdocs build failed (exit {status}):\n{stderr[-3000:]}")
+        result["warm_one_change_s"], result["warm_one_change_cpu_s"] = seconds, cpu
+        result["warm_one_change_peak_mb"] = rss / 1024
+        if verify:  # the changed tree built without the cache
+            config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+            uncached = project / "mkdocs-uncached.yml"
+            uncached.write_text(config.replace(PLUGIN_MARKER, PLUGIN_MARKER + "      cache: false\n"))
+            fresh = project / "site-fresh"
+            status = _run(
+                [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(uncached), "-d", str(fresh)]
+            )[1]
+            if status != 0:
+                raise SystemExit("mkdocs build without the cache failed")
+            result["warm_one_change_identical"] = _same_tree(fresh, warm)
+            shutil.rmtree(fresh, ignore_errors=True)
+    finally:
+        edit_probe(project, "tags: [edited]", "tags: [synthetic]")
     shutil.rmtree(warm, ignore_errors=True)
     return result
 
@@ -312,6 +361,7 @@ def machine() -> dict[str, Any]:
         "material": version("mkdocs-material"),
         "pydantic": version("pydantic"),
         "pyyaml": version("pyyaml"),
+        "hugo": hugo_version(),
     }
 
 
@@ -327,8 +377,18 @@ COLUMNS = [
     ("build_vs_bare_wall", "×bare (wall)", "{:.2f}"),
     ("build_vs_bare", "×bare (CPU)", "{:.2f}"),
     ("build_peak_mb", "peak MB", "{:.0f}"),
+    ("peak_vs_bare", "peak ÷ bare", "{:.2f}"),
+    ("bare_peak_mb", "bare peak MB", "{:.0f}"),
     ("warm_build_s", "warm s", "{:.1f}"),
+    ("warm_build_cpu_s", "warm CPU s", "{:.1f}"),
     ("warm_one_change_s", "warm, 1 change s", "{:.1f}"),
+    ("warm_one_change_cpu_s", "its CPU s", "{:.1f}"),
+    ("warm_vs_cold_cpu", "÷ cold (CPU)", "{:.2f}"),
+    ("warm_peak_mb", "warm peak MB", "{:.0f}"),
+    ("hugo_build_s", "Hugo s", "{:.1f}"),
+    ("hugo_cpu_s", "Hugo CPU s", "{:.1f}"),
+    ("hugo_peak_mb", "Hugo peak MB", "{:.0f}"),
+    ("hugo_serve_latency_s", "hugo server edit→page s", "{:.2f}"),
     ("cache_mb", "cache MB", "{:.0f}"),
     ("serve_latency_s", "serve edit→page s", "{:.2f}"),
     ("serve_rebuild_cpu_s", "its CPU s", "{:.2f}"),
@@ -361,6 +421,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,5000", help="comma-separated incident counts")
     parser.add_argument("--out", type=Path, default=Path("bench-results/bench.json"))
     parser.add_argument("--no-bare", action="store_true", help="skip the bare MkDocs floor")
+    parser.add_argument(
+        "--no-hugo", action="store_true", help="skip Hugo (skipped anyway when not installed)"
+    )
+    parser.add_argument(
+        "--verify-warm",
+        action="store_true",
+        help="also build the changed tree without the cache and compare it with the warm build's site",
+    )
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--rebuild", type=int, metavar="N", help="only time a serve-style rebuild at N")
     parser.add_argument(
@@ -388,7 +456,15 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             print(f"measuring N={n} ...", file=sys.stderr, flush=True)
             results.append(
-                measure(n, work, bare=not args.no_bare, summary=args.summary_index, serve=args.serve_edits)
+                measure(
+                    n,
+                    work,
+                    bare=not args.no_bare,
+                    summary=args.summary_index,
+                    serve=args.serve_edits,
+                    hugo=not args.no_hugo,
+                    verify=args.verify_warm,
+                )
             )
             print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
             _write(args.out, results)  # after every size, so a long run that stops keeps what it measured
