@@ -148,7 +148,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._indexing = False  # whether the site has a search index (see _index_search_view)
         self._reused = 0
         self._entries: dict[str, dict[str, Any]] = {}  # page -> its cache entry (found, or being made)
-        self._cached_outputs: dict[str, str] = {}  # page -> its templated output, from the cache
+        self._cached_outputs: dict[str, str] = {}  # page -> the key of its templated output in the cache
+        self._generated_paths: frozenset[str] = frozenset()  # the generated pages of this build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -293,6 +294,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._add_contributing(files, config)
         for path, data in self.output.files.items():
             files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
+        self._generated_paths = frozenset(self.output.pages)
+        if self.command != "serve":  # MkDocs' files hold the pages' text from here: held once (see _release)
+            self.output.pages.clear()
         return files
 
     def _add_contributing(self, files: Files, config: MkDocsConfig) -> None:
@@ -319,7 +323,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._caching = bool(self.config.cache and not self.dirty and known_plugins(config, FaultLinesPlugin))
         if self._caching:
             folder = self.root / self.config.cache_dir if self.config.cache_dir else None
-            self._cache.start(site_key(config, self.config, self.command), folder)
+            key = site_key(config, self.config, self.command)
+            self._cache.start(key, folder, remember=self.command == "serve")
 
     def _cache_conversion(self, page: Page, files: Files) -> None:
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
@@ -330,6 +335,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if entry is not None:
             entry["hit"] = True
             self._entries[src] = entry
+            if "meta" in entry:  # its front matter as MkDocs read it: not parsed again
+                page.read_source = functools.partial(_read_from_entry, page, entry)  # type: ignore[method-assign]
             page.render = functools.partial(_render_from_entry, page, entry)  # type: ignore[method-assign]
             return
         convert = page.render
@@ -342,8 +349,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             if logged.count or toc is None:  # its messages are said again by every build: not cached
                 return
             links = page.links_to_anchors
+            meta = page.meta if _plain_json(page.meta) else None
             self._entries[src] = {
                 "key": key,
+                **({"meta": meta} if meta is not None else {}),
                 "lookups": recording.lookups,
                 "toc": toc,
                 "title": page._title_from_render,
@@ -364,10 +373,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             if entry is None or file.page is None:
                 continue
             entry["output_key"] = key = output_key(entry["key"], signature, file.page)
-            if entry.get("hit") and entry.get("output_of") == key and "output" in entry:
-                self._cached_outputs[file.src_uri] = entry["output"]
+            if not entry.get("hit"):
+                continue
+            if entry.get("output_of") == key:  # its output is read when MkDocs reaches the page
+                self._cached_outputs[file.src_uri] = entry["key"]
                 file.page.meta["fault_lines_template"] = file.page.meta.get("template")
                 file.page.meta["template"] = PREBUILT_TEMPLATE
+                continue
+            # converted from the cache, but the theme must print it again: its HTML is needed now
+            entry["content"] = file.page.content = self._cache.text(entry["key"], "content")
         self._reused = len(self._cached_outputs)
         return list(self._cached_outputs)
 
@@ -451,7 +465,16 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 minimum=1 if requested else PARALLEL_MIN_PAGES,
                 cached=frozenset(cached),
             )
+            for page in self._workers_pages(files):  # memory: the workers index these from their own copy
+                self._search_views.pop(page.file.src_uri, None)
         return env
+
+    def _workers_pages(self, files: Files) -> list[Page]:
+        return [
+            f.page
+            for f in files.documentation_pages()
+            if f.page is not None and self._workers.assigned(f.page)
+        ]
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if self._prerendered(page):
@@ -463,7 +486,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def _generated(self, page: Page) -> bool:
         return bool(
-            page.file.generated_by and self.output is not None and page.file.src_uri in self.output.pages
+            page.file.generated_by and self.output is not None and page.file.src_uri in self._generated_paths
         )
 
     def _prerendered(self, page: Page) -> bool:
@@ -472,7 +495,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             page.file.generated_by
             and self.config.prerendered_html
             and self.output is not None
-            and page.file.src_uri in self.output.pages
+            and page.file.src_uri in self._generated_paths
         )
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -482,6 +505,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                     f"MkDocs could not read the front matter generated for {page.file.src_uri}; "
                     "it would be published as text (please report this)"
                 )
+            self._release(page.file)
             if self._entries.get(page.file.src_uri, {}).get("hit"):
                 return markdown  # converted from the cache
             markdown, self._stashed[page.file.src_uri] = stash(markdown, self._placeholder)
@@ -489,6 +513,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown
         return fill_markers(markdown, self.result.chronology, page.file.src_uri, config.use_directory_urls)
+
+    def _release(self, file: File) -> None:
+        """Memory: a generated page's text, once MkDocs has read it, is no longer needed by ``mkdocs build`` (the
+        page's Markdown and HTML are the page's own from here). ``mkdocs serve`` keeps it (its files are reused)."""
+        if self.command != "serve" and file.generated_by:
+            file._content = ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = self._page_content(html, page)
@@ -569,13 +599,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 docs = Path(config.docs_dir).resolve()
                 source = (docs / page.file.src_uri).relative_to(self.root).as_posix()
             page.edit_url = f"{repository}/edit/{self.config.branch}/{source}" if source else None
-        output = self._cached_outputs.pop(page.file.src_uri, None)
-        if output is not None:  # from the cache: printed as it is by the prebuilt template
+        key = self._cached_outputs.pop(page.file.src_uri, None)
+        if key is not None:  # from the cache: printed as it is by the prebuilt template
             template = page.meta.pop("fault_lines_template", None)
             page.meta["template"] = template
             if template is None:
                 del page.meta["template"]
-            context[PREBUILT] = Markup(output)
+            context[PREBUILT] = Markup(self._cache.text(key, "output"))
             return context
         if self._workers.assigned(page):
             return self._workers.finish(page, context, self._env)
@@ -584,6 +614,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self._caching:
             self._cache_output(page, output)  # the template's output, as the cache keeps it
+        if self.command != "serve" and page.file.src_uri in self._generated_paths:
+            page.content = ""  # memory: written from here on (the search index has its entries)
         return self._with_errors(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -603,7 +635,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
         if self._caching:
             self._cache.finish()
-            generated = len(self.output.pages) if self.output is not None else 0
+            generated = len(self._generated_paths) if self.output is not None else 0
             log.info(
                 "page cache: %s pages reused, %s built", f"{self._reused:,}", f"{generated - self._reused:,}"
             )
@@ -651,9 +683,31 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return server
 
 
+def _read_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig) -> None:
+    """``Page.read_source`` for a page in the cache: its front matter as it was read when the entry was made
+    (the entry's key covers the page's whole text), and its Markdown, which is not converted again."""
+    text = page.file.content_string
+    end = _FRONT_MATTER_END.search(text, 4) if text.startswith("---") else None
+    page.markdown = text[end.end() :] if end else text
+    page.meta = entry["meta"]
+
+
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
+
+
+def _plain_json(value: Any) -> bool:
+    """Whether ``value`` is made of JSON's types only (and so comes back from the cache as it went in)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(map(_plain_json, value))
+    return value is None or isinstance(value, (str, bool, int, float))
+
+
 def _render_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig, files: Files) -> None:
-    """``Page.render`` for a page in the cache: what MkDocs' conversion made, from the entry."""
-    page.content = entry["content"]
+    """``Page.render`` for a page in the cache: what MkDocs' conversion made, from the entry. Its HTML is read
+    only if the theme has to print it again (see ``_cached_output``); until then the page's content is empty."""
+    page.content = entry.get("content", "")
     page.toc = toc_from_data(entry["toc"])
     page._title_from_render = entry["title"]
     page.present_anchor_ids = set(entry["anchors"]) if entry["anchors"] is not None else None

@@ -18,21 +18,25 @@ every template of the theme. Any change to one of them is a new key and so a new
 is found only by the hash of every input it was made from, and a stale one can never be served.
 
 A conversion that logged anything (a link MkDocs could not resolve, ...) is not cached, so that every build
-says it again. Entries are gzip-compressed JSON, one file per page, named by their key; a build keeps the
-entries it used and removes the others of its namespace, and namespaces unused for a week are removed.
+says it again. Entries are compressed JSON in one SQLite file per site key (``<site key>/entries.sqlite``), each
+stored with its key, which is checked when it is read back; a page's HTML and templated output are read only
+when the build needs them. A build keeps the entries it used and removes the others of its namespace, and
+namespaces unused for a week are removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import gzip
 import hashlib
 import json
 import logging
 import os
 import shutil
+import sqlite3
 import sys
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -41,6 +45,7 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+import orjson
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
@@ -60,6 +65,34 @@ _PACKAGES = (
     "pygments",
 )
 _Entry = dict[str, Any]
+DB_NAME = "entries.sqlite"
+_TEXTS = ("content", "output")  # an entry's large texts, read only when needed (PageCache.text)
+
+
+def _pack(label: str, value: Any) -> bytes:
+    """``value`` as stored: JSON after its label (the entry's key, and which text), compressed. The label is
+    checked when it is read back, so a value copied from another entry is never taken for this one."""
+    return zlib.compress(label.encode() + b"\n" + orjson.dumps(value), 1)
+
+
+def _labelled(label: str, blob: bytes) -> bool:
+    """Whether ``blob`` was packed under ``label`` (only its first bytes are decompressed)."""
+    expected = label.encode() + b"\n"
+    try:
+        return zlib.decompressobj().decompress(blob, len(expected)) == expected
+    except zlib.error:
+        return False
+
+
+def _unpack(label: str, blob: Any) -> Any:
+    """What :func:`_pack` stored under ``label``, or ``None`` (nothing, damaged, or another entry's)."""
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        head, _, body = zlib.decompress(blob).partition(b"\n")
+        return orjson.loads(body) if head == label.encode() else None
+    except (zlib.error, orjson.JSONDecodeError, UnicodeError):
+        return None
 
 
 def _hash(*parts: str) -> str:
@@ -263,21 +296,30 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 class PageCache:
-    """Entries by key: in memory for the process's life (``mkdocs serve``), and in ``folder`` when given."""
+    """Entries by key: in one SQLite file per site key in ``folder`` (``mkdocs build``, across builds), and in
+    memory for the process's life when asked (``mkdocs serve``, across rebuilds).
+
+    An entry is a JSON object; its large texts (a page's converted HTML, ``content``, and its templated output,
+    ``output``) are kept apart and read only when the build needs them (:meth:`text`): a warm build whose pages
+    all come from the cache never holds every page's HTML at once."""
 
     def __init__(self) -> None:
-        self._memory: dict[str, bytes] = {}
+        self._memory: dict[str, tuple[bytes, dict[str, bytes]]] = {}
         self._used: set[str] = set()
+        self._remember = False
+        self._db: sqlite3.Connection | None = None
         self.folder: Path | None = None
         self.site = ""
         self.hits = self.misses = self.written = 0
         self._bytecode = _MemoryBytecodeCache()
 
-    def start(self, site: str, folder: Path | None) -> None:
-        """A new build, with the site key ``site``; ``folder``: the cache on disk (``None``: memory only)."""
-        if site != self.site:
+    def start(self, site: str, folder: Path | None, *, remember: bool = False) -> None:
+        """A new build, with the site key ``site``; ``folder``: the cache on disk (``None``: none); ``remember``:
+        keep the entries in memory too, for the next build of this process (``mkdocs serve``)."""
+        if site != self.site or not remember:
             self._memory.clear()  # entries of another site key can never be found again
-        self.site, self.folder = site, folder
+        self.close()
+        self.site, self.folder, self._remember = site, folder, remember
         self._used.clear()
         self.hits = self.misses = self.written = 0
 
@@ -285,37 +327,108 @@ class PageCache:
     def namespace(self) -> Path | None:
         return self.folder / self.site[:32] if self.folder is not None else None
 
+    def _open(self) -> sqlite3.Connection | None:
+        """The SQLite file of this site key (made on first use); ``None`` when there is none or it is unusable."""
+        if self._db is not None or self.namespace is None:
+            return self._db
+        try:
+            self.namespace.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.namespace / DB_NAME, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB, content BLOB, output BLOB)"
+            )
+            db.execute("BEGIN")  # one transaction per build, committed by finish()
+        except (OSError, sqlite3.Error):
+            self.folder = None  # a cache that cannot be opened is only slower
+            return None
+        self._db = db
+        return db
+
+    def close(self) -> None:
+        """Commit and close the file (nothing is lost by not calling it: an uncommitted build is not kept)."""
+        db, self._db = self._db, None
+        if db is not None:
+            try:
+                if db.in_transaction:
+                    db.execute("COMMIT")
+                db.close()
+            except sqlite3.Error:
+                pass
+
     def conversion_key(self, page: Page, markdown: str) -> str:
         return _hash(self.site, page.file.src_uri, page.file.dest_uri, page.url, markdown)
 
     def get(self, key: str, files: Files) -> _Entry | None:
-        """The entry of ``key``, if there is one and the files its links point to are still the same."""
+        """The entry of ``key`` (without its large texts), if there is one and the files its links point to are
+        still the same."""
         entry = self.load(key)
-        if entry is None or not self._links_unchanged(entry, files):
+        if entry is None or not self._texts_intact(key, entry) or not self._links_unchanged(entry, files):
             self.misses += 1
             return None
         self.hits += 1
         return entry
 
+    def _texts_intact(self, key: str, entry: _Entry) -> bool:
+        """Whether the large texts of ``entry`` are there as they were written (by their checksums), so that
+        reading them later cannot fail: the build holds one snapshot of the file from start to end."""
+        sums = entry.get("texts")
+        if not isinstance(sums, dict) or set(sums) != set(_TEXTS):
+            return False
+        kept = self._memory.get(key)
+        if kept is not None and set(kept[1]) >= set(sums):
+            blobs = [kept[1][name] for name in sums]
+        else:
+            row = self._row(key, ", ".join(sums))  # the names are _TEXTS (checked above)
+            if row is None:
+                return False
+            blobs = list(row)
+        return all(
+            isinstance(blob, bytes) and zlib.crc32(blob) == crc and _labelled(f"{key}\0{name}", blob)
+            for blob, (name, crc) in zip(blobs, sums.items(), strict=True)
+        )
+
+    def _row(self, key: str, columns: str) -> tuple[Any, ...] | None:
+        db = self._open()
+        if db is None:
+            return None
+        try:
+            return db.execute(f"SELECT {columns} FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+
     def load(self, key: str) -> _Entry | None:
-        """The entry of ``key``, if there is one."""
-        blob = self._memory.get(key)
-        if blob is None and self.namespace is not None:
-            try:
-                blob = (self.namespace / f"{key}.json.gz").read_bytes()
-            except OSError:
-                blob = None
-        entry = None
-        if blob is not None:
-            try:
-                entry = json.loads(gzip.decompress(blob))
-            except (OSError, ValueError, EOFError):
-                entry = None
+        """The entry of ``key``, without its large texts (see :meth:`text`), if there is one."""
+        kept = self._memory.get(key)
+        blob = kept[0] if kept is not None else None
+        if blob is None:
+            row = self._row(key, "data")
+            blob = row[0] if row is not None else None
+        entry = _unpack(key, blob)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        self._memory[key] = blob  # type: ignore[assignment]
+        if self._remember and kept is None:
+            self._memory[key] = (blob, {})  # type: ignore[assignment]
         self._used.add(key)
         return entry
+
+    def text(self, key: str, name: str) -> str:
+        """The large text ``name`` (``content`` or ``output``) of the entry ``key`` found by :meth:`get`, read
+        now."""
+        if name not in _TEXTS:
+            raise ValueError(name)
+        kept = self._memory.get(key)
+        blob = kept[1].get(name) if kept is not None else None
+        if blob is None:
+            row = self._row(key, name)
+            blob = row[0] if row is not None else None
+            if blob is not None and kept is not None:
+                kept[1][name] = blob
+        text = _unpack(f"{key}\0{name}", blob)
+        if not isinstance(text, str):  # checked by get(): only a disk failure in the middle of the build
+            raise OSError(f"the page cache could not read back entry {key} ({name}); delete {self.folder}")
+        return text
 
     @staticmethod
     def _links_unchanged(entry: _Entry, files: Files) -> bool:
@@ -326,32 +439,51 @@ class PageCache:
         return True
 
     def put(self, entry: _Entry) -> None:
+        """Keep ``entry`` (its ``content`` and ``output``, when it has them, apart from the rest)."""
         key = entry["key"]
-        blob = gzip.compress(json.dumps(entry, ensure_ascii=False).encode(), compresslevel=1, mtime=0)
-        self._memory[key] = blob
+        try:
+            texts = {name: _pack(f"{key}\0{name}", entry[name]) for name in _TEXTS if name in entry}
+            sums = {name: zlib.crc32(blob) for name, blob in texts.items()}
+            data = _pack(key, {**{k: v for k, v in entry.items() if k not in _TEXTS}, "texts": sums})
+        except (TypeError, orjson.JSONEncodeError):
+            return  # not JSON (a lone surrogate, ...): not cached
+        if self._remember:
+            self._memory[key] = (data, texts)
         self._used.add(key)
         self.written += 1
-        if self.namespace is None:
+        db = self._open()
+        if db is None:
             return
-        try:
-            self.namespace.mkdir(parents=True, exist_ok=True)
-            temporary = self.namespace / f".{key}.{os.getpid()}.tmp"
-            temporary.write_bytes(blob)
-            temporary.replace(self.namespace / f"{key}.json.gz")
-        except OSError:
-            pass  # a cache that cannot be written is only slower
+        with contextlib.suppress(sqlite3.Error):  # a cache that cannot be written is only slower
+            db.execute(
+                "INSERT OR REPLACE INTO entries (key, data, content, output) VALUES (?, ?, ?, ?)",
+                (key, data, texts.get("content"), texts.get("output")),
+            )
 
     def finish(self) -> None:
-        """The build is done: forget the entries it did not use, in memory and in its namespace on disk, and
-        remove the namespaces no build used for a week."""
+        """The build is done: forget the entries it did not use, in memory and in its file on disk, and
+        remove the namespaces (site keys) no build used for a week."""
         for key in self._memory.keys() - self._used:
             del self._memory[key]
         namespace = self.namespace
+        db = self._open()
+        if db is not None:
+            try:
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+                db.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+            except sqlite3.Error:
+                pass
+        self.close()
         if namespace is None or not namespace.is_dir():
             return
-        for path in namespace.iterdir():
-            if path.name.removesuffix(".json.gz") not in self._used:
-                path.unlink(missing_ok=True)
+        for path in namespace.iterdir():  # anything else in the namespace (an older layout) goes
+            if not path.name.startswith(DB_NAME):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
         os.utime(namespace)
         assert self.folder is not None
         limit = time.time() - UNUSED_NAMESPACE_DAYS * 86400
@@ -374,4 +506,4 @@ class PageCache:
         namespace = self.namespace
         if namespace is None or not namespace.is_dir():
             return 0
-        return sum(path.stat().st_size for path in namespace.iterdir())
+        return sum(path.stat().st_size for path in namespace.iterdir() if path.is_file())

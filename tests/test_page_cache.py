@@ -4,10 +4,10 @@ used; ``mkdocs serve``-style rebuilds in one process reuse the cache in memory."
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-import shutil
+import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,8 @@ import yaml
 from helpers import ACTOR_DIR, VOCABULARY, incident_path, minimal_files, valid_incident, write_tree
 from mkdocs_project import mkdocs_build
 from test_site import copy_site_sources
+
+from generator.page_cache import DB_NAME
 
 pytestmark = pytest.mark.slow
 
@@ -116,25 +118,55 @@ def test_a_warm_build_is_the_cold_build_after_each_kind_of_change(project: Path,
             assert hits > built, f"a change of {kind} rebuilt {built} pages and reused only {hits}"
 
 
+def _rows(cache: Path) -> dict[str, tuple[bytes, bytes | None, bytes | None]]:
+    """The entries of the cache's one namespace: key -> (data, content, output) as stored."""
+    [database] = cache.glob(f"*/{DB_NAME}")
+    with sqlite3.connect(database) as db:
+        return {key: rest for key, *rest in db.execute("SELECT key, data, content, output FROM entries")}
+
+
+def _store(cache: Path, rows: dict[str, tuple[bytes, bytes | None, bytes | None]]) -> None:
+    [database] = cache.glob(f"*/{DB_NAME}")
+    with sqlite3.connect(database) as db:
+        db.executemany(
+            "UPDATE entries SET data = ?, content = ?, output = ? WHERE key = ?",
+            [(*row, key) for key, row in rows.items()],
+        )
+
+
+def _data(blob: bytes) -> tuple[bytes, dict]:
+    head, _, body = zlib.decompress(blob).partition(b"\n")
+    return head, json.loads(body)
+
+
 def test_a_damaged_or_foreign_entry_is_never_used(project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     name = with_cache(project, str(cache))
     mkdocs_build(project, "-f", name, "-d", str(tmp_path / "first"))
-    entries = sorted(cache.rglob("*.json.gz"))
-    pages = [p for p in entries if "output" in json.loads(gzip.decompress(p.read_bytes()))]
+    rows = _rows(cache)
+    pages = sorted(key for key, (_, _, output) in rows.items() if output is not None)
     assert len(pages) > 20
-    # an entry moved under another page's key, one truncated, one whose text was changed with its key kept
-    a, b, c, d = pages[:4]
-    shutil.copy(a, b)
-    c.write_bytes(c.read_bytes()[:50])
-    entry = json.loads(gzip.decompress(d.read_bytes()))
-    entry["output"] = entry["output"].replace("</body>", "<p>tampered</p></body>")
-    entry["key"] = "0" * 64
-    d.write_bytes(gzip.compress(json.dumps(entry).encode()))
+    assert not [p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(DB_NAME)]  # one file
+    # an entry copied under another page's key; one truncated; one whose output was changed with its key kept
+    # (its checksum no longer matches); one whose HTML is another page's; one forged with new checksums
+    a, b, c, d, e, f = pages[:6]
+    changed = {b: rows[a], c: (rows[c][0][:50], *rows[c][1:])}
+    head, output = zlib.decompress(rows[d][2]).split(b"\n", 1)
+    changed[d] = (
+        rows[d][0],
+        rows[d][1],
+        zlib.compress(head + b"\n" + output.replace(b"</body>", b"tampered")),
+    )
+    changed[e] = (rows[e][0], rows[a][1], rows[e][2])
+    head, data = _data(rows[f][0])
+    forged = zlib.compress(head + b"\n" + output.replace(b"</body>", b"tampered"))
+    data["texts"]["output"] = zlib.crc32(forged)
+    changed[f] = (zlib.compress(head + b"\n" + json.dumps(data).encode()), rows[f][1], forged)
+    _store(cache, changed)
     warm = mkdocs_build(project, "-f", name, "-d", str(tmp_path / "warm"))
     mkdocs_build(project, "-f", with_cache(project, "", cache=False), "-d", str(tmp_path / "cold"))
     assert site_files(tmp_path / "warm") == site_files(tmp_path / "cold")
-    assert reused(warm.stderr)[1] >= 3  # those three pages were built again
+    assert reused(warm.stderr)[1] >= 5  # those five pages were built again
     assert b"tampered" not in b"".join(site_files(tmp_path / "warm").values())
 
 
@@ -144,18 +176,18 @@ def test_entries_of_pages_gone_are_removed_and_the_cache_stays_in_its_folder(
     cache = tmp_path / "cache"
     name = with_cache(project, str(cache))
     mkdocs_build(project, "-f", name, "-d", str(tmp_path / "one"))
-    before = {p.name for p in cache.rglob("*.json.gz")}
+    before = set(_rows(cache))
     edit(project / VOCABULARY, "Radar lock-on", "Radar lock")
     try:
         mkdocs_build(project, "-f", name, "-d", str(tmp_path / "two"))
     finally:
         edit(project / VOCABULARY, "Radar lock", "Radar lock-on")
-    after = {p.name for p in cache.rglob("*.json.gz")}
+    after = set(_rows(cache))
     assert after and after != before
     # only this build's entries are left: as many as a build from nothing makes
     fresh = tmp_path / "fresh"
     mkdocs_build(project, "-f", with_cache(project, str(fresh)), "-d", str(tmp_path / "three"))
-    assert len(after) == len(list(fresh.rglob("*.json.gz")))
+    assert len(after) == len(_rows(fresh))
 
 
 def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
