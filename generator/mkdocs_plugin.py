@@ -13,6 +13,7 @@ import secrets
 import shutil
 import signal
 import threading
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._entries: dict[str, dict[str, Any]] = {}  # page -> its cache entry (found, or being made)
         self._cached_outputs: dict[str, str] = {}  # page -> the key of its templated output in the cache
         self._generated_paths: frozenset[str] = frozenset()  # the generated pages of this build
+        self._packing = False  # whether pages' HTML is kept compressed until they are built (see _pack)
+        self._packed: dict[str, bytes] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -388,10 +391,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def _cache_output(self, page: Page, output: str) -> None:
         """Complete the entry of ``page`` with its templated output and keep it."""
         entry = self._entries.pop(page.file.src_uri, None)
-        if entry is None or "content" not in entry or "entries" not in entry:
+        if entry is None or "entries" not in entry:
             return
         if entry.get("hit") and entry.get("output_of") == entry.get("output_key"):
             return  # used as it was
+        if not entry.get("hit"):
+            self._unpack(page)  # a page a worker built: its HTML was not needed here until now
+            entry["content"] = page.content
         entry.pop("hit", None)
         entry["output_of"] = entry.pop("output_key")
         entry["output"] = output
@@ -414,6 +420,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
         self._indexing = self._index_search_view(config)
+        self._packed.clear()
+        self._packing = self.command != "serve" and known_plugins(config, FaultLinesPlugin)
         self._date_pages(files)
         return nav
 
@@ -521,11 +529,35 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             file._content = ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        html = self._page_content(html, page)
-        entry = self._entries.get(page.file.src_uri)
-        if entry is not None and not entry.get("hit"):
-            entry["content"] = html
-        return html
+        return self._pack(page, self._page_content(html, page))
+
+    # -- memory: between reading the pages and writing them, MkDocs holds every page's HTML; ours is kept
+    #    compressed meanwhile (``mkdocs build`` with only the plugins whose page events are known) -------------
+
+    def _pack(self, page: Page, html: str) -> str:
+        """The page's HTML, compressed until the page is built (see _unpack); its content is empty meanwhile."""
+        src = page.file.src_uri
+        if not self._packing or src not in self._generated_paths or not html:
+            return html
+        self._packed[src] = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
+        view = self._search_views.get(src)
+        if view is not None:
+            self._search_views[src] = (None, zlib.compress(view[1].encode("utf-8", "surrogatepass"), 1))
+        return ""
+
+    def _unpack(self, page: Page) -> None:
+        """The page's HTML back, when it is about to be indexed or printed."""
+        blob = self._packed.pop(page.file.src_uri, None)
+        if blob is None:
+            return
+        page.content = zlib.decompress(blob).decode("utf-8", "surrogatepass")
+        view = self._search_views.get(page.file.src_uri)
+        if view is not None and view[0] is None:
+            packed = view[1]
+            self._search_views[page.file.src_uri] = (
+                page.content,
+                zlib.decompress(packed).decode("utf-8", "surrogatepass"),  # type: ignore[arg-type]
+            )
 
     def _page_content(self, html: str, page: Page) -> str:
         chunks = self._stashed.pop(page.file.src_uri, None)
@@ -577,6 +609,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                         self._search_views.pop(page.file.src_uri, None)
                         index.entries.extend(built.entries)
                         return None
+                self._unpack(page)
                 content, view = self._search_views.pop(page.file.src_uri, (None, None))
                 if view is None or page.content is not content:  # changed by another plugin since
                     return add_entry(page)
@@ -609,6 +642,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             return context
         if self._workers.assigned(page):
             return self._workers.finish(page, context, self._env)
+        self._unpack(page)  # printed here
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -616,6 +650,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             self._cache_output(page, output)  # the template's output, as the cache keeps it
         if self.command != "serve" and page.file.src_uri in self._generated_paths:
             page.content = ""  # memory: written from here on (the search index has its entries)
+            self._packed.pop(page.file.src_uri, None)
         return self._with_errors(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:

@@ -223,6 +223,43 @@ def measure(
     return result
 
 
+def ablation(n: int, work: Path) -> list[dict[str, Any]]:
+    """Cold and warm (one incident changed) builds at ``n`` with each speed-up turned off in turn
+    (tests/benchmark/ablate.py), and whether the site is the one built with all of them."""
+    from tests.benchmark.ablate import PIECES
+
+    project = setup_project(work / f"ablate-{n}", n)
+    config = str(project / "mkdocs.yml")
+    reference = project / "site-none"
+    rows = []
+    for piece in PIECES:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        site = project / f"site-{piece}"
+        command = [sys.executable, "-m", "tests.benchmark.ablate", piece, "-q", "-f", config]
+        seconds, status, rss, stderr, cpu = _run([*command, "-d", str(site)], cwd=REPO)
+        if status != 0:
+            raise SystemExit(f"build without {piece} failed (exit {status}):\n{stderr[-3000:]}")
+        row: dict[str, Any] = {"incidents": n, "off": piece, "cold_s": seconds, "cold_cpu_s": cpu}
+        row["cold_peak_mb"] = rss / 1024
+        row["identical"] = True if piece == "none" else _same_tree(reference, site)
+        if piece != "none":
+            shutil.rmtree(site, ignore_errors=True)
+        edit_probe(project)
+        try:
+            warm = project / "site-warm"
+            seconds, status, rss, stderr, cpu = _run([*command, "-d", str(warm)], cwd=REPO)
+            if status != 0:
+                raise SystemExit(f"warm build without {piece} failed (exit {status}):\n{stderr[-3000:]}")
+            row["warm_one_change_s"], row["warm_one_change_cpu_s"] = seconds, cpu
+            shutil.rmtree(warm, ignore_errors=True)
+        finally:
+            edit_probe(project, "tags: [edited]", "tags: [synthetic]")
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    shutil.rmtree(project, ignore_errors=True)
+    return rows
+
+
 def hugo_times(project: Path, where: Path, serve: int) -> dict[str, Any]:
     """Hugo building (and serving) the same incident files (tests/benchmark/hugo.py): the reference."""
     site = setup_hugo(where, project)
@@ -443,7 +480,23 @@ def main(argv: list[str] | None = None) -> int:
         metavar="K",
         help="edits timed under a real mkdocs serve (0: none)",
     )
+    parser.add_argument(
+        "--ablate",
+        action="store_true",
+        help="only build cold and warm with each speed-up turned off in turn (tests/benchmark/ablate.py)",
+    )
     args = parser.parse_args(argv)
+    if args.ablate:
+        work = args.work or Path(tempfile.mkdtemp(prefix="fl-ablate-"))
+        rows = []
+        for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
+            rows += ablation(n, work)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            report = {"machine": machine(), "load_average": os.getloadavg(), "ablation": rows}
+            args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     if args.rebuild:
         with tempfile.TemporaryDirectory(prefix="fl-rebuild-") as folder:
             times = rebuild_times(setup_project(Path(folder), args.rebuild))
