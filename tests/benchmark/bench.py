@@ -169,6 +169,7 @@ def measure(
     serve: int = 0,
     hugo: bool = True,
     verify: bool = False,
+    hugo_serve: int | None = None,
 ) -> dict[str, Any]:
     """Every number for one N."""
     result: dict[str, Any] = {"incidents": n}
@@ -218,7 +219,7 @@ def measure(
         result["peak_vs_bare"] = result["build_peak_mb"] / result["bare_peak_mb"]
         shutil.rmtree(floor, ignore_errors=True)
     if hugo and hugo_binary() is not None:
-        result.update(hugo_times(project, work / f"hugo-{n}", serve))
+        result.update(hugo_times(project, work / f"hugo-{n}", serve if hugo_serve is None else hugo_serve))
     shutil.rmtree(project, ignore_errors=True)
     return result
 
@@ -481,6 +482,12 @@ def main(argv: list[str] | None = None) -> int:
         help="edits timed under a real mkdocs serve (0: none)",
     )
     parser.add_argument(
+        "--hugo-serve-edits",
+        type=int,
+        metavar="K",
+        help="edits timed under hugo server (default: as many as --serve-edits)",
+    )
+    parser.add_argument(
         "--ablate",
         action="store_true",
         help="only build cold and warm with each speed-up turned off in turn (tests/benchmark/ablate.py)",
@@ -517,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
                     serve=args.serve_edits,
                     hugo=not args.no_hugo,
                     verify=args.verify_warm,
+                    hugo_serve=args.hugo_serve_edits,
                 )
             )
             print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
