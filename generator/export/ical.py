@@ -77,8 +77,26 @@ def to_ical(calendar: Calendar) -> bytes:
     (``Calendar.content_lines`` and ``Contentlines.to_ical``).
     """
     folded = (
-        line.to_ical() if len(line.encode()) >= FOLD_AT else line.encode()
+        (fold_ascii(line) if line.isascii() else line.to_ical())
+        if len(line.encode()) >= FOLD_AT
+        else line.encode()
         for line in calendar.content_lines()
         if line
     )
     return b"\r\n".join(folded) + b"\r\n"
+
+
+def fold_ascii(line: str) -> bytes:
+    """icalendar's folding of a content line (``Contentline.to_ical``) for an ASCII line, by slices instead of
+    character by character: a line breaks before the octet that would make it 75 long, and a break never
+    follows a backslash or caret (an escape), which moves to the next line instead (icalendar issue #1501)."""
+    width = FOLD_AT - 1
+    parts, start = [], 0
+    while len(line) - start > width:
+        end = start + width
+        if line[end - 1] in "\\^":
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return "\r\n ".join(parts).encode("ascii")
