@@ -245,6 +245,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # `processes: 0`), here
         reading = 1 if not processes else self.config.processes  # None: load's own default
         result = run(self.root, cache=self.load_cache, processes=reading)
+        if self.command != "serve":
+            self.load_cache = {}  # memory: only `mkdocs serve` builds again and reuses the parsed files
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()
