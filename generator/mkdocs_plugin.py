@@ -1,5 +1,23 @@
 """The MkDocs plugin (``fault-lines``): runs load → check → render once per build and adds every generated page
-and file to the build in memory, so ``mkdocs build`` and ``mkdocs serve`` need no extra step."""
+and file to the build in memory, so ``mkdocs build`` and ``mkdocs serve`` need no extra step.
+
+The build's steps, by MkDocs event:
+
+1. ``on_config``: the output goes to a staging folder that replaces ``site/`` only when the build succeeds.
+2. ``on_files``: load and check ``content/`` (generator/pipeline.py), render every page and export
+   (generator/render/site.py; incident pages whose inputs did not change come from the cache), and hand them to
+   MkDocs as generated files.
+3. ``on_nav``: each page's date for the sitemap; the search index is given what the cache and the workers have.
+4. ``on_pre_page`` … ``on_page_content``: MkDocs converts each page; a generated page found in the page cache is
+   not converted again (generator/page_cache.py), the others are handed over pre-rendered
+   (generator/prerender.py). Their HTML is then kept compressed until the page is built (memory).
+5. ``on_env``: pages whose templated output is in the cache are printed as they are; the others are built, part
+   of them by worker processes under ``mkdocs build`` (generator/page_workers.py).
+6. ``on_page_context`` / ``on_post_page``: each page is printed (from the cache, a worker or the theme), kept in
+   the cache, written, and its HTML let go.
+7. ``on_post_build``: the cache drops what this build did not use; the staging folder replaces ``site/``.
+
+Every speed-up keeps the output byte-identical (tests build each way and compare)."""
 
 from __future__ import annotations
 
