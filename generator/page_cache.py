@@ -50,7 +50,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-FORMAT = 1  # the layout of an entry; a new layout is a new key
+FORMAT = 2  # the layout of an entry; a new layout is a new key
 CACHE_DIR = ".cache/fault-lines"
 UNUSED_NAMESPACE_DAYS = 7
 _GENERATOR = Path(__file__).resolve().parent
@@ -82,6 +82,21 @@ def _labelled(label: str, blob: bytes) -> bool:
         return zlib.decompressobj().decompress(blob, len(expected)) == expected
     except zlib.error:
         return False
+
+
+def _pack_text(label: str, text: str) -> bytes:
+    """A large text as stored: its UTF-8 after its label, compressed (no JSON to escape and parse)."""
+    return zlib.compress(label.encode() + b"\n" + text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _unpack_text(label: str, blob: Any) -> str | None:
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        head, _, body = zlib.decompress(blob).partition(b"\n")
+        return body.decode("utf-8", "surrogatepass") if head == label.encode() else None
+    except (zlib.error, UnicodeError):
+        return None
 
 
 def _unpack(label: str, blob: Any) -> Any:
@@ -425,7 +440,7 @@ class PageCache:
             blob = row[0] if row is not None else None
             if blob is not None and kept is not None:
                 kept[1][name] = blob
-        text = _unpack(f"{key}\0{name}", blob)
+        text = _unpack_text(f"{key}\0{name}", blob)
         if not isinstance(text, str):  # checked by get(): only a disk failure in the middle of the build
             raise OSError(f"the page cache could not read back entry {key} ({name}); delete {self.folder}")
         return text
@@ -442,10 +457,10 @@ class PageCache:
         """Keep ``entry`` (its ``content`` and ``output``, when it has them, apart from the rest)."""
         key = entry["key"]
         try:
-            texts = {name: _pack(f"{key}\0{name}", entry[name]) for name in _TEXTS if name in entry}
+            texts = {name: _pack_text(f"{key}\0{name}", entry[name]) for name in _TEXTS if name in entry}
             sums = {name: zlib.crc32(blob) for name, blob in texts.items()}
             data = _pack(key, {**{k: v for k, v in entry.items() if k not in _TEXTS}, "texts": sums})
-        except (TypeError, orjson.JSONEncodeError):
+        except (TypeError, AttributeError, orjson.JSONEncodeError):
             return  # not JSON (a lone surrogate, ...): not cached
         if self._remember:
             self._memory[key] = (data, texts)
