@@ -514,7 +514,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def _generated(self, page: Page) -> bool:
         return bool(
-            page.file.generated_by and self.output is not None and page.file.src_uri in self._generated_paths
+            page.file.generated_by and self.output is not None and self._is_generated(page.file.src_uri)
         )
 
     def _prerendered(self, page: Page) -> bool:
@@ -523,8 +523,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             page.file.generated_by
             and self.config.prerendered_html
             and self.output is not None
-            and page.file.src_uri in self._generated_paths
+            and self._is_generated(page.file.src_uri)
         )
+
+    def _is_generated(self, src: str) -> bool:
+        # the rendered pages are let go under `mkdocs build` once MkDocs has them (see on_files)
+        return src in self._generated_paths or (self.output is not None and src in self.output.pages)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._prerendered(page):
