@@ -125,9 +125,13 @@ def stats_page(chronology: Chronology, directory_urls: bool = True) -> Generated
         title="Incidents per year, by type",
         description=f"{total} incidents in {len(s.years)} years, each bar split by incident type.",
     )
-    year_rows = [
-        [str(y), *(s.year_type[y].get(t, 0) for t in s.types), sum(s.year_type[y].values())] for y in s.years
+    # a row per type and a column per year, as the chart reads: eleven types as columns would not fit a page
+    type_rows: list[list[str | int]] = [
+        [label, *(s.year_type[y].get(t, 0) for y in s.years), sum(s.year_type[y].get(t, 0) for y in s.years)]
+        for t, label in zip(s.types, type_labels, strict=True)
     ]
+    year_totals = [sum(s.year_type[y].values()) for y in s.years]
+    type_rows.append(["All types", *year_totals, sum(year_totals)])
     top = s.actors[:TOP_ACTORS]
     actor_chart = charts.bar_chart(
         [(c.actors[a].data.name, n) for a, n in top],
@@ -165,7 +169,7 @@ def stats_page(chronology: Chronology, directory_urls: bool = True) -> Generated
         "last": s.years[-1] if s.years else None,
         "year_type_chart": Markup(year_type_chart),
         "year_type_table": Markup(
-            charts.data_table(["Year", *type_labels, "Total"], year_rows, "Incidents per year, by type")
+            charts.data_table(["Type", *(str(y) for y in s.years), "Total"], type_rows, "Incidents per type, by year")
         ),
         "actor_chart": Markup(actor_chart),
         "actor_rows": [{"name": c.actors[a].data.name, "url": url("actors", a), "count": n} for a, n in top],
