@@ -22,9 +22,22 @@ from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import item_ref, timeline_filters
 from generator.render.text import body_html, escape, page_text
-from generator.render.urls import page_path, page_url, relative
+from generator.render.urls import display_host, page_path, page_url, relative
 
 MAX_MAIN_ACTORS = 4
+
+# languages of sources, named for readers (BCP 47 tags as the schema takes them); any other tag is shown as it is
+LANGUAGES = {
+    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "ko": "Korean", "mn": "Mongolian", "pt": "Portuguese", "ru": "Russian",
+    "sl": "Slovenian", "tl": "Tagalog", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+    "zh-Hans": "Chinese (simplified)", "zh-Hant": "Chinese (traditional)",
+}  # fmt: skip
+
+
+def language_name(tag: str) -> str:
+    """``Japanese`` for ``ja``; a tag not listed, as it is."""
+    return LANGUAGES.get(tag) or LANGUAGES.get(tag.split("-")[0], tag)
 
 
 @dataclass(frozen=True)
@@ -423,8 +436,12 @@ class SiteRenderer:
                     "published": s.published.human() if s.published else "",
                     "published_iso": s.published.iso() if s.published else "",
                     "language": s.language,
+                    "language_name": language_name(s.language) if s.language else "",
                     "kind": self.vocab.source_kinds[s.kind].label if s.kind else "",
+                    "kind_description": self.vocab.source_kinds[s.kind].description if s.kind else "",
+                    "host": display_host(s.url),
                     "archive_url": s.archive_url,
+                    "archive_host": display_host(s.archive_url) if s.archive_url else "",
                     "dead": s.url_status == "dead" and bool(s.archive_url),
                     "note": s.note,
                     "cited_in": [{"id": c.id, "paragraph": c.paragraph} for c in backlinks.get(number, ())],
