@@ -169,7 +169,9 @@ def stats_page(chronology: Chronology, directory_urls: bool = True) -> Generated
         "last": s.years[-1] if s.years else None,
         "year_type_chart": Markup(year_type_chart),
         "year_type_table": Markup(
-            charts.data_table(["Type", *(str(y) for y in s.years), "Total"], type_rows, "Incidents per type, by year")
+            charts.data_table(
+                ["Type", *(str(y) for y in s.years), "Total"], type_rows, "Incidents per type, by year"
+            )
         ),
         "actor_chart": Markup(actor_chart),
         "actor_rows": [{"name": c.actors[a].data.name, "url": url("actors", a), "count": n} for a, n in top],
