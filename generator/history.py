@@ -280,3 +280,24 @@ def file_versions(root: Path, specs: list[str]) -> dict[str, str | None]:
             if len(header) == 3 and header[2].isdigit():
                 at += int(header[2]) + 1
     return found
+
+
+def last_changed(root: Path, paths: Iterable[str]) -> dict[str, dt.date]:
+    """The day (UTC) each of ``paths`` (relative to ``root``, outside content/ too: hand-written pages, the
+    contributors' guide) was last changed by a commit, from one ``git log``; paths never committed are left
+    out, and so is everything when git has no full history (a shallow clone, no repository)."""
+    wanted = sorted(set(paths))
+    try:
+        if not wanted or is_shallow(root):
+            return {}
+        git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except HistoryError:
+        return {}
+    output = git(root, "log", "-z", "--no-renames", "--no-merges", "--relative", "--name-only",
+                 LOG_FORMAT, "HEAD", "--", *wanted)  # fmt: skip
+    found: dict[str, dt.date] = {}
+    for change, names in _parse_log(output):  # newest first: the first commit naming a path is its last
+        day = dt.datetime.fromisoformat(change.timestamp).astimezone(dt.UTC).date()
+        for name in names:
+            found.setdefault(name, day)
+    return {path: found[path] for path in wanted if path in found}

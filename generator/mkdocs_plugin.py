@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.diagnostics import format_text
-from generator.history import file_history
+from generator.history import file_history, last_changed
 from generator.load import LoadCache
 from generator.nav_cache import NavCache, anchor_title, title_id
 from generator.page_cache import (
@@ -64,6 +64,7 @@ from generator.publish import (
     write_marker,
 )
 from generator.render.cards import SITE_CARD
+from generator.render.changes import human_day
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
@@ -400,27 +401,44 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
         self._indexing = self._index_search_view(config)
-        self._date_pages(files)
+        self._date_pages(files, config)
         return nav
 
-    def _date_pages(self, files: Files) -> None:
-        """The sitemap's ``lastmod`` of each page: when its content last changed (from history), not the build
-        date. Generated pages get their own day; the home page, which shows the latest incidents, the record's;
-        other hand-written pages none (their history is not read). Without history, MkDocs' build date stays."""
+    def _date_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """When each page's content last changed, from history, not the build date: the sitemap's ``lastmod``
+        and the "Last changed" line under every page (overrides/partials/source-file.html, which reads
+        ``page.fault_lines_changed``). Generated pages get their own day (generator/export/revisions.py); a
+        hand-written page its file's last commit, or the record's when it shows the record (a fault-lines
+        marker); the contributors' guide and the reference pages the files they are made from. Without history
+        (a shallow clone, no git) MkDocs' build date stays, and the line says that is all it knows."""
         modified = self.output.modified if self.output is not None else {}
+        pages = [file for file in files.documentation_pages() if file.page is not None]
+        build = pages[0].page.update_date if pages else ""  # type: ignore[union-attr]  # MkDocs': SOURCE_DATE_EPOCH or today
+        built = {"known": False, "iso": build, "human": _human_day(build), "reason": "no-history"}
         if not modified:
+            for file in pages:
+                file.page.fault_lines_changed = built  # type: ignore[union-attr]
             return
-        record = max(modified.values()).isoformat()
-        for file in files.documentation_pages():
-            if file.page is None:
-                continue
+        record = max(modified.values())
+        docs = Path(config.docs_dir).resolve()
+        made_from = dict(MADE_FROM)
+        for file in pages:
+            if not file.generated_by:
+                made_from[file.src_uri] = (docs / file.src_uri).relative_to(self.root).as_posix()
+        committed = last_changed(self.root, made_from.values())
+        for file in pages:
+            page = file.page
             day = modified.get(file.src_uri)
-            if day is not None:
-                file.page.update_date = day.isoformat()
-            elif file.src_uri == "index.md":
-                file.page.update_date = record
-            else:
-                file.page.update_date = ""  # the sitemap leaves lastmod out rather than state a wrong day
+            if day is None and file.src_uri in made_from:
+                day = committed.get(made_from[file.src_uri])
+                if day is not None and not file.generated_by and "<!-- fault-lines:" in _text(file):
+                    day = max(day, record)  # it shows the record: it changes when the record does
+            page.update_date = day.isoformat() if day else ""  # type: ignore[union-attr]  # no lastmod rather than a wrong day
+            page.fault_lines_changed = (  # type: ignore[union-attr]
+                {"known": True, "iso": day.isoformat(), "human": _human_day(day.isoformat()),
+                 "history": file.src_uri.startswith("incidents/") and bool(file.generated_by)}
+                if day else {**built, "reason": "not-committed"}  # a new file, or one from outside the repository
+            )  # fmt: skip
 
     @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -649,6 +667,30 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.root / "content"))
         return server
+
+
+# pages made from files other than their own: the contributors' guide and the reference pages (by the code that
+# writes them); their "Last changed" is that file's last commit
+MADE_FROM = {
+    "contributing.md": "CONTRIBUTING.md",
+    "reference/error-codes.md": "generator/codes.py",
+    "reference/fields.md": "generator/schema.py",
+}
+
+
+def _human_day(iso: str) -> str:
+    """``6 December 2026`` for ``2026-12-06`` (MkDocs' own dates are ISO days too); anything else as it is."""
+    try:
+        return human_day(iso)
+    except ValueError:
+        return iso
+
+
+def _text(file: File) -> str:
+    try:
+        return file.content_string
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _render_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig, files: Files) -> None:

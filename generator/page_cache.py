@@ -169,7 +169,17 @@ def output_key(conversion: str, nav: str, page: Page) -> str:
         conversion,
         nav,
         json.dumps(
-            [neighbours, ancestors, page.is_homepage, page.update_date, page.edit_url, page.canonical_url],
+            [
+                neighbours,
+                ancestors,
+                page.is_homepage,
+                page.update_date,
+                getattr(
+                    page, "fault_lines_changed", None
+                ),  # the "Last changed" line (mkdocs_plugin._date_pages)
+                page.edit_url,
+                page.canonical_url,
+            ],
             default=str,
         ),
     )

@@ -440,7 +440,56 @@ def test_the_sitemap_dates_each_page_by_its_last_change_not_the_build(repo: Path
     assert lastmod[f"{base}incidents/{PATROL}/"] == "2025-12-14"
     assert lastmod[f"{base}incidents/{RADAR}/"] == "2025-12-11"
     assert lastmod[base] == "2025-12-14"  # the home page shows the latest incidents
-    assert lastmod[f"{base}about/"] is None  # a hand-written page: no date rather than the build's
+    assert lastmod[f"{base}about/"] == "2025-12-14"  # a hand-written page: its file's last commit
+
+    # every page says the same day under its content, in words
+    from html.parser import HTMLParser
+
+    class LastChanged(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.text, self.datetime = False, "", None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "aside" and "fl-last-changed" in (dict(attrs).get("class") or ""):
+                self.inside = True
+            if self.inside and tag == "time":
+                self.datetime = dict(attrs).get("datetime")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside = self.inside and tag != "aside"
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.text += data
+
+    for loc, day in lastmod.items():
+        parser = LastChanged()
+        parser.feed((repo / "site" / loc.removeprefix(base) / "index.html").read_text())
+        said = " ".join(parser.text.split())
+        if day is None:  # only the pages the generator writes from its own code, not committed here
+            assert loc.removeprefix(base) in ("reference/error-codes/", "reference/fields/"), loc
+            assert said.endswith("this page's file has no commit in this repository, so when it last changed "
+                                 "is not known."), loc  # fmt: skip
+            continue
+        assert parser.datetime == day, loc
+        assert said.startswith("Last changed "), loc
+    patrol = LastChanged()
+    patrol.feed((repo / "site" / "incidents" / PATROL / "index.html").read_text())
+    assert " ".join(patrol.text.split()) == "Last changed 14 December 2025 · what changed"
+
+
+def test_without_history_every_page_says_it_knows_only_the_build_date(tmp_path: Path) -> None:
+    from mkdocs_project import make_project, mkdocs_build
+
+    root = make_project(tmp_path / "plain", minimal_files())  # not a git repository
+    mkdocs_build(root)  # SOURCE_DATE_EPOCH: 9 December 2025
+    for page in ("", "about/", f"incidents/{PATROL}/", "actors/jasdf/"):
+        html = (root / "site" / page / "index.html").read_text()
+        assert (
+            '<p>Built <time datetime="2025-12-09">9 December 2025</time> from a copy without git history, so '
+            "when this page last changed is not known.</p>"
+        ) in html, page
 
 
 FORGED = "f" * 40
