@@ -328,8 +328,8 @@ def stacked_bar_chart(
     bar_w = max(1.0, band * 0.7)
     label_chars = max(4, max(len(c) for c in cats))
     # every label shown whole: a label too wide for its band shows on every other band (or every third...)
-    label_step = max(1, math.ceil((label_chars * _SMALL_FONT * _CHAR_WIDTH + 2) / band))
-    cat_max_chars = _chars_fitting(band * label_step - 2, _SMALL_FONT)
+    label_step = max(1, math.ceil((label_chars * _SMALL_FONT * _CHAR_WIDTH + 6) / band))
+    cat_max_chars = _chars_fitting(band * label_step - 6, _SMALL_FONT)
 
     parts = _open_svg(prefix, "stacked", width, height, title, description)
     parts.append('<g class="fl-legend">')
@@ -423,8 +423,8 @@ def line_chart(
     band = plot_w / len(clean)
     label_chars = max(4, max(len(label) for label, _ in clean))
     # every label shown whole: a label too wide for its band shows on every other band (or every third...)
-    label_step = max(1, math.ceil((label_chars * _SMALL_FONT * _CHAR_WIDTH + 2) / band))
-    max_chars = _chars_fitting(band * label_step - 2, _SMALL_FONT)
+    label_step = max(1, math.ceil((label_chars * _SMALL_FONT * _CHAR_WIDTH + 6) / band))
+    max_chars = _chars_fitting(band * label_step - 6, _SMALL_FONT)
 
     parts = _open_svg(prefix, "line", width, height, title, description)
     for tick, text in zip(ticks, tick_labels, strict=True):
