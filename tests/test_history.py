@@ -605,3 +605,32 @@ def test_the_changes_page_groups_a_commit_that_added_many_incidents(repo: Path) 
     # the first commit added three incidents: three entries, each saying "New"
     first = page.split("## 11 December 2025", 1)[1]
     assert first.count('<li class="fl-change fl-change--new">') == 3
+
+
+def test_what_a_note_quotes_of_a_file_is_escaped_on_pages(repo: Path) -> None:
+    path = incident_path(PATROL)
+    patrol = minimal_files()[path]
+    hostile = valid_source(9, publisher='<img src=x onerror=alert(1)> & "Co"')
+    # the check refuses such a file, but a commit may have held one: the next commit's note quotes it
+    write(repo, path, {**patrol, "sources": [*patrol["sources"], hostile]})
+    commit(repo, "add", "2025-12-12T09:00:00+00:00")
+    write(repo, path, patrol)
+    commit(repo, "remove", "2025-12-13T09:00:00+00:00")
+    result = run(repo)
+    assert result.chronology is not None
+    site = render_site(result.chronology, history=file_history(repo))
+    for page in (site.pages[f"incidents/{PATROL}.md"], site.pages["changes.md"]):
+        assert "<img" not in page.markdown
+        assert "Source removed: &lt;img src=x onerror=alert(1)&gt; &amp; &#34;Co&#34;" in page.markdown
+
+
+def test_file_versions_reads_many_versions_in_one_call(repo: Path) -> None:
+    from generator.history import file_versions
+
+    head = git(repo, "rev-parse", "HEAD").strip()
+    found = file_versions(
+        repo, [f"{head}:{incident_path(PATROL)}", f"{head}:content/missing.md", f"{head}:content"]
+    )
+    assert found[f"{head}:{incident_path(PATROL)}"] == (repo / incident_path(PATROL)).read_text()
+    assert found[f"{head}:content/missing.md"] is None
+    assert found[f"{head}:content"] is None  # a folder is not a file's version
