@@ -121,7 +121,7 @@ THEME_TABLE = """() => {
   return {theirs, ours: [...document.querySelectorAll('table.fl-data-table, table.fl-counts, table.fl-figures')]
     .map(t => ({look: look(t), caption: t.caption ? t.caption.textContent : '',
       fits: t.getBoundingClientRect().right <= (t.closest('.fl-table-scroll') || t.parentElement).getBoundingClientRect().right + 1,
-      box: t.parentElement.matches('.fl-table-scroll[tabindex="0"][role="region"][aria-label]'),
+      box: t.parentElement.matches('.fl-table-scroll[tabindex="0"][role="region"]:is([aria-label], [aria-labelledby])'),
       scrolls: t.parentElement.scrollWidth > t.parentElement.clientWidth}))};
 }"""
 
