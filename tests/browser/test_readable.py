@@ -302,16 +302,16 @@ def test_chart_text_is_11_px_or_more_whole_and_inside_its_chart(
 # --- axe ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_axe_finds_nothing_serious_on_the_pages_that_read(
-    history_site: Site, open_page: Any, name: str, viewport: str
+    history_site: Site, open_page: Any, name: str, viewport: str, scheme: str
 ) -> None:
-    page = open_page(
-        history_site.url + PAGES[name], DESKTOP if viewport == "desktop" else PHONE, bypass_csp=True
-    )
+    size = DESKTOP if viewport == "desktop" else PHONE
+    page = open_page(history_site.url + PAGES[name], size, bypass_csp=True, color_scheme=scheme)
     violations = axe_violations(page)
-    assert not violations, f"{name} ({viewport}):\n{describe(violations)}"
+    assert not violations, f"{name} ({viewport}, {scheme}):\n{describe(violations)}"
 
 
 def test_screenshots_of_the_pages_that_read(history_site: Site, open_page: Any) -> None:
