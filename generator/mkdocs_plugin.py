@@ -423,7 +423,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         docs = Path(config.docs_dir).resolve()
         made_from = dict(MADE_FROM)
         for file in pages:
-            if not file.generated_by:
+            if not file.generated_by and (docs / file.src_uri).is_relative_to(self.root):
                 made_from[file.src_uri] = (docs / file.src_uri).relative_to(self.root).as_posix()
         committed = last_changed(self.root, made_from.values())
         for file in pages:
