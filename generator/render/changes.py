@@ -6,8 +6,9 @@ step computes once per build; rendering stays pure: the same chronology and hist
 
 What counts as a change, per incident file (its current path and the paths of its ``previous_ids``):
 ``new`` is the oldest commit, ``corrected`` every later one, and for an incident whose status is now
-``retracted`` the newest commit is reported as ``retracted``. That last rule is an approximation: telling
-exactly which commit changed the status would mean reading every version of every file.
+``retracted`` the newest commit is reported as ``retracted``. What each change did is said in a reader's words,
+read from the file's versions (``Change.note``, generator/changenotes.py); the commit's message is for
+developers and appears only in changes.json.
 
 A retracted incident keeps its URL as a tombstone page (what it was, why it was withdrawn, what replaces it),
 never a 404. It stays in the timeline and the other lists, marked with its "Retracted" status badge and
@@ -37,9 +38,8 @@ if TYPE_CHECKING:
 RETRACTED = "retracted"
 KINDS = {"new": "New", "corrected": "Corrected", "retracted": "Retracted"}
 KIND_NOTES = {"new": "Added", "corrected": "Corrected", "retracted": "Retracted"}
-GROUP_ABOVE = (
-    3  # a commit that changed more incidents than this is one entry of the Changes page, with a list
-)
+# a commit that changed more incidents than this is one entry of the Changes page, with their list folded under it
+GROUP_ABOVE = 3
 PAGE = "changes.md"
 JSON_PATH = "changes.json"
 ATOM_PATH = "changes.xml"
@@ -122,7 +122,7 @@ def human_day(day: str) -> str:
 def reader_note(change: Change, kind: str) -> str:
     """What ``change`` did, for a reader: its note (generator/changenotes.py), or without one, what its kind
     says ("Added", "Corrected", "Retracted"), never the commit's message."""
-    if kind == "retracted" and "etracted" not in change.note:
+    if kind == "retracted" and "retracted" not in change.note.lower():
         return "Retracted" + (f"; {change.note[:1].lower()}{change.note[1:]}" if change.note else "")
     return change.note or KIND_NOTES[kind]
 
