@@ -64,6 +64,7 @@ from generator.publish import (
     write_marker,
 )
 from generator.render.cards import SITE_CARD
+from generator.render.memo import Fragments
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
@@ -144,6 +145,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._env: Any = None
         self._nav: Any = None
         self._cache = PageCache()
+        self._fragments = Fragments()  # pieces of site-wide pages and exports, between `mkdocs serve` rebuilds
         self._caching = False  # whether this build uses the cache (see _start_cache)
         self._indexing = False  # whether the site has a search index (see _index_search_view)
         self._reused = 0
@@ -281,6 +283,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 processes=processes,
                 parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
                 memo=self._cache if self._caching else None,
+                fragments=self._fragments if self._caching and self.command == "serve" else None,
             )
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None
@@ -603,6 +606,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
         if self._caching:
             self._cache.finish()
+            self._fragments.finish()
             generated = len(self.output.pages) if self.output is not None else 0
             log.info(
                 "page cache: %s pages reused, %s built", f"{self._reused:,}", f"{generated - self._reused:,}"

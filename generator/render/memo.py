@@ -143,3 +143,39 @@ def card(store: Store | None, draw: Callable[..., bytes], *args: Any) -> bytes:
     png = draw(*args)
     store.put({"key": key, "png": base64.b64encode(png).decode()})
     return png
+
+
+class Fragments:
+    """Pieces of the site-wide outputs (an incident's calendar event, ...) by the key of everything each is made
+    from, kept in memory between ``mkdocs serve`` rebuilds, so a save re-makes only the pieces it changed.
+
+    A key is a tuple of every input of its piece, as text (the record's ``repr`` and whatever else the piece
+    reads): a piece is found only when all of them are the same, so a stale one is never used. A build keeps
+    the pieces it used and drops the others (:meth:`finish`); nothing is written to disk."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, ...], Any] = {}
+        self._used: dict[tuple[str, ...], Any] = {}
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+        """The piece of ``key``: kept from a previous build, or ``make()``."""
+        if key in self._used:
+            return self._used[key]
+        if key in self._kept:
+            self.hits += 1
+            value = self._kept[key]
+        else:
+            self.misses += 1
+            value = make()
+        self._used[key] = value
+        return value
+
+    def finish(self) -> None:
+        """The build is done: keep what it used, for the next one."""
+        self._kept, self._used = self._used, {}
+        self.hits = self.misses = 0
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self._used.clear()
