@@ -145,7 +145,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._env: Any = None
         self._nav: Any = None
         self._cache = PageCache()
-        self._fragments = Fragments()  # pieces of site-wide pages and exports, between `mkdocs serve` rebuilds
+        self._fragments = (
+            Fragments()
+        )  # pieces of site-wide pages and exports, between `mkdocs serve` rebuilds
         self._caching = False  # whether this build uses the cache (see _start_cache)
         self._indexing = False  # whether the site has a search index (see _index_search_view)
         self._reused = 0

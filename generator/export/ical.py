@@ -81,7 +81,9 @@ def render_calendar(
             continue
         label = chronology.vocabulary.incident_types[record.data.type].label
         url = links.page("incidents", record.id)
-        events.append(fragments.get(("ical", record.id, repr(record.data), label, url, repr(revision)), lines))
+        events.append(
+            fragments.get(("ical", fragments.record_text(record), label, url, repr(revision)), lines)
+        )
     return {"incidents.ics": b"".join([*head, *events, end])}
 
 

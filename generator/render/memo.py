@@ -65,7 +65,7 @@ def incident_inputs(renderer: SiteRenderer, record: IncidentRecord, vocabulary: 
         renderer.edit_base,
         renderer.index_details,
         renderer.social_cards,
-        repr(record),
+        renderer.fragments.record_text(record) if renderer.fragments is not None else repr(record),
         vocabulary,
         [(a, repr(c.actors[a].data)) for a in actor_ids if a in c.actors],
         [(p, repr(c.places[p].data)) for p in data.places if p in c.places],
@@ -156,7 +156,16 @@ class Fragments:
     def __init__(self) -> None:
         self._kept: dict[tuple[str, ...], Any] = {}
         self._used: dict[tuple[str, ...], Any] = {}
+        self._records: dict[int, tuple[Any, str]] = {}
         self.hits = self.misses = 0
+
+    def record_text(self, record: Any) -> str:
+        """``repr(record)``, once per record object (a pydantic model's repr is slow, and several pieces of
+        one incident are keyed by it); the record is held with its text, so an id is never reused meanwhile."""
+        held = self._records.get(id(record))
+        if held is None or held[0] is not record:
+            held = self._records[id(record)] = (record, repr(record))
+        return held[1]
 
     def get(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
         """The piece of ``key``: kept from a previous build, or ``make()``."""
@@ -174,8 +183,10 @@ class Fragments:
     def finish(self) -> None:
         """The build is done: keep what it used, for the next one."""
         self._kept, self._used = self._used, {}
+        self._records.clear()
         self.hits = self.misses = 0
 
     def clear(self) -> None:
         self._kept.clear()
         self._used.clear()
+        self._records.clear()

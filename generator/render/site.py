@@ -95,6 +95,7 @@ def render_site(
         site_url=site_url,
         search_index=search_index_mode(search_index, len(chronology.incidents)),
         social_cards=cards_mode(social_cards, len(chronology.incidents)),
+        fragments=fragments,
     )
     # the workers render the incidents (those not in the memo) while this process does everything else, then
     # the pages are gathered
