@@ -59,16 +59,17 @@ def incident_inputs(renderer: SiteRenderer, record: IncidentRecord, vocabulary: 
     ]
     actor_ids = sorted({a.actor for a in data.actors} | {claim.actor for claim in data.claims})
     replacement = c.incident_by_id.get(getattr(data, "replaced_by", None) or "")
+    text = renderer.fragments.record_text if renderer.fragments is not None else repr  # once per record
     return [
         renderer.directory_urls,
         renderer.site_url,
         renderer.edit_base,
         renderer.index_details,
         renderer.social_cards,
-        renderer.fragments.record_text(record) if renderer.fragments is not None else repr(record),
+        text(record),
         vocabulary,
-        [(a, repr(c.actors[a].data)) for a in actor_ids if a in c.actors],
-        [(p, repr(c.places[p].data)) for p in data.places if p in c.places],
+        [(a, text(c.actors[a])) for a in actor_ids if a in c.actors],
+        [(p, text(c.places[p])) for p in data.places if p in c.places],
         [position, len(members), neighbours],
         [
             (
