@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from generator.code_digest import CACHE_DIR, generator_digest
 from generator.diagnostics import Diagnostic
 from generator.load import Document, LoadCache
-from generator.page_cache import CACHE_DIR, generator_digest
 
 FILE = "check.marshal"
 _DOCUMENT = tuple(field.name for field in dataclasses.fields(Document))

@@ -39,12 +39,12 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
 from generator.history import file_history
 from generator.load import LoadCache
 from generator.nav_cache import NavCache, anchor_title, title_id
 from generator.page_cache import (
-    CACHE_DIR,
     PageCache,
     RecordingFiles,
     logging_counted,

@@ -492,10 +492,11 @@ def _front_matter(document: Document, incident: Incident) -> Iterator[Diagnostic
         source = incident.source_for(claim.source)
         if source is None:
             continue  # FL205
-        line, column = document.position(("claims", i, "text"))
         if claim.quote:
             if quoted_in(claim.text, source):
                 continue
+            # positions only for a problem: they cost a second parse of the file (see Document.position)
+            line, column = document.position(("claims", i, "text"))
             other = next((s for s in incident.sources if s is not source and quoted_in(claim.text, s)), None)
             if other is not None:
                 message = f"quote is not in an excerpt of {source.key}, but it is in one of {other.key}"
@@ -514,6 +515,7 @@ def _front_matter(document: Document, incident: Incident) -> Iterator[Diagnostic
         for match in fragments(claim.text):
             quoted = match.group(1) or match.group(2)
             if _parts(normalise(quoted)) and not quoted_in(quoted, source, translations=True):
+                line, column = document.position(("claims", i, "text"))
                 yield _fragment_problem(document.path, line, column, quoted, [source], 0)
     for i, figure in enumerate(incident.figures):
         source = incident.source_for(figure.source)
