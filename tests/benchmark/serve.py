@@ -75,7 +75,15 @@ def measure_serve(
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
     if code is not None:
         env["PYTHONPATH"] = str(code)
-    command = [sys.executable, "-m", "mkdocs", "serve", *(["-v"] if os.environ.get("FL_SERVE_VERBOSE") else ["-q"]), "-a", f"127.0.0.1:{port}"]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        *(["-v"] if os.environ.get("FL_SERVE_VERBOSE") else ["-q"]),
+        "-a",
+        f"127.0.0.1:{port}",
+    ]
     original = incident.read_text(encoding="utf-8")
     title = re.search(r"^title: (.*)$", original, re.MULTILINE)
     assert title is not None, f"{incident} has no title line"
