@@ -151,12 +151,13 @@ class Fragments:
     from, kept in memory between ``mkdocs serve`` rebuilds, so a save re-makes only the pieces it changed.
 
     A key is a tuple of every input of its piece, as text (the record's ``repr`` and whatever else the piece
-    reads): a piece is found only when all of them are the same, so a stale one is never used. A build keeps
+    reads): a piece is found only when all of them are the same, so a stale one is never used. Pieces are
+    filed by a hash of their key (BLAKE2b, each part with its length), so the texts are not kept. A build keeps
     the pieces it used and drops the others (:meth:`finish`); nothing is written to disk."""
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[str, ...], Any] = {}
-        self._used: dict[tuple[str, ...], Any] = {}
+        self._kept: dict[bytes, Any] = {}
+        self._used: dict[bytes, Any] = {}
         self._records: dict[int, tuple[Any, str]] = {}
         self.hits = self.misses = 0
 
@@ -170,15 +171,21 @@ class Fragments:
 
     def get(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
         """The piece of ``key``: kept from a previous build, or ``make()``."""
-        if key in self._used:
-            return self._used[key]
-        if key in self._kept:
+        digest = hashlib.blake2b(digest_size=32)
+        for part in key:
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(data))
+            digest.update(data)
+        filed = digest.digest()
+        if filed in self._used:
+            return self._used[filed]
+        if filed in self._kept:
             self.hits += 1
-            value = self._kept[key]
+            value = self._kept[filed]
         else:
             self.misses += 1
             value = make()
-        self._used[key] = value
+        self._used[filed] = value
         return value
 
     def finish(self) -> None:
