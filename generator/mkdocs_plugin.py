@@ -39,6 +39,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from generator.check import Memo
 from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
 from generator.history import file_history
@@ -144,6 +145,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.dirty = False
         self.result: Result | None = None
         self.load_cache: LoadCache = {}  # parsed files, kept across `mkdocs serve` rebuilds (see load.load)
+        self.check_memo: Memo = {}  # and each file's own problems (see generator.check.Memo)
         self.output: SiteOutput | None = None
         self.final_site_dir: str | None = None
         self.serve_errors = ""  # under `mkdocs serve`, the content errors every page shows until fixed
@@ -258,7 +260,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
         # `processes: 0`), here
         reading = 1 if not processes else self.config.processes  # None: load's own default
-        result = run(self.root, cache=self.load_cache, processes=reading)
+        result = run(self.root, cache=self.load_cache, processes=reading, memo=self.check_memo)
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()

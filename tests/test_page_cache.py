@@ -322,3 +322,10 @@ def test_check_reuses_its_cache_and_says_what_an_uncached_check_says(tmp_path: P
     assert run_cli("check", str(root)) == second
     edit(root / incident_path(CHANGED), "date: '2025-13-09'", "date: '2025-12-09'")
     assert run_cli("check", str(root)) == first
+    # a file's own problems (safety, bodies, evidence) are kept by its text: a new one is found, a fixed one goes
+    edit(root / incident_path(CHANGED), "scrambled fighters", "scrambled fighters <script>alert(1)</script>")
+    unsafe = run_cli("check", str(root))
+    assert unsafe == run_cli("check", "--no-cache", str(root)) and unsafe[0] == 1 and "FL5" in unsafe[1]
+    assert run_cli("check", str(root)) == unsafe  # from the cache this time
+    edit(root / incident_path(CHANGED), "scrambled fighters <script>alert(1)</script>", "scrambled fighters")
+    assert run_cli("check", str(root)) == first

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -363,12 +363,16 @@ def usable(incident: Incident) -> Incident:
     )
 
 
-def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
-    """Every evidence problem of the validated incidents, and markers in actors' and places' bodies."""
+def check(
+    documents: list[Document],
+    validated: Validated,
+    of_incident: Callable[[Document, Incident], Iterable[Diagnostic]] | None = None,
+) -> list[Diagnostic]:
+    """Every evidence problem of the validated incidents, and markers in actors' and places' bodies.
+    ``of_incident``: what gives an incident's problems (default :func:`incident_problems`; the check's memo)."""
     problems: list[Diagnostic] = []
     for document, incident in validated.incidents:
-        problems.extend(_body(document, incident))
-        problems.extend(_front_matter(document, incident))
+        problems.extend((of_incident or incident_problems)(document, incident))
     for document in documents:
         if document.kind in ("actor", "place"):
             for unit in body_units(document.body, document.body_line):
@@ -387,6 +391,11 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
                         )
                     )
     return problems
+
+
+def incident_problems(document: Document, incident: Incident) -> list[Diagnostic]:
+    """The evidence problems of one incident: they read nothing but its own file."""
+    return [*_body(document, incident), *_front_matter(document, incident)]
 
 
 def _body(document: Document, incident: Incident) -> Iterator[Diagnostic]:
