@@ -160,9 +160,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._env: Any = None
         self._nav: Any = None
         self._cache = PageCache()
-        self._fragments = (
-            Fragments()
-        )  # pieces of site-wide pages and exports, between `mkdocs serve` rebuilds
+        # pieces of the pages and files that show every incident, kept between `mkdocs serve` rebuilds
+        self._fragments = Fragments()
         self._caching = False  # whether this build uses the cache (see _start_cache)
         self._indexing = False  # whether the site has a search index (see _index_search_view)
         self._reused = 0
@@ -460,9 +459,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         cached = self._cached_output(self._nav, files) if self._caching else []
         if cached:
             add_prebuilt_template(env)
-        for (
-            src
-        ) in cached:  # printed from the cache: their HTML is not read again (the search plugin scans it)
+        # pages printed from the cache: their HTML is not read again (the search plugin would scan it for nothing)
+        for src in cached:
             page = files.get_file_from_path(src).page  # type: ignore[union-attr]
             if page is not None and self._entries.get(src, {}).get("entries") is not None:
                 page.content = ""
@@ -489,8 +487,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             page.render = functools.partial(self._skeletons.render, page)  # type: ignore[method-assign]
         if self._caching and self._generated(page):
             self._cache_conversion(page, files)
-            if self.command == "serve":
-                page.read_source = functools.partial(_read_source, page, self._fragments)  # type: ignore[method-assign]
+            if self.command == "serve":  # front matter read once per text (see _read_source)
+                read = functools.partial(_read_source, page, self._fragments)
+                page.read_source = read  # type: ignore[method-assign]
         return page
 
     def _generated(self, page: Page) -> bool:
