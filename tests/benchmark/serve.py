@@ -4,6 +4,9 @@ save. Used by ``bench.py`` (``--serve``) and on its own:
 
     python -m tests.benchmark.serve PROJECT [--edits 5] [--port 8765]
 
+With FL_SERVE_VERBOSE=1 in the environment, the server logs with ``-v`` into PROJECT/serve.log (each rebuild and
+the file events that started it) instead of ``-q``.
+
 Only 127.0.0.1 is contacted; every loop is bounded in count and time, and the server is stopped at the end.
 """
 
