@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import yaml
 
 POLL_S = 0.05
-TIMEOUT_S = 300.0
+TIMEOUT_S = 1800.0  # a cold start at 10,000 incidents on a loaded 2-core machine took more than 5 minutes
 
 
 def _fetch(url: str) -> str | None:
