@@ -699,7 +699,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             # the watch the server's is added to: if it cannot be started, nothing of the server was touched
             events.schedule(FileSystemEventHandler(), content, recursive=True, event_filter=_CHANGES)
             events.start()
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:  # no folder, no watches left, no filters
             log.debug("file events unavailable (%s): content/ is polled", exc)
             server.watch(content)
             return
