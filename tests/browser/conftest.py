@@ -77,6 +77,8 @@ def browser_files() -> dict[str, Any]:
         "names": {"ja": "尖閣諸島", "zh": "釣魚島"},
         "aliases": ["Diaoyu Islands"],
     }
+    # a name written in simplified Chinese only: a search in traditional (東海) finds it too (generator/render/hanzi.py)
+    files[f"{PLACE_DIR}/east-china-sea.md"]["names"] = {"zh-Hans": "东海"}
     files[f"{PLACE_DIR}/liancourt-rocks.md"] = {
         "name": "Liancourt Rocks",
         "kind": "islands",

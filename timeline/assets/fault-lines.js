@@ -202,7 +202,7 @@
       });
     });
     toArray(container.querySelectorAll("[data-fl-zoom-control]")).forEach(function (c) {
-      c.hidden = !yearSelect;
+      reveal(c, Boolean(yearSelect));
     });
 
     /* --- cards or a compact table: a view, kept in the URL (?view=table) but not a filter ------------------- */
@@ -221,7 +221,7 @@
         setView(button.dataset.flView);
       });
     });
-    toArray(container.querySelectorAll("[data-fl-view-control]")).forEach(function (c) { c.hidden = false; });
+    toArray(container.querySelectorAll("[data-fl-view-control]")).forEach(function (c) { reveal(c, true); });
     setView(new URLSearchParams(location.search).get("view") === "table" ? "table" : "cards");
 
     function hideEmptyHeadings() {
@@ -297,7 +297,13 @@
     narrow.addEventListener("change", function () { panel.open = !narrow.matches && !folded; });
 
     apply(formState());
-    root.hidden = false;
+    reveal(root, true);
+  }
+
+  /* Show (or keep hidden) a control that held its place, invisible, until now (data-fl-await, fault-lines.css) */
+  function reveal(element, shown) {
+    element.hidden = !shown;
+    element.removeAttribute("data-fl-await");
   }
 
   /* --- copy buttons -------------------------------------------------------------------------------------- */
