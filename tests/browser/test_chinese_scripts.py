@@ -34,7 +34,9 @@ def entries_at(page: Any, place: str) -> list[str]:
         ("东海", "east-china-sea"),
     ],
 )
-def test_the_words_filter_finds_a_name_in_either_script(site: Site, page: Any, words: str, place: str) -> None:
+def test_the_words_filter_finds_a_name_in_either_script(
+    site: Site, page: Any, words: str, place: str
+) -> None:
     page.goto(site.url + "timeline/")
     expected = entries_at(page, place)
     assert expected
