@@ -48,17 +48,22 @@
       var id = el.getAttribute("data-fl-id") || el.id;
       var entry = byId[id];
       if (!entry) {
-        entry = byId[id] = { element: el, elements: [], text: "" };
+        entry = byId[id] = { element: el, elements: [], text: null, compact: null };
         entries.push(entry);
       }
       entry.elements.push(el);
       /* the facets are read from the item that carries them (an entry or a row, not a mark that refers to it) */
       if (el.hasAttribute("data-type") && !entry.element.hasAttribute("data-type")) entry.element = el;
-      entry.text += " " + normalise(
-        el.textContent + " " + (el.getAttribute("aria-label") || "") + " " + (el.getAttribute("data-fl-words") || "")
-      );
     });
-    entries.forEach(function (entry) { entry.compact = compact(entry.text); });
+    /* an entry's words, read when words are first filtered by, not as the page loads (hundreds of entries) */
+    function readWords(entry) {
+      entry.text = entry.elements.map(function (el) {
+        return normalise(
+          el.textContent + " " + (el.getAttribute("aria-label") || "") + " " + (el.getAttribute("data-fl-words") || "")
+        );
+      }).join(" ");
+      entry.compact = compact(entry.text);
+    }
     var total = entries.length;
     var parameters = [text.name].concat(selects.map(function (select) { return select.name; }));
     var typingTimer = null;
@@ -112,6 +117,7 @@
           return false;
       }
       var terms = words(normalise(state[text.name]));
+      if (terms.length && entry.text === null) readWords(entry);
       for (var j = 0; j < terms.length; j++)
         if (entry.text.indexOf(terms[j]) < 0 && entry.compact.indexOf(compact(terms[j])) < 0) return false;
       return true;
@@ -164,7 +170,8 @@
       var marks = marksOf(svg);
       var current = marks.filter(function (a) { return a.getAttribute("tabindex") === "0"; })[0] || marks[0];
       toArray(svg.querySelectorAll(MARKS)).forEach(function (a) {
-        a.setAttribute("tabindex", a === current ? "0" : "-1");
+        var tabindex = a === current ? "0" : "-1";
+        if (a.getAttribute("tabindex") !== tabindex) a.setAttribute("tabindex", tabindex); /* no restyle for none */
       });
     }
 
