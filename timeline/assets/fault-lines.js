@@ -78,11 +78,12 @@
 
     /* Put a state (from the URL) into the form; values with no matching option are ignored. */
     function setForm(state) {
-      text.value = state[text.name] || "";
-      selects.forEach(function (select) {
+      var words = state[text.name] || "";
+      if (text.value !== words) text.value = words;
+      selects.forEach(function (select) { /* set only what changes: setting a value makes the browser work */
         var value = state[select.name] || "";
-        var known = toArray(select.options).some(function (o) { return o.value === value; });
-        select.value = known ? value : "";
+        var known = value !== "" && toArray(select.options).some(function (o) { return o.value === value; });
+        if (select.value !== (known ? value : "")) select.value = known ? value : "";
       });
     }
 
@@ -124,17 +125,23 @@
     }
 
     /* Show the matching entries; hide month and year headings (and their table-of-contents links) left empty. */
+    var filtered = false; /* whether anything may be hidden by an earlier filter */
     function apply(state) {
-      var shown = 0;
-      entries.forEach(function (entry) {
-        var visible = matches(entry, state);
-        entry.elements.forEach(function (el) {
-          if (visible) el.removeAttribute("hidden");
-          else el.setAttribute("hidden", ""); /* SVG elements have no .hidden property */
+      var filtering = parameters.some(function (name) { return state[name]; });
+      var shown = total;
+      if (filtering || filtered) { /* no filter, nothing hidden (as the page loads): nothing to show or hide */
+        shown = 0;
+        entries.forEach(function (entry) {
+          var visible = matches(entry, state);
+          entry.elements.forEach(function (el) {
+            if (visible) el.removeAttribute("hidden");
+            else el.setAttribute("hidden", ""); /* SVG elements have no .hidden property */
+          });
+          if (visible) shown++;
         });
-        if (visible) shown++;
-      });
-      if (container.querySelector(".fl-timeline")) hideEmptyHeadings();
+        if (container.querySelector(".fl-timeline")) hideEmptyHeadings();
+        filtered = filtering;
+      }
       zoom(state.year || "");
       axes.forEach(resetRoving);
       count.textContent = shown + " of " + total + " incident" + (total === 1 ? "" : "s");
