@@ -172,11 +172,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         selection = Selection(root, changed)
     from generator import check_cache
 
-    # parsed files from the last check (generator/check_cache.py): only the changed ones are read again
-    cache = None if args.no_cache else check_cache.read(root)
-    result = run(root, chronology=bool(args.base), cache=cache)  # --base reads the ids from the Chronology
-    if cache is not None:
-        check_cache.write(root, cache)
+    # parsed files and their own problems from the last check (generator/check_cache.py): only the changed
+    # files are read and checked again (the checks across files run over all of them)
+    cache, memo = (None, None) if args.no_cache else check_cache.load(root)
+    before = check_cache.state(cache, memo) if cache is not None and memo is not None else None
+    # --base reads the ids from the Chronology
+    result = run(root, chronology=bool(args.base), cache=cache, memo=memo)
+    if cache is not None and memo is not None and check_cache.state(cache, memo) != before:
+        check_cache.write(root, cache, memo)
     level = "quiet" if args.quiet else "verbose" if args.verbose else "default"
     found = report(result.diagnostics, selection, level, args.strict)
     if args.base:

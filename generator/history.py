@@ -11,9 +11,10 @@ import datetime as dt
 import re
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from generator import changenotes
 from generator.diagnostics import Diagnostic
 from generator.pipeline import Result
 
@@ -29,12 +30,14 @@ class HistoryError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Change:
-    """One commit that touched a file: its date (YYYY-MM-DD), full hash, subject line and exact time."""
+    """One commit that touched a file: its date (YYYY-MM-DD), full hash, subject line and exact time, and for an
+    incident what it changed in a reader's words (generator/changenotes.py; empty when not computed)."""
 
     date: str
     commit: str
     message: str
     timestamp: str = ""  # ISO 8601 committer time with its offset, for feeds
+    note: str = ""  # "Sources added: Jiji Press, 10 Dec 2025; summary corrected"
 
 
 class History(Mapping[str, tuple[Change, ...]]):
@@ -65,7 +68,10 @@ class History(Mapping[str, tuple[Change, ...]]):
         seen: dict[str, Change] = {}
         for each in (path, *previous_paths):
             for change in self._changes.get(each, ()):
-                seen.setdefault(change.commit, change)
+                known = seen.setdefault(change.commit, change)
+                if known.note == changenotes.ADDED and change.note == changenotes.REMOVED:
+                    # the commit that renamed the file: added here, removed there
+                    seen[change.commit] = replace(known, note=changenotes.RENAMED)
         return tuple(sorted(seen.values(), key=_moment, reverse=True))
 
 
@@ -200,11 +206,12 @@ def _parse_log(output: str) -> Iterator[tuple[Change, list[str]]]:
         yield Change(timestamp[:10], commit, subject.strip(), timestamp), names
 
 
-def file_history(root: Path, paths: Iterable[str] | None = None) -> History:
+def file_history(root: Path, paths: Iterable[str] | None = None, *, notes: bool = True) -> History:
     """The commits that touched each file under content/ (or only ``paths``), newest first, from one git call.
 
     Dates are committer dates, so the history is the same for a given commit whoever builds it. A shallow
     clone or a tree outside git gives an empty History whose ``unavailable`` says so, instead of a guess.
+    With ``notes``, each incident's changes say what they changed (``Change.note``; one more git call).
     """
     try:
         if is_shallow(root):
@@ -225,4 +232,72 @@ def file_history(root: Path, paths: Iterable[str] | None = None) -> History:
         for name in names:
             if wanted is None or name in wanted:
                 changes.setdefault(name, []).append(change)
+    if notes:
+        changes = _with_notes(root, changes)
     return History({path: tuple(items) for path, items in changes.items()}, head=latest)
+
+
+def _with_notes(root: Path, changes: dict[str, list[Change]]) -> dict[str, list[Change]]:
+    """Each incident file's changes with what each changed (its version against the one before), from one
+    ``git cat-file --batch`` for every version needed: a file's only commit is the one that added it."""
+    incidents = {
+        p: items for p, items in changes.items() if p.startswith(INCIDENTS + "/") and p.endswith(".md")
+    }
+    wanted = [f"{c.commit}:{path}" for path, items in incidents.items() if len(items) > 1 for c in items]
+    texts = file_versions(root, wanted)
+    noted = dict(changes)
+    for path, items in incidents.items():
+        versions = [texts.get(f"{c.commit}:{path}") if len(items) > 1 else "" for c in items]
+        noted[path] = [
+            replace(
+                c, note=changenotes.describe(versions[i + 1] if i + 1 < len(items) else None, versions[i])
+            )
+            for i, c in enumerate(items)
+        ]
+    return noted
+
+
+def file_versions(root: Path, specs: list[str]) -> dict[str, str | None]:
+    """The text of each ``commit:path`` (``None`` where the path does not exist at that commit), read by one
+    ``git cat-file --batch`` (the specs on its standard input, never on a command line)."""
+    if not specs:
+        return {}
+    command = ["git", "-C", str(root), *GIT_CONFIG, "cat-file", "--batch"]
+    done = subprocess.run(command, input=("\n".join(specs) + "\n").encode(), capture_output=True, check=False)
+    if done.returncode != 0:
+        raise HistoryError(" ".join(done.stderr.decode(errors="replace").split()) or "git cat-file failed")
+    out, at, found = done.stdout, 0, {}
+    for spec in specs:
+        end = out.index(b"\n", at)
+        header = out[at:end].decode(errors="replace").split()
+        at = end + 1
+        if len(header) == 3 and header[1] == "blob" and header[2].isdigit():
+            size = int(header[2])
+            found[spec] = out[at : at + size].decode("utf-8", errors="replace")
+            at += size + 1  # the blob, then a line break
+        else:  # "<spec> missing", or not a file (a folder of that name)
+            found[spec] = None
+            if len(header) == 3 and header[2].isdigit():
+                at += int(header[2]) + 1
+    return found
+
+
+def last_changed(root: Path, paths: Iterable[str]) -> dict[str, dt.date]:
+    """The day (UTC) each of ``paths`` (relative to ``root``, outside content/ too: hand-written pages, the
+    contributors' guide) was last changed by a commit, from one ``git log``; paths never committed are left
+    out, and so is everything when git has no full history (a shallow clone, no repository)."""
+    wanted = sorted(set(paths))
+    try:
+        if not wanted or is_shallow(root):
+            return {}
+        git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except HistoryError:
+        return {}
+    output = git(root, "log", "-z", "--no-renames", "--no-merges", "--relative", "--name-only",
+                 LOG_FORMAT, "HEAD", "--", *wanted)  # fmt: skip
+    found: dict[str, dt.date] = {}
+    for change, names in _parse_log(output):  # newest first: the first commit naming a path is its last
+        day = dt.datetime.fromisoformat(change.timestamp).astimezone(dt.UTC).date()
+        for name in names:
+            found.setdefault(name, day)
+    return {path: found[path] for path in wanted if path in found}

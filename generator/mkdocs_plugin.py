@@ -3,6 +3,7 @@ and file to the build in memory, so ``mkdocs build`` and ``mkdocs serve`` need n
 
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import html
@@ -25,14 +26,27 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import meta
+from watchdog.events import (
+    FileAttribEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
 
 from generator import material_theme
+from generator.check import Memo
+from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
-from generator.history import file_history
+from generator.history import file_history, last_changed
 from generator.load import LoadCache
 from generator.nav_cache import NavCache, anchor_title, title_id
 from generator.page_cache import (
-    CACHE_DIR,
     PageCache,
     RecordingFiles,
     logging_counted,
@@ -65,6 +79,8 @@ from generator.publish import (
     write_marker,
 )
 from generator.render.cards import SITE_CARD
+from generator.render.changes import human_day
+from generator.render.memo import Fragments
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
@@ -131,6 +147,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.dirty = False
         self.result: Result | None = None
         self.load_cache: LoadCache = {}  # parsed files, kept across `mkdocs serve` rebuilds (see load.load)
+        self.check_memo: Memo = {}  # and each file's own problems (see generator.check.Memo)
         self.output: SiteOutput | None = None
         self.final_site_dir: str | None = None
         self.serve_errors = ""  # under `mkdocs serve`, the content errors every page shows until fixed
@@ -146,11 +163,14 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._env: Any = None
         self._nav: Any = None
         self._cache = PageCache()
+        # pieces of the pages and files that show every incident, kept between `mkdocs serve` rebuilds
+        self._fragments = Fragments()
         self._caching = False  # whether this build uses the cache (see _start_cache)
         self._indexing = False  # whether the site has a search index (see _index_search_view)
         self._reused = 0
         self._entries: dict[str, dict[str, Any]] = {}  # page -> its cache entry (found, or being made)
         self._cached_outputs: dict[str, str] = {}  # page -> its templated output, from the cache
+        self._observer: Any = None  # the file events content/ is watched by under `mkdocs serve`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -256,7 +276,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
         # `processes: 0`), here
         reading = 1 if not processes else self.config.processes  # None: load's own default
-        result = run(self.root, cache=self.load_cache, processes=reading)
+        result = run(self.root, cache=self.load_cache, processes=reading, memo=self.check_memo)
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()
@@ -297,6 +317,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 processes=processes,
                 parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
                 memo=self._cache if self._caching else None,
+                fragments=self._fragments if self._caching and self.command == "serve" else None,
             )
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None
@@ -335,7 +356,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._caching = bool(self.config.cache and not self.dirty and known_plugins(config, FaultLinesPlugin))
         if self._caching:
             folder = self.root / self.config.cache_dir if self.config.cache_dir else None
-            self._cache.start(site_key(config, self.config, self.command), folder)
+            site = site_key(config, self.config, self.command)
+            if site != self._cache.site:
+                self._fragments.clear()  # a new theme, configuration or version: nothing is kept
+            self._cache.start(site, folder)
 
     def _cache_conversion(self, page: Page, files: Files) -> None:
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
@@ -416,27 +440,44 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
         self._indexing = self._index_search_view(config)
-        self._date_pages(files)
+        self._date_pages(files, config)
         return nav
 
-    def _date_pages(self, files: Files) -> None:
-        """The sitemap's ``lastmod`` of each page: when its content last changed (from history), not the build
-        date. Generated pages get their own day; the home page, which shows the latest incidents, the record's;
-        other hand-written pages none (their history is not read). Without history, MkDocs' build date stays."""
+    def _date_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """When each page's content last changed, from history, not the build date: the sitemap's ``lastmod``
+        and the "Last changed" line under every page (overrides/partials/source-file.html, which reads
+        ``page.fault_lines_changed``). Generated pages get their own day (generator/export/revisions.py); a
+        hand-written page its file's last commit, or the record's when it shows the record (a fault-lines
+        marker); the contributors' guide and the reference pages the files they are made from. Without history
+        (a shallow clone, no git) MkDocs' build date stays, and the line says that is all it knows."""
         modified = self.output.modified if self.output is not None else {}
+        pages = [file for file in files.documentation_pages() if file.page is not None]
+        build = pages[0].page.update_date if pages else ""  # type: ignore[union-attr]  # MkDocs': SOURCE_DATE_EPOCH or today
+        built = {"known": False, "iso": build, "human": _human_day(build), "reason": "no-history"}
         if not modified:
+            for file in pages:
+                file.page.fault_lines_changed = built  # type: ignore[union-attr]
             return
-        record = max(modified.values()).isoformat()
-        for file in files.documentation_pages():
-            if file.page is None:
-                continue
+        record = max(modified.values())
+        docs = Path(config.docs_dir).resolve()
+        made_from = dict(MADE_FROM)
+        for file in pages:
+            if not file.generated_by and (docs / file.src_uri).is_relative_to(self.root):
+                made_from[file.src_uri] = (docs / file.src_uri).relative_to(self.root).as_posix()
+        committed = last_changed(self.root, made_from.values())
+        for file in pages:
+            page = file.page
             day = modified.get(file.src_uri)
-            if day is not None:
-                file.page.update_date = day.isoformat()
-            elif file.src_uri == "index.md":
-                file.page.update_date = record
-            else:
-                file.page.update_date = ""  # the sitemap leaves lastmod out rather than state a wrong day
+            if day is None and file.src_uri in made_from:
+                day = committed.get(made_from[file.src_uri])
+                if day is not None and not file.generated_by and "<!-- fault-lines:" in _text(file):
+                    day = max(day, record)  # it shows the record: it changes when the record does
+            page.update_date = day.isoformat() if day else ""  # type: ignore[union-attr]  # no lastmod rather than a wrong day
+            page.fault_lines_changed = (  # type: ignore[union-attr]
+                {"known": True, "iso": day.isoformat(), "human": _human_day(day.isoformat()),
+                 "history": file.src_uri.startswith("incidents/") and bool(file.generated_by)}
+                if day else {**built, "reason": "not-committed"}  # a new file, or one from outside the repository
+            )  # fmt: skip
 
     @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -455,6 +496,11 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         cached = self._cached_output(self._nav, files) if self._caching else []
         if cached:
             add_prebuilt_template(env)
+        # pages printed from the cache: their HTML is not read again (the search plugin would scan it for nothing)
+        for src in cached:
+            page = files.get_file_from_path(src).page  # type: ignore[union-attr]
+            if page is not None and self._entries.get(src, {}).get("entries") is not None:
+                page.content = ""
         # everything read so far (pages, navigation, the chronology) lives until the end of the build: the cycle
         # collector stops re-scanning it (seconds per full collection at 10,000 incidents), and forked workers
         # share it without copying it; unfrozen when the build ends
@@ -478,6 +524,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             page.render = functools.partial(self._skeletons.render, page)  # type: ignore[method-assign]
         if self._caching and self._generated(page):
             self._cache_conversion(page, files)
+            if self.command == "serve":  # front matter read once per text (see _read_source)
+                read = functools.partial(_read_source, page, self._fragments)
+                page.read_source = read  # type: ignore[method-assign]
         return page
 
     def _generated(self, page: Page) -> bool:
@@ -622,6 +671,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
         if self._caching:
             self._cache.finish()
+            self._fragments.finish()
             generated = len(self.output.pages) if self.output is not None else 0
             log.info(
                 "page cache: %s pages reused, %s built", f"{self._reused:,}", f"{generated - self._reused:,}"
@@ -664,10 +714,84 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_shutdown(self) -> None:
         self.on_build_error(error=Exception("shutdown"))
+        observer, self._observer = self._observer, None
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=5)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        server.watch(str(self.root / "content"))
+        self._watch_content(server)
         return server
+
+    def _watch_content(self, server: LiveReloadServer) -> None:
+        """Rebuild when a file under content/ changes, told by the system's file events (inotify on Linux).
+
+        MkDocs polls what it watches every half second: half a second of a save's latency on average, and a
+        scan of every watched file twice a second (10,000 incidents: 10,000 stats). content/ is watched with
+        MkDocs' own callback (``server.watch``) on an event-based observer instead; where the system has no file
+        events to give (or no more watches), it is polled like the rest."""
+        content = str(self.root / "content")
+        events = Observer()
+        try:
+            # the watch the server's is added to: if it cannot be started, nothing of the server was touched
+            events.schedule(FileSystemEventHandler(), content, recursive=True, event_filter=_CHANGES)
+            events.start()
+        except (OSError, ValueError, TypeError) as exc:  # no folder, no watches left, no filters
+            log.debug("file events unavailable (%s): content/ is polled", exc)
+            server.watch(content)
+            return
+        polling, server.observer = server.observer, _ChangesOnly(events)  # type: ignore[assignment]
+        try:
+            server.watch(content)
+        finally:
+            server.observer = polling
+        self._observer = events
+
+
+# the file events that change content (not a file opened or closed unwritten, as every build reads some)
+_CHANGES: list[type[FileSystemEvent]] = [
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    FileAttribEvent,
+]
+
+
+class _ChangesOnly:
+    """Stands for the server's observer while ``server.watch`` adds content/ to ``observer``, with only the
+    events that change a file (see _CHANGES)."""
+
+    def __init__(self, observer: Any) -> None:
+        self._observer = observer
+
+    def schedule(self, handler: Any, path: str, *, recursive: bool = False) -> Any:
+        return self._observer.schedule(handler, path, recursive=recursive, event_filter=_CHANGES)
+
+
+# pages made from files other than their own: the contributors' guide and the reference pages (by the code that
+# writes them); their "Last changed" is that file's last commit
+MADE_FROM = {
+    "contributing.md": "CONTRIBUTING.md",
+    "reference/error-codes.md": "generator/codes.py",
+    "reference/fields.md": "generator/schema.py",
+}
+
+
+def _human_day(iso: str) -> str:
+    """``6 December 2026`` for ``2026-12-06`` (MkDocs' own dates are ISO days too); anything else as it is."""
+    try:
+        return human_day(iso)
+    except ValueError:
+        return iso
+
+
+def _text(file: File) -> str:
+    try:
+        return file.content_string
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _render_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig, files: Files) -> None:
@@ -680,6 +804,26 @@ def _render_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig, 
     if links is not None:
         targets = ((files.get_file_from_path(src), anchors) for src, anchors in links.items())
         page.links_to_anchors = {target: dict(anchors) for target, anchors in targets if target is not None}
+
+
+def _read_source(page: Page, fragments: Fragments, config: MkDocsConfig) -> None:
+    """``Page.read_source`` for a generated page under ``mkdocs serve``: its front matter read once per text
+    and kept between rebuilds (most pages' front matter is the same after a save; YAML is slow to parse)."""
+    source = config.plugins.on_page_read_source(page=page, config=config)
+    if source is None:
+        source = page.file.content_string
+    front = meta.YAML_RE.match(source)
+    if front is None:
+        page.markdown, page.meta = meta.get_data(source)
+        return
+
+    def parse() -> tuple[bool, dict[str, Any]]:
+        markdown, data = meta.get_data(source)
+        return markdown is not source, data  # the front matter is cut off only when it was read
+
+    read, data = fragments.get(("front matter", front.group(1)), parse)
+    page.markdown = source[front.end() :].lstrip("\n") if read else source
+    page.meta = copy.deepcopy(data)  # a page's meta is changed by plugins (ours too): each gets its own
 
 
 def _strict_warnings_counted() -> bool:

@@ -24,7 +24,6 @@ entries it used and removes the others of its namespace, and namespaces unused f
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import json
@@ -45,10 +44,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from generator.code_digest import files_digest as _files_digest
+from generator.code_digest import generator_digest
+
 FORMAT = 1  # the layout of an entry; a new layout is a new key
-CACHE_DIR = ".cache/fault-lines"
 UNUSED_NAMESPACE_DAYS = 7
-_GENERATOR = Path(__file__).resolve().parent
 _PACKAGES = (
     "mkdocs",
     "properdocs",
@@ -87,26 +87,6 @@ def _plain(value: Any) -> Any:
         attributes = {k: v for k, v in vars(value).items() if not k.startswith("_")}
         return [type(value).__qualname__, _plain(attributes)]
     return [type(value).__qualname__, repr(value) if " at 0x" not in repr(value) else ""]
-
-
-def _files_digest(folders: Iterable[Path], patterns: tuple[str, ...]) -> str:
-    """A hash of the names and bytes of every file matching ``patterns`` under ``folders``."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for pattern in patterns:
-            for path in sorted(folder.rglob(pattern)):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
-                    digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-@functools.cache
-def generator_digest() -> str:
-    """A hash of this generator's code, templates and data files (its version, edits included)."""
-    return _files_digest([_GENERATOR], ("*.py", "*.j2", "*.json", "*.css", "*.js"))
 
 
 def site_key(config: Any, plugin_config: Any, command: str = "build") -> str:
@@ -169,7 +149,17 @@ def output_key(conversion: str, nav: str, page: Page) -> str:
         conversion,
         nav,
         json.dumps(
-            [neighbours, ancestors, page.is_homepage, page.update_date, page.edit_url, page.canonical_url],
+            [
+                neighbours,
+                ancestors,
+                page.is_homepage,
+                page.update_date,
+                getattr(
+                    page, "fault_lines_changed", None
+                ),  # the "Last changed" line (mkdocs_plugin._date_pages)
+                page.edit_url,
+                page.canonical_url,
+            ],
             default=str,
         ),
     )

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.check import check
+from generator.check import Memo, check
 from generator.codes import RECORD_CODES
 from generator.diagnostics import Diagnostic, Diagnostics
 from generator.load import Document, LoadCache, load_iter
@@ -53,9 +53,11 @@ def run(
     cache: LoadCache | None = None,
     chronology: bool = True,
     processes: int | None = None,
+    memo: Memo | None = None,
 ) -> Result:
     """Load and check every content file under ``root/content`` (``cache`` and ``processes``: see ``load``;
-    with ``chronology=False`` the Result has no Chronology, for callers that only want the diagnostics)."""
+    with ``chronology=False`` the Result has no Chronology, for callers that only want the diagnostics;
+    ``memo``: each document's own problems from earlier runs, see ``generator.check.Memo``)."""
     with _cyclic_gc_paused():
         collector = Diagnostics()
         problems: list[Diagnostic] = []
@@ -66,7 +68,7 @@ def run(
                 documents.append(document)
                 yield document
 
-        built, found = check(loading(), today=today, chronology=chronology)
+        built, found = check(loading(), today=today, chronology=chronology, memo=memo)
         collector.extend(problems)
         collector.extend(found)
         if collector.has_errors:

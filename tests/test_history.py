@@ -182,10 +182,11 @@ def test_removed_ids_raises_history_error_not_a_traceback(tmp_path: Path) -> Non
 
 def test_page_history_lists_every_commit_newest_first(repo: Path) -> None:
     first = git(repo, "rev-parse", "HEAD").strip()
+    patrol = minimal_files()[incident_path(PATROL)]
     write(
         repo,
         incident_path(PATROL),
-        valid_incident(summary="Two Chinese H-6 and two Russian Tu-95 bombers flew."),
+        {**patrol, "summary": "Two Chinese H-6 and two Russian Tu-95 bombers flew."},
     )
     second = commit(repo, "Correct the aircraft types", "2025-12-14T08:30:00+09:00")
     new_id = rename_patrol(repo)
@@ -197,14 +198,21 @@ def test_page_history_lists_every_commit_newest_first(repo: Path) -> None:
     page = render_site(result.chronology, history=history).pages[f"incidents/{new_id}.md"].markdown
     history_section = page.split("## History", 1)[1]
     lines = [line for line in history_section.splitlines() if line.startswith("<li>")]
+    # what each commit changed, in a reader's words (read from the file's versions), not its message
     assert lines == [
-        f'<li><time datetime="{day}">{day}</time> {message} <code class="fl-commit">{sha[:12]}</code></li>'
-        for day, message, sha in [
-            ("2025-12-20", "Rename the patrol incident", third),
-            ("2025-12-14", "Correct the aircraft types", second),
-            ("2025-12-11", "Add the first incidents", first),
+        f'<li><time datetime="{day}">{when}</time>: {note}</li>'
+        for day, when, note in [
+            ("2025-12-20", "20 December 2025", "Moved to a new address; the old one still leads here"),
+            ("2025-12-14", "14 December 2025", "Summary corrected"),
+            ("2025-12-11", "11 December 2025", "Added"),
         ]
     ]
+    assert [c.commit for c in history.of(incident_path(new_id), [incident_path(PATROL)])] == [
+        third,
+        second,
+        first,
+    ]
+    assert "Correct the aircraft types" not in page and "fl-commit" not in page
 
 
 def test_history_is_the_same_for_the_same_commit(repo: Path, tmp_path: Path) -> None:
@@ -314,7 +322,15 @@ def test_changes_feed_lists_new_corrected_and_retracted(repo: Path) -> None:
 
     page = site.pages["changes.md"]
     assert page.in_nav
-    assert "Correct the aircraft types" in page.markdown
+    assert "Correct the aircraft types" not in page.markdown  # the commit's message is for developers
+    # valid_incident's body differs from the first version's too
+    assert "Joint bomber patrol over the East China Sea</a> — Summary corrected; account revised</li>" in (
+        page.markdown
+    )
+    assert data["changes"][1]["note"] == "Summary corrected; account revised"
+    assert data["changes"][1]["message"] == "Correct the aircraft types"  # kept in the data
+    assert data["changes"][0]["note"].startswith("Retracted")
+    assert feed.entries[1].summary == "Summary corrected; account revised"
     assert 'href="../changes.json"' in page.markdown and 'href="../changes.xml"' in page.markdown
 
 
@@ -338,11 +354,13 @@ def test_hostile_commit_message_is_text_everywhere(repo: Path) -> None:
     site = render_site(result.chronology, history=file_history(repo))
 
     for page in (site.pages[f"incidents/{PATROL}.md"], site.pages["changes.md"]):
-        assert "<script>" not in page.markdown
-        assert "Fix &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;" in page.markdown
+        assert "<script>" not in page.markdown and "alert(1)" not in page.markdown  # pages say what changed
+        assert "Summary corrected" in page.markdown
     feed = feedparser.parse(site.files["changes.xml"])
     assert not feed.bozo, feed.bozo_exception
-    assert feed.entries[0].summary == 'Fix <script>alert(1)</script> & "quotes" done'
+    assert feed.entries[0].summary == "Summary corrected; account revised"
+    data = json.loads(site.files["changes.json"])
+    assert data["changes"][0]["message"] == 'Fix <script>alert(1)</script> & "quotes" \x02done'
 
 
 # --- corrections visible to machines (feeds, calendar, sitemap) ---------------------------------------------
@@ -422,7 +440,56 @@ def test_the_sitemap_dates_each_page_by_its_last_change_not_the_build(repo: Path
     assert lastmod[f"{base}incidents/{PATROL}/"] == "2025-12-14"
     assert lastmod[f"{base}incidents/{RADAR}/"] == "2025-12-11"
     assert lastmod[base] == "2025-12-14"  # the home page shows the latest incidents
-    assert lastmod[f"{base}about/"] is None  # a hand-written page: no date rather than the build's
+    assert lastmod[f"{base}about/"] == "2025-12-14"  # a hand-written page: its file's last commit
+
+    # every page says the same day under its content, in words
+    from html.parser import HTMLParser
+
+    class LastChanged(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.text, self.datetime = False, "", None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "aside" and "fl-last-changed" in (dict(attrs).get("class") or ""):
+                self.inside = True
+            if self.inside and tag == "time":
+                self.datetime = dict(attrs).get("datetime")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside = self.inside and tag != "aside"
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.text += data
+
+    for loc, day in lastmod.items():
+        parser = LastChanged()
+        parser.feed((repo / "site" / loc.removeprefix(base) / "index.html").read_text())
+        said = " ".join(parser.text.split())
+        if day is None:  # only the pages the generator writes from its own code, not committed here
+            assert loc.removeprefix(base) in ("reference/error-codes/", "reference/fields/"), loc
+            assert said.endswith("this page's file has no commit in this repository, so when it last changed "
+                                 "is not known."), loc  # fmt: skip
+            continue
+        assert parser.datetime == day, loc
+        assert said.startswith("Last changed "), loc
+    patrol = LastChanged()
+    patrol.feed((repo / "site" / "incidents" / PATROL / "index.html").read_text())
+    assert " ".join(patrol.text.split()) == "Last changed 14 December 2025 · what changed"
+
+
+def test_without_history_every_page_says_it_knows_only_the_build_date(tmp_path: Path) -> None:
+    from mkdocs_project import make_project, mkdocs_build
+
+    root = make_project(tmp_path / "plain", minimal_files())  # not a git repository
+    mkdocs_build(root)  # SOURCE_DATE_EPOCH: 9 December 2025
+    for page in ("", "about/", f"incidents/{PATROL}/", "actors/jasdf/"):
+        html = (root / "site" / page / "index.html").read_text()
+        assert (
+            '<p>Built <time datetime="2025-12-09">9 December 2025</time> from a copy without git history, so '
+            "when this page last changed is not known.</p>"
+        ) in html, page
 
 
 FORGED = "f" * 40
@@ -468,3 +535,102 @@ def test_no_commit_subject_breaks_or_forges_history(repo: Path, subject: str) ->
     assert FORGED not in json.dumps([{k: v for k, v in e.items() if k != "message"} for e in entries])
     feed = feedparser.parse(site.files["changes.xml"])
     assert not feed.bozo and all(FORGED not in e.link and "2031" not in e.updated for e in feed.entries)
+
+
+# --- what each change did, in a reader's words (generator/changenotes.py) -----------------------------------
+
+
+def test_each_commit_is_described_by_what_it_changed_in_the_file(repo: Path) -> None:
+    path = incident_path(PATROL)
+    patrol = minimal_files()[path]
+    steps = [
+        ({**patrol, "sources": [*patrol["sources"], valid_source(9, published="2025-12-10")]}, "source"),
+        ({**patrol, "sources": [*patrol["sources"], valid_source(9, published="2025-12-10")], "date": "2025-12-08"},
+         "date"),
+    ]  # fmt: skip
+    commits = []
+    for index, (data, message) in enumerate(steps):
+        write(repo, path, data)
+        commits.append(commit(repo, f"step {message}", f"2025-12-1{2 + index}T09:00:00+00:00"))
+    text = (repo / path).read_text()
+    (repo / path).write_text(text.replace("---\n", "---\n# a comment\n", 1))  # nothing a reader sees
+    commits.append(commit(repo, "comment", "2025-12-14T09:00:00+00:00"))
+    (repo / path).write_text("---\ntitle: [broken\n---\n")  # a commit that broke the file...
+    commits.append(commit(repo, "oops", "2025-12-15T09:00:00+00:00"))
+    write(repo, path, {**steps[-1][0], "status": "disputed", "status_note": "Sources differ on the date."})
+    commits.append(commit(repo, "...and the next that fixed it", "2025-12-16T09:00:00+00:00"))
+
+    notes = [(c.commit, c.note) for c in file_history(repo)[path]]
+    assert [c for c, _ in notes][:-1] == list(reversed(commits))
+    assert [n for _, n in notes] == [
+        "Corrected",  # against a version that does not parse: no guess
+        "Corrected",
+        "Formatting only; nothing a reader sees changed",
+        "Date corrected",
+        "Source added: Publisher 9, 10 Dec 2025",
+        "Added",
+    ]
+    # the same commits give the same notes
+    assert [c.note for c in file_history(repo)[path]] == [n for _, n in notes]
+
+
+def test_a_status_change_and_new_excerpts_are_named(repo: Path) -> None:
+    path = incident_path(PATROL)
+    patrol = minimal_files()[path]
+    sources = [dict(s) for s in patrol["sources"]]
+    sources[0]["excerpts"] = [{"text": "Four bombers flew."}]
+    write(repo, path, {**patrol, "sources": sources, "status": "disputed", "status_note": "Counts differ."})
+    commit(repo, "evidence", "2025-12-12T09:00:00+00:00")
+    assert file_history(repo)[path][0].note == "Now marked disputed; excerpts from the sources added"
+
+
+def test_the_changes_page_groups_a_commit_that_added_many_incidents(repo: Path) -> None:
+    """An import of many incidents is one entry with the list folded under it, not one identical line each."""
+    from generator.render.changes import GROUP_ABOVE
+
+    for n in range(GROUP_ABOVE + 2):
+        write(repo, incident_path(f"2025-11-0{n + 1}-imported-patrol"), valid_incident(
+            title=f"Imported patrol number {n + 1}", date=f"2025-11-0{n + 1}",
+        ))  # fmt: skip
+    commit(repo, "Import the fact base", "2025-12-12T09:00:00+00:00")
+    result = run(repo)
+    assert result.chronology is not None
+    page = render_site(result.chronology, history=file_history(repo)).pages["changes.md"].markdown
+    day = page.split("## 12 December 2025", 1)[1].split("## ", 1)[0]
+    entries = [line for line in day.splitlines() if line.startswith("<li class=")]
+    assert len(entries) == 1
+    assert f"<strong>{GROUP_ABOVE + 2} incidents added</strong>" in entries[0]
+    assert day.count('<li><a href="../incidents/2025-11-0') == GROUP_ABOVE + 2  # each still linked
+    assert "Import the fact base" not in page
+    # the first commit added three incidents: three entries, each saying "New"
+    first = page.split("## 11 December 2025", 1)[1]
+    assert first.count('<li class="fl-change fl-change--new">') == 3
+
+
+def test_what_a_note_quotes_of_a_file_is_escaped_on_pages(repo: Path) -> None:
+    path = incident_path(PATROL)
+    patrol = minimal_files()[path]
+    hostile = valid_source(9, publisher='<img src=x onerror=alert(1)> & "Co"')
+    # the check refuses such a file, but a commit may have held one: the next commit's note quotes it
+    write(repo, path, {**patrol, "sources": [*patrol["sources"], hostile]})
+    commit(repo, "add", "2025-12-12T09:00:00+00:00")
+    write(repo, path, patrol)
+    commit(repo, "remove", "2025-12-13T09:00:00+00:00")
+    result = run(repo)
+    assert result.chronology is not None
+    site = render_site(result.chronology, history=file_history(repo))
+    for page in (site.pages[f"incidents/{PATROL}.md"], site.pages["changes.md"]):
+        assert "<img" not in page.markdown
+        assert "Source removed: &lt;img src=x onerror=alert(1)&gt; &amp; &#34;Co&#34;" in page.markdown
+
+
+def test_file_versions_reads_many_versions_in_one_call(repo: Path) -> None:
+    from generator.history import file_versions
+
+    head = git(repo, "rev-parse", "HEAD").strip()
+    found = file_versions(
+        repo, [f"{head}:{incident_path(PATROL)}", f"{head}:content/missing.md", f"{head}:content"]
+    )
+    assert found[f"{head}:{incident_path(PATROL)}"] == (repo / incident_path(PATROL)).read_text()
+    assert found[f"{head}:content/missing.md"] is None
+    assert found[f"{head}:content"] is None  # a folder is not a file's version

@@ -203,6 +203,108 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
     assert site_files(tmp_path / "served") == site_files(tmp_path / "cold")
 
 
+def serve_build(root: Path, site: Path, *, cache: bool = True) -> None:
+    """One `mkdocs serve` rebuild, in this process with the plugin instances of the last (MkDocs keeps them):
+    the configuration read again, ``site_url`` set to the preview's address, built with ``serve_url``."""
+    from urllib.parse import urlsplit
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / with_cache(root, "")), site_dir=str(site))  # mkdocs.yml as it is now
+    config.site_url = serve_url = "http://127.0.0.1:8000" + urlsplit(config.site_url or "/").path
+    config.plugins["fault-lines"].config.cache = cache
+    build(config, serve_url=serve_url)
+
+
+SERVE_CHANGES = {
+    **CHANGES,
+    "content error": lambda root: edit(
+        root / incident_path(CHANGED), "type: joint-patrol", "type: joint-patrl"
+    ),
+    "error fixed": lambda root: edit(
+        root / incident_path(CHANGED), "type: joint-patrl", "type: joint-patrol"
+    ),
+    "title": lambda root: edit(
+        root / incident_path(CHANGED), "title: Joint bomber patrol", "title: Joint bomber patrol, edited"
+    ),
+}
+
+
+def test_each_serve_rebuild_is_the_site_an_uncached_rebuild_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mkdocs serve`-style rebuilds in one process after each kind of change (the incident's text, title and
+    actors, an actor, a new and a deleted incident, the vocabulary, a template, mkdocs.yml, a content error and
+    its fix): each serves, byte for byte, the site the same rebuild makes without any cache (the search index,
+    the calendar, the lists and the error overlay included), so no kept page, list entry, calendar event or
+    front matter is ever stale."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765238400")
+    root = write_tree(tmp_path / "project", minimal_files())
+    copy_site_sources(root)
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / with_cache(root, "")), site_dir=str(tmp_path / "served"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        serve_build(root, tmp_path / "served")
+        for kind, change in SERVE_CHANGES.items():
+            change(root)
+            serve_build(root, tmp_path / "served")
+            served = site_files(tmp_path / "served")
+            serve_build(root, tmp_path / "cold", cache=False)
+            cold = site_files(tmp_path / "cold")
+            assert list(served) == list(cold), kind
+            different = [path for path in cold if served[path] != cold[path]]
+            assert not different, f"after a change of {kind}, the served site differs in {different[:5]}"
+            overlay = b'id="fl-serve-errors"' in served["index.html"]
+            assert overlay == (kind == "content error"), kind
+            assert "search/search_index.json" in served, kind
+            assert ("incidents.ics" in served) == (kind != "content error"), kind  # no exports while broken
+    finally:
+        config.plugins.on_shutdown()
+    assert not (root / ".cache").exists()
+
+
+def test_serve_watches_content_for_changes_only(tmp_path: Path) -> None:
+    """Under `mkdocs serve`, a save under content/ asks for a rebuild at once (file events, not polling); a
+    file only read (as every build reads some) does not, or each build would start the next."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.mkdocs_plugin import FaultLinesPlugin
+
+    root = write_tree(tmp_path / "project", minimal_files())
+    plugin = FaultLinesPlugin()
+    plugin._root = root
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    polling = server.observer
+    try:
+        plugin._watch_content(server)
+        assert server.observer is polling and plugin._observer is not None  # the server's own is untouched
+        target = root / incident_path(CHANGED)
+
+        def asked(action: object, wait: float = 3.0) -> bool:
+            import time
+
+            with server._rebuild_cond:
+                server._want_rebuild = False
+            action()  # type: ignore[operator]
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                with server._rebuild_cond:
+                    if server._want_rebuild:
+                        return True
+                time.sleep(0.05)
+            return False
+
+        assert not asked(target.read_text, wait=1.0)
+        assert asked(lambda: edit(target, "scrambled fighters", "scrambled two fighters"))
+        assert asked(lambda: (root / incident_path("2025-12-06-radar-lock-on")).unlink())
+    finally:
+        plugin.on_shutdown()
+        server.server_close()
+
+
 def test_check_reuses_its_cache_and_says_what_an_uncached_check_says(tmp_path: Path) -> None:
     from helpers import run_cli
 
@@ -219,4 +321,11 @@ def test_check_reuses_its_cache_and_says_what_an_uncached_check_says(tmp_path: P
     check_cache.path(root).write_bytes(b"\x00not marshal")
     assert run_cli("check", str(root)) == second
     edit(root / incident_path(CHANGED), "date: '2025-13-09'", "date: '2025-12-09'")
+    assert run_cli("check", str(root)) == first
+    # a file's own problems (safety, bodies, evidence) are kept by its text: a new one is found, a fixed one goes
+    edit(root / incident_path(CHANGED), "scrambled fighters", "scrambled fighters <script>alert(1)</script>")
+    unsafe = run_cli("check", str(root))
+    assert unsafe == run_cli("check", "--no-cache", str(root)) and unsafe[0] == 1 and "FL5" in unsafe[1]
+    assert run_cli("check", str(root)) == unsafe  # from the cache this time
+    edit(root / incident_path(CHANGED), "scrambled fighters <script>alert(1)</script>", "scrambled fighters")
     assert run_cli("check", str(root)) == first

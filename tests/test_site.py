@@ -590,12 +590,17 @@ def test_sources_are_numbered_with_publisher_title_date_language_and_archive(sit
     assert first.find("cite").text() == "Chinese and Russian bombers fly joint patrol"
     assert first.find("time").attrs["datetime"] == "2025-12-09"
     assert first.find("time").text() == "9 December 2025"
-    assert ("https://www.mod.go.jp/news/1.html", "https://www.mod.go.jp/news/1.html") in first.links()
+    # the address shown as its host; the link goes to the whole address, and the archive copy's too
+    assert ("https://www.mod.go.jp/news/1.html", "mod.go.jp") in first.links()
+    assert first.find("a", class_="fl-url").attrs["title"] == "https://www.mod.go.jp/news/1.html"
+    assert first.find("span", class_="fl-host").text() == "(web.archive.org)"
+    facts = first.find("span", class_="fl-source__facts").text()
+    assert facts.startswith("9 December 2025 · ")
     assert (
         "https://web.archive.org/web/2025/https://www.mod.go.jp/news/1.html",
         "archived copy",
     ) in first.links()
-    assert second.find("span", class_="fl-lang").text() == "[ja]"
+    assert second.find("span", class_="fl-lang").text() == "in Japanese"
     assert second.find("span", class_="fl-source__publisher").text() == "Publisher 2"
     assert first.find_all("span", class_="fl-lang") == []
 

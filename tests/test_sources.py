@@ -106,7 +106,10 @@ def test_cli_refuses_a_folder_without_content(tmp_path: Path) -> None:
 def test_methodology_marker_fragment_shows_the_numbers(tree) -> None:
     html = sources_fragment(chronology(tree(kinds_files())), "methodology.md")
     assert "<strong>67%</strong>" in html
-    assert '<td>Aggregator <span class="fl-note">(aggregator)</span></td><td>3</td><td>33%</td>' in html
+    assert (
+        '<td>Aggregator <span class="fl-note">(aggregator)</span></td><td class="fl-num">3</td><td class="fl-num">33%</td>'
+        in html
+    )
     assert f'<a href="../incidents/{RADAR}/">' in html
     assert "\n\n" not in html  # one HTML block for Markdown
 
@@ -137,11 +140,15 @@ def test_dead_source_links_the_archive_copy_first(tree) -> None:
     page = render_site(chronology(tree(files))).pages[f"incidents/{PATROL}.md"].markdown
     dead = valid_source(1)
     assert (
-        f'<a href="{dead["archive_url"]}">archived copy</a> (original link dead: '
-        f'<span class="fl-url">{dead["url"]}</span>)'
+        f'<a class="fl-archive" href="{dead["archive_url"]}">archived copy</a> '
+        f'<span class="fl-host">(web.archive.org)</span>; the original at '
+        f'<span class="fl-url" title="{dead["url"]}">mod.go.jp</span> is gone'
     ) in page
-    assert f'<a class="fl-url" href="{dead["url"]}">' not in page
-    assert f'<a class="fl-url" href="{valid_source(2)["url"]}">' in page  # a live source: original first
+    assert f'<a class="fl-url" href="{dead["url"]}"' not in page
+    live = valid_source(2)["url"]
+    assert (
+        f'<a class="fl-url" href="{live}" title="{live}">mod.go.jp</a>' in page
+    )  # a live source: original first
 
 
 # --- the link checker -------------------------------------------------------------------------------------

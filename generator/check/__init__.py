@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from generator.check import (
@@ -29,6 +30,44 @@ from generator.load import Document
 from generator.model import Chronology, Record, build_chronology
 from generator.schema import SCHEMAS, Actor, Incident, Place, Vocabulary
 
+Memo = dict[str, tuple[Diagnostic, ...]]
+"""Each document's own problems (those that read nothing but the document: safety, placeholders, comments,
+bodies, evidence) by :func:`document_key`, kept between runs by the caller (``faultlines check``'s cache, the
+MkDocs plugin under ``mkdocs serve``): a run checks again only the documents that changed, and always runs the
+checks across documents (references, identity, rules, warnings)."""
+
+
+def document_key(document: Document) -> str:
+    """A hash of everything a document's own checks read: its path, kind, id, front matter text (its data is
+    parsed from it), body and positions. Valid for one version of the generator (the callers' caches are)."""
+    digest = hashlib.blake2b(digest_size=32)
+    for part in (
+        document.path,
+        document.kind,
+        document.id,
+        document.front,
+        str(document.front_line_offset),
+        document.body,
+        str(document.body_line),
+        repr(sorted(document.refused)),
+        str(document.data is None),
+    ):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _memoised(
+    memo: Memo | None, used: Memo, key: str, find: Callable[[], Iterable[Diagnostic]]
+) -> tuple[Diagnostic, ...]:
+    """``find()``'s problems, from ``memo`` when it has ``key``; noted in ``used`` either way."""
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = tuple(find())
+    used[key] = found
+    return found
+
 
 @dataclass(frozen=True)
 class Validated:
@@ -41,26 +80,27 @@ class Validated:
 
 
 def check(
-    documents: Iterable[Document], today: dt.date | None = None, chronology: bool = True
+    documents: Iterable[Document],
+    today: dt.date | None = None,
+    chronology: bool = True,
+    memo: Memo | None = None,
 ) -> tuple[Chronology | None, list[Diagnostic]]:
     """Validate every document; the Chronology (when free of errors) and every diagnostic found.
 
     ``chronology=False``: only the diagnostics are wanted (``faultlines check``), the Chronology, whose
-    indexes take a tenth of the check, is not built and ``None`` is returned in its place."""
+    indexes take a tenth of the check, is not built and ``None`` is returned in its place. ``memo``: each
+    document's own problems from earlier runs (see :data:`Memo`); left holding this run's."""
     problems: list[Diagnostic] = []
+    used: Memo = {}
+    keys: dict[int, str] = {}  # id(document) -> its key, while ``loaded`` holds it
     vocabulary: tuple[Document, Vocabulary] | None = None
     incidents, actors, places = [], [], []
     partial: dict[str, list] = {"incident": [], "actor": [], "place": []}  # what parsed of invalid documents
     loaded: list[Document] = []  # ``documents`` may be an iterator (load_iter): each is checked as it comes
     for document in documents:
         loaded.append(document)
-        text = safety.front_matter_text(document.data or {})  # one walk for both
-        unsafe = safety.check_document(document, text)
-        problems.extend(unsafe)
-        problems.extend(placeholders.check_document(document, text))
-        problems.extend(comments.check_document(document))
-        # markup the safety rules refused is not reported a second time as what the sanitiser would drop
-        problems.extend(bodies.check_document(document, sanitiser=not unsafe))
+        key = keys[id(document)] = document_key(document) if memo is not None else ""
+        problems.extend(_memoised(memo, used, key, lambda document=document: _own(document)))
         if document.data is None:
             continue
         record, errors = validate(document)
@@ -101,7 +141,17 @@ def check(
     problems.extend(warnings.check(validated, today or dt.date.today()))
     # evidence on what parsed of the incidents that failed their schema too: one run shows every problem
     salvaged = [(d, evidence.usable(r)) for d, r in partial["incident"]]
-    problems.extend(evidence.check(documents, Validated(vocabulary, incidents + salvaged, actors, places)))
+
+    def evidence_of(document: Document, incident: Incident) -> tuple[Diagnostic, ...]:
+        key = f"{keys[id(document)]} evidence" if memo is not None else ""
+        return _memoised(memo, used, key, lambda: evidence.incident_problems(document, incident))
+
+    problems.extend(
+        evidence.check(documents, Validated(vocabulary, incidents + salvaged, actors, places), evidence_of)
+    )
+    if memo is not None:
+        memo.clear()
+        memo.update(used)
     problems = _one_per_spot(problems)
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
         return None, problems
@@ -112,6 +162,16 @@ def check(
         [Record(d.id, d.path, r, d.body, d.body_line) for d, r in places],
     )
     return chronology, problems
+
+
+def _own(document: Document) -> list[Diagnostic]:
+    """The problems of ``document`` that read nothing else: unsafe text, placeholders, comments, bodies."""
+    text = safety.front_matter_text(document.data or {})  # one walk for both
+    unsafe = safety.check_document(document, text)
+    found = [*unsafe, *placeholders.check_document(document, text), *comments.check_document(document)]
+    # markup the safety rules refused is not reported a second time as what the sanitiser would drop
+    found += bodies.check_document(document, sanitiser=not unsafe)
+    return found
 
 
 _UNKNOWN = {"FL201", "FL202", "FL203", "FL204"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -363,12 +363,16 @@ def usable(incident: Incident) -> Incident:
     )
 
 
-def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
-    """Every evidence problem of the validated incidents, and markers in actors' and places' bodies."""
+def check(
+    documents: list[Document],
+    validated: Validated,
+    of_incident: Callable[[Document, Incident], Iterable[Diagnostic]] | None = None,
+) -> list[Diagnostic]:
+    """Every evidence problem of the validated incidents, and markers in actors' and places' bodies.
+    ``of_incident``: what gives an incident's problems (default :func:`incident_problems`; the check's memo)."""
     problems: list[Diagnostic] = []
     for document, incident in validated.incidents:
-        problems.extend(_body(document, incident))
-        problems.extend(_front_matter(document, incident))
+        problems.extend((of_incident or incident_problems)(document, incident))
     for document in documents:
         if document.kind in ("actor", "place"):
             for unit in body_units(document.body, document.body_line):
@@ -387,6 +391,11 @@ def check(documents: list[Document], validated: Validated) -> list[Diagnostic]:
                         )
                     )
     return problems
+
+
+def incident_problems(document: Document, incident: Incident) -> list[Diagnostic]:
+    """The evidence problems of one incident: they read nothing but its own file."""
+    return [*_body(document, incident), *_front_matter(document, incident)]
 
 
 def _body(document: Document, incident: Incident) -> Iterator[Diagnostic]:
@@ -492,10 +501,11 @@ def _front_matter(document: Document, incident: Incident) -> Iterator[Diagnostic
         source = incident.source_for(claim.source)
         if source is None:
             continue  # FL205
-        line, column = document.position(("claims", i, "text"))
         if claim.quote:
             if quoted_in(claim.text, source):
                 continue
+            # positions only for a problem: they cost a second parse of the file (see Document.position)
+            line, column = document.position(("claims", i, "text"))
             other = next((s for s in incident.sources if s is not source and quoted_in(claim.text, s)), None)
             if other is not None:
                 message = f"quote is not in an excerpt of {source.key}, but it is in one of {other.key}"
@@ -514,6 +524,7 @@ def _front_matter(document: Document, incident: Incident) -> Iterator[Diagnostic
         for match in fragments(claim.text):
             quoted = match.group(1) or match.group(2)
             if _parts(normalise(quoted)) and not quoted_in(quoted, source, translations=True):
+                line, column = document.position(("claims", i, "text"))
                 yield _fragment_problem(document.path, line, column, quoted, [source], 0)
     for i, figure in enumerate(incident.figures):
         source = incident.source_for(figure.source)

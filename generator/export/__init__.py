@@ -14,6 +14,7 @@ from generator.export.stats import stats_page
 from generator.export.tables import render_tables
 from generator.history import History
 from generator.model import Chronology
+from generator.render.memo import Fragments
 from generator.render.pages import GeneratedPage
 
 __all__ = ["export_pages", "render_exports"]
@@ -26,18 +27,20 @@ def render_exports(
     directory_urls: bool = True,
     history: History | None = None,
     revised: dict[str, Revision] | None = None,
+    fragments: Fragments | None = None,
 ) -> dict[str, bytes]:
     """Every export, by its path in the site; links are absolute under ``site_url``, else root-relative.
 
     With ``history`` (or its ``revisions``, when the caller has them already), feed entries and calendar events
-    carry when each incident was first published and last changed; without, the incident's own date."""
+    carry when each incident was first published and last changed; without, the incident's own date.
+    ``fragments``: per-incident pieces kept between ``mkdocs serve`` rebuilds (same bytes either way)."""
     links = Links(site_url, directory_urls)
     base = links.site("") if site_url else ""
     revised = revisions(chronology, history) if revised is None else revised
     files: dict[str, bytes] = {}
     files.update(render_tables(chronology, links))
     files.update(render_feeds(chronology, links, revised))
-    files.update(render_calendar(chronology, links, revised))
+    files.update(render_calendar(chronology, links, revised, fragments))
     files.update(render_schemas(base, chronology))
     return dict(sorted(files.items()))
 

@@ -11,6 +11,7 @@ from generator.export.feeds import timestamp, xml_text
 from generator.export.records import Links
 from generator.export.revisions import Revision
 from generator.model import Chronology, IncidentRecord
+from generator.render.memo import Fragments
 
 PRECISION_NOTE = {"month": "month-precision date", "year": "year-precision date"}
 FOLD_AT = 75  # RFC 5545 3.1: a content line of fewer octets than this is never folded
@@ -54,31 +55,50 @@ def event(
 
 
 def render_calendar(
-    chronology: Chronology, links: Links, revised: dict[str, Revision] | None = None
+    chronology: Chronology,
+    links: Links,
+    revised: dict[str, Revision] | None = None,
+    fragments: Fragments | None = None,
 ) -> dict[str, bytes]:
-    """incidents.ics, events oldest first."""
+    """incidents.ics, events oldest first. ``fragments``: where each event's lines are kept by everything they are
+    made from (``mkdocs serve`` rebuilds only the events that changed); the bytes are the same either way."""
     calendar = Calendar()
     calendar.add("prodid", "-//Fault Lines//fault-lines//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # an X- property is not escaped like TEXT by the library: a line break in the title would end the line
     calendar.add("x-wr-calname", xml_text(" ".join(chronology.vocabulary.title.split())))
+    *head, end = to_ical(calendar).splitlines(keepends=True)  # BEGIN:VCALENDAR, its properties; END:VCALENDAR
+    events = []
     for record in reversed(chronology.incidents):
-        calendar.add_component(event(chronology, record, links, (revised or {}).get(record.id)))
-    return {"incidents.ics": to_ical(calendar)}
+        revision = (revised or {}).get(record.id)
+
+        def lines(record: IncidentRecord = record, revision: Revision | None = revision) -> bytes:
+            return to_ical(event(chronology, record, links, revision))
+
+        if fragments is None:
+            events.append(lines())
+            continue
+        label = chronology.vocabulary.incident_types[record.data.type].label
+        url = links.page("incidents", record.id)
+        events.append(
+            fragments.get(("ical", fragments.record_text(record), label, url, repr(revision)), lines)
+        )
+    return {"incidents.ics": b"".join([*head, *events, end])}
 
 
-def to_ical(calendar: Calendar) -> bytes:
-    """``calendar.to_ical()``, byte for byte, at about half the cost.
+def to_ical(component: Calendar | Event) -> bytes:
+    """``component.to_ical()``, byte for byte, at about half the cost.
 
     icalendar folds every content line character by character, and that loop was most of the calendar's
     time. A line shorter than 75 octets folds to itself, so only the long ones (descriptions, long titles)
     go through the library's folding; the lines, their order and the CRLF joins are the library's own
-    (``Calendar.content_lines`` and ``Contentlines.to_ical``).
+    (``Component.content_lines`` and ``Contentlines.to_ical``). A calendar's events are its lines between
+    its properties and its END line, so a calendar is also its head, its events' lines and its end, joined.
     """
     folded = (
         line.to_ical() if len(line.encode()) >= FOLD_AT else line.encode()
-        for line in calendar.content_lines()
+        for line in component.content_lines()
         if line
     )
     return b"\r\n".join(folded) + b"\r\n"

@@ -75,13 +75,14 @@ def page_dates(
         groups.append(
             ("places", place_id, [r.id for r in chronology.by_place.get(place_id, ())], (record.path,))
         )
-    for kind, index in (
-        ("types", chronology.by_type),
-        ("years", chronology.by_year),
-        ("series", chronology.by_series),
+    for kind, index, keys in (
+        ("types", chronology.by_type, chronology.vocabulary.incident_types),
+        ("years", chronology.by_year, {}),
+        ("series", chronology.by_series, chronology.vocabulary.series),
     ):
-        for key, records in index.items():
-            groups.append((kind, key, [r.id for r in records], ("content/vocabulary.yml",)))
+        # a type or series without incidents has a page too, made from the vocabulary alone
+        for key in [*index, *(k for k in keys if k not in index)]:
+            groups.append((kind, key, [r.id for r in index.get(key, ())], ("content/vocabulary.yml",)))  # type: ignore[call-overload]
     for kind, key, ids, files in groups:
         day = latest(ids, *files)
         if day:

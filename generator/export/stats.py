@@ -98,7 +98,9 @@ def figure_series(points: list[FigurePoint]) -> list[list[tuple[str, float]]]:
 def line(what: str, series: list[tuple[str, float]], unit: str) -> dict[str, Any]:
     """One line chart of a figure over comparable periods, with its visible title."""
     title = f"{what}, {series[0][0]} to {series[-1][0]}"
-    svg = charts.line_chart(series, title=title, description=f"{what} as published, by period.", unit=unit)
+    svg = charts.responsive(
+        charts.line_chart, series, title=title, description=f"{what} as published, by period.", unit=unit
+    )
     return {"svg": Markup(svg), "title": title}
 
 
@@ -112,7 +114,8 @@ def stats_page(chronology: Chronology, directory_urls: bool = True) -> Generated
 
     total = len(c.incidents)
     type_labels = [vocab.incident_types[t].label for t in s.types]
-    year_type_chart = charts.stacked_bar_chart(
+    year_type_chart = charts.responsive(
+        charts.stacked_bar_chart,
         [str(y) for y in s.years],
         [
             (
@@ -125,16 +128,22 @@ def stats_page(chronology: Chronology, directory_urls: bool = True) -> Generated
         title="Incidents per year, by type",
         description=f"{total} incidents in {len(s.years)} years, each bar split by incident type.",
     )
-    year_rows = [
-        [str(y), *(s.year_type[y].get(t, 0) for t in s.types), sum(s.year_type[y].values())] for y in s.years
+    # a row per type and a column per year, as the chart reads: eleven types as columns would not fit a page
+    type_rows: list[list[str | int]] = [
+        [label, *(s.year_type[y].get(t, 0) for y in s.years), sum(s.year_type[y].get(t, 0) for y in s.years)]
+        for t, label in zip(s.types, type_labels, strict=True)
     ]
+    year_totals = [sum(s.year_type[y].values()) for y in s.years]
+    type_rows.append(["All types", *year_totals, sum(year_totals)])
     top = s.actors[:TOP_ACTORS]
-    actor_chart = charts.bar_chart(
+    actor_chart = charts.responsive(
+        charts.bar_chart,
         [(c.actors[a].data.name, n) for a, n in top],
         title=f"Incidents per actor (top {len(top)})",
         description="Distinct incidents each actor appears in, in any role.",
     )
-    place_chart = charts.bar_chart(
+    place_chart = charts.responsive(
+        charts.bar_chart,
         [(c.places[p].data.name, n) for p, n in s.places],
         title="Incidents per place",
         description="Incidents that name each place.",
@@ -165,7 +174,9 @@ def stats_page(chronology: Chronology, directory_urls: bool = True) -> Generated
         "last": s.years[-1] if s.years else None,
         "year_type_chart": Markup(year_type_chart),
         "year_type_table": Markup(
-            charts.data_table(["Year", *type_labels, "Total"], year_rows, "Incidents per year, by type")
+            charts.data_table(
+                ["Type", *(str(y) for y in s.years), "Total"], type_rows, "Incidents per type, by year"
+            )
         ),
         "actor_chart": Markup(actor_chart),
         "actor_rows": [{"name": c.actors[a].data.name, "url": url("actors", a), "count": n} for a, n in top],

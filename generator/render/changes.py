@@ -6,8 +6,9 @@ step computes once per build; rendering stays pure: the same chronology and hist
 
 What counts as a change, per incident file (its current path and the paths of its ``previous_ids``):
 ``new`` is the oldest commit, ``corrected`` every later one, and for an incident whose status is now
-``retracted`` the newest commit is reported as ``retracted``. That last rule is an approximation: telling
-exactly which commit changed the status would mean reading every version of every file.
+``retracted`` the newest commit is reported as ``retracted``. What each change did is said in a reader's words,
+read from the file's versions (``Change.note``, generator/changenotes.py); the commit's message is for
+developers and appears only in changes.json.
 
 A retracted incident keeps its URL as a tombstone page (what it was, why it was withdrawn, what replaces it),
 never a 404. It stays in the timeline and the other lists, marked with its "Retracted" status badge and
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from feedgen.feed import FeedGenerator
 
-from generator.dates import human_range
+from generator.dates import MONTHS, human_range
 from generator.history import Change, History
 from generator.model import Chronology, IncidentRecord
 from generator.render.urls import page_path, page_url, relative
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 
 RETRACTED = "retracted"
 KINDS = {"new": "New", "corrected": "Corrected", "retracted": "Retracted"}
+KIND_NOTES = {"new": "Added", "corrected": "Corrected", "retracted": "Retracted"}
+# a commit that changed more incidents than this is one entry of the Changes page, with their list folded under it
+GROUP_ABOVE = 3
 PAGE = "changes.md"
 JSON_PATH = "changes.json"
 ATOM_PATH = "changes.xml"
@@ -96,7 +100,39 @@ def history_view(
     changes = incident_changes(record, history, paths_by_id(history) if paths is None else paths)
     if not changes:
         return [], "Not yet committed: this incident has no recorded history."
-    return [{"date": c.date, "message": c.message, "commit": c.commit[:12]} for c in changes], ""
+    entries = []
+    for index, change in enumerate(changes):
+        kind = _kind(record, index, len(changes))
+        entries.append({
+            "date": change.date,
+            "when": human_day(change.date),
+            "kind": kind,
+            "note": reader_note(change, kind),
+            "commit": change.commit[:12],
+        })  # fmt: skip
+    return entries, ""
+
+
+def human_day(day: str) -> str:
+    """``6 December 2026`` for ``2026-12-06``."""
+    date = dt.date.fromisoformat(day)
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def reader_note(change: Change, kind: str) -> str:
+    """What ``change`` did, for a reader: its note (generator/changenotes.py), or without one, what its kind
+    says ("Added", "Corrected", "Retracted"), never the commit's message."""
+    if kind == "retracted" and "retracted" not in change.note.lower():
+        return "Retracted" + (f"; {change.note[:1].lower()}{change.note[1:]}" if change.note else "")
+    return change.note or KIND_NOTES[kind]
+
+
+def _kind(record: IncidentRecord, index: int, count: int) -> str:
+    """``new`` for an incident's oldest change, ``retracted`` for the newest of a retracted one, else
+    ``corrected`` (``index`` counts from the newest)."""
+    if index == 0 and record.data.status == RETRACTED:
+        return "retracted"
+    return "new" if index == count - 1 else "corrected"
 
 
 def events(chronology: Chronology, history: History) -> list[ChangeEvent]:
@@ -106,13 +142,7 @@ def events(chronology: Chronology, history: History) -> list[ChangeEvent]:
     for record in chronology.incidents:
         changes = incident_changes(record, history, paths)
         for index, change in enumerate(changes):
-            if index == 0 and record.data.status == RETRACTED:
-                kind = "retracted"
-            elif index == len(changes) - 1:
-                kind = "new"
-            else:
-                kind = "corrected"
-            found.append(ChangeEvent(kind, change, record))
+            found.append(ChangeEvent(_kind(record, index, len(changes)), change, record))
     return sorted(found, key=lambda e: (-e.moment.timestamp(), e.change.commit, e.incident.id))
 
 
@@ -158,19 +188,33 @@ def changes_page(renderer: SiteRenderer, history: History) -> GeneratedPage:
     from generator.render.pages import GeneratedPage, page_meta
 
     found = events(renderer.c, history)
-    days: dict[str, list[dict[str, str]]] = {}
+    # by day, then by commit (in the order of their newest event): one commit that changed many incidents (the
+    # first import, a pass over the sources) is one entry with the list folded under it
+    days: dict[str, dict[str, list[ChangeEvent]]] = {}
     for event in found[:PAGE_LIMIT]:
-        days.setdefault(event.change.date, []).append({
+        days.setdefault(event.change.date, {}).setdefault(event.change.commit, []).append(event)
+
+    def item(event: ChangeEvent) -> dict[str, str]:
+        return {
             "kind": event.kind,
             "label": KINDS[event.kind],
             "title": event.incident.data.title,
             "url": renderer.url(PAGE, "incidents", event.incident.id),
-            "message": event.change.message,
-            "commit": event.change.commit[:12],
-        })  # fmt: skip
+            "note": reader_note(event.change, event.kind),
+        }
+
+    entries_by_day = []
+    for day, commits in days.items():
+        entries: list[dict[str, Any]] = []
+        for group in commits.values():
+            if len(group) <= GROUP_ABOVE:
+                entries.extend({"group": False, **item(e)} for e in group)
+            else:
+                entries.append(_group_entry([item(e) for e in group]))
+        entries_by_day.append({"date": day, "when": human_day(day), "changes": entries})
     lede = (
-        f"What changed in {renderer.vocab.title}: new incidents, corrections and retractions, "
-        "from the git history."
+        f"What changed in {renderer.vocab.title}: incidents added, corrected and retracted, and what changed "
+        "in each, newest first."
     )
     meta = page_meta("Changes", lede)
     text = renderer.render(
@@ -178,7 +222,7 @@ def changes_page(renderer: SiteRenderer, history: History) -> GeneratedPage:
         PAGE,
         meta=meta,
         lede=lede,
-        days=[{"date": day, "changes": items} for day, items in days.items()],
+        days=entries_by_day,
         total=len(found),
         limit=PAGE_LIMIT,
         unavailable=_sentence(history.unavailable),
@@ -186,6 +230,32 @@ def changes_page(renderer: SiteRenderer, history: History) -> GeneratedPage:
         atom_url=relative(PAGE, ATOM_PATH, renderer.directory_urls),
     )
     return GeneratedPage(PAGE, text, in_nav=True)
+
+
+def _group_entry(items: list[dict[str, str]]) -> dict[str, Any]:
+    """One entry for a commit that changed many incidents: how many, of which kind, and its most common notes."""
+    kinds = {i["kind"] for i in items}
+    count = len(items)
+    if kinds == {"new"}:
+        label, heading = "New", f"{count} incidents added"
+    elif kinds == {"corrected"}:
+        label, heading = "Corrected", f"{count} incidents corrected"
+    else:
+        label, heading = "Changed", f"{count} incidents added, corrected or retracted"
+    parts: dict[str, int] = {}
+    for entry in items:
+        if entry["kind"] == "corrected":
+            for part in entry["note"].split("; "):
+                # "sources added: Jiji, 10 Dec 2025" counts as "sources added", "details of 2 sources corrected"
+                # as "source details corrected"
+                part = re.sub(r"^details of (\d+|a) sources? corrected$", "source details corrected",
+                              part.split(":")[0].lower())  # fmt: skip
+                part = {"source added": "sources added", "source removed": "sources removed"}.get(part, part)
+                parts[part] = parts.get(part, 0) + 1
+    common = sorted(parts.items(), key=lambda kv: (-kv[1], kv[0]))[:4]
+    summary = ", ".join(f"{part} ({n})" for part, n in common)
+    return {"group": True, "kind": "new" if kinds == {"new"} else "corrected", "label": label,
+            "heading": heading, "summary": summary[:1].upper() + summary[1:], "items": items}  # fmt: skip
 
 
 def _links(site_url: str, directory_urls: bool) -> Any:
@@ -225,6 +295,7 @@ def changes_json(
                 "date": e.change.date,
                 "timestamp": e.change.timestamp,
                 "commit": e.change.commit,
+                "note": reader_note(e.change, e.kind),
                 "message": e.change.message,
                 "incident": e.incident.id,
                 "title": e.incident.data.title,
@@ -260,7 +331,7 @@ def changes_atom(
         entry.title(_xml_text(f"{KINDS[event.kind]}: {event.incident.data.title}"))
         entry.link(href=links.page("incidents", event.incident.id), rel="alternate", type="text/html")
         entry.updated(event.moment)
-        entry.summary(_xml_text(event.change.message))
+        entry.summary(_xml_text(reader_note(event.change, event.kind)))
         entry.category(term=event.kind, label=KINDS[event.kind])
     return feed.atom_str(pretty=True)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "data_table",
     "format_number",
     "line_chart",
+    "responsive",
     "stacked_bar_chart",
 ]
 
@@ -32,13 +33,19 @@ PALETTE_SIZE = 8
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _FONT = 12
-_SMALL_FONT = 10
+_SMALL_FONT = 11  # axis ticks and values: 11 px at full size (phones get charts drawn for their width)
 _CHAR_WIDTH = 0.6
 """Average glyph width as a fraction of the font size, used to estimate text extents."""
 
 CHART_CSS = """\
 /* Fault Lines chart styles. Colours follow Material for MkDocs variables, so dark mode works. */
 .fl-chart { display: block; max-width: 100%; height: auto; color: var(--md-default-fg-color, #222); }
+/* charts drawn twice (charts.responsive): the wide one, and on a phone or a narrow tablet the phone's */
+.fl-chart--narrow { display: none; }
+@media (max-width: 44.9375em) {
+  .fl-chart--wide { display: none; }
+  .fl-chart--narrow { display: block; width: 100%; max-width: 480px; }
+}
 .fl-chart text { fill: currentColor; font-family: var(--md-text-font-family, sans-serif); }
 .fl-chart .fl-axis-label, .fl-chart .fl-value { fill: var(--md-default-fg-color--light, #555); }
 .fl-chart .fl-empty { fill: var(--md-default-fg-color--light, #555); font-style: italic; }
@@ -195,6 +202,23 @@ def _series_paint(index: int, colour: str) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------------------------ charts
 
+NARROW_BELOW = 480
+"""A chart narrower than this is drawn for a phone (labels above bars); see :func:`responsive`."""
+PHONE_WIDTH = 340
+"""The width of a phone's chart: a 375 px screen shows it at about its own size, so 11 is 11 px."""
+
+
+def responsive(render: Callable[..., str], *args: object, width: int = 640, **kwargs: object) -> str:
+    """The chart twice, drawn for a wide screen (``width``) and for a phone (:data:`PHONE_WIDTH`): the CSS of
+    :data:`CHART_CSS` shows one. Scaled down to a phone, a wide chart's text would be half its size."""
+    wide = render(*args, width=width, **kwargs).replace(
+        'class="fl-chart ', 'class="fl-chart fl-chart--wide ', 1
+    )
+    narrow = render(*args, width=PHONE_WIDTH, **kwargs).replace(
+        'class="fl-chart ', 'class="fl-chart fl-chart--narrow ', 1
+    )
+    return wide + "\n" + narrow
+
 
 def bar_chart(
     rows: Sequence[tuple[str, float]],
@@ -210,27 +234,37 @@ def bar_chart(
     if not clean:
         return _empty_chart(prefix, "bar", width, title, description)
     bar_h, gap, pad = 22, 8, 8
-    label_w = min(width * 0.35, 200.0)
+    # a narrow chart (a phone's) puts each label on a line of its own above its bar, across the whole width
+    above = width < NARROW_BELOW
+    longest = max(len(label) for label, _ in clean) * _FONT * _CHAR_WIDTH + 4
+    label_w = width - 2 * pad if above else min(longest, width * 0.45)
+    label_h = _FONT + 6 if above else 0
     value_texts = [_with_unit(v, unit) for _, v in clean]
     value_w = max(len(t) for t in value_texts) * _FONT * _CHAR_WIDTH + 10
-    bar_x = pad + label_w + 8
+    bar_x = pad if above else pad + label_w + 8
     bar_space = max(10.0, width - bar_x - value_w - pad)
     maximum = max(v for _, v in clean)
-    height = pad * 2 + len(clean) * bar_h + (len(clean) - 1) * gap
+    row_h = label_h + bar_h
+    height = pad * 2 + len(clean) * row_h + (len(clean) - 1) * gap
     max_chars = _chars_fitting(label_w, _FONT)
 
     parts = _open_svg(prefix, "bar", width, height, title, description)
-    parts.append(
-        f'<line class="fl-axis" x1="{_coord(bar_x)}" y1="{pad}" x2="{_coord(bar_x)}" '
-        f'y2="{_coord(height - pad)}" stroke="currentColor"/>'
-    )
+    if not above:  # above its bars, the line would cross the labels
+        parts.append(
+            f'<line class="fl-axis" x1="{_coord(bar_x)}" y1="{pad}" x2="{_coord(bar_x)}" '
+            f'y2="{_coord(height - pad)}" stroke="currentColor"/>'
+        )
     for index, ((label, value), value_text) in enumerate(zip(clean, value_texts, strict=True)):
-        y = pad + index * (bar_h + gap)
+        top = pad + index * (row_h + gap)
+        y = top + label_h
         length = bar_space * value / maximum if maximum > 0 else 0.0
         baseline = y + bar_h / 2 + _FONT * 0.35
         parts.append('<g class="fl-bar-row">')
         parts.append(f"<title>{_esc(label)}: {_esc(value_text)}</title>")
-        parts.append(_label(pad + label_w, baseline, label, max_chars, "fl-axis-label", anchor="end"))
+        if above:
+            parts.append(_label(pad, top + _FONT, label, max_chars, "fl-axis-label"))
+        else:
+            parts.append(_label(pad + label_w, baseline, label, max_chars, "fl-axis-label", anchor="end"))
         parts.append(
             f'<rect class="fl-bar" x="{_coord(bar_x)}" y="{_coord(y)}" width="{_coord(length)}" '
             f'height="{bar_h}"/>'
@@ -293,8 +327,9 @@ def stacked_bar_chart(
     band = plot_w / len(cats)
     bar_w = max(1.0, band * 0.7)
     label_chars = max(4, max(len(c) for c in cats))
-    label_step = max(1, math.ceil(label_chars * _SMALL_FONT * _CHAR_WIDTH / band))
-    cat_max_chars = _chars_fitting(band * label_step - 2, _SMALL_FONT)
+    # every label shown whole: a label too wide for its band shows on every other band (or every third...)
+    label_step = max(1, math.ceil((label_chars * _SMALL_FONT * _CHAR_WIDTH + 6) / band))
+    cat_max_chars = _chars_fitting(band * label_step - 6, _SMALL_FONT)
 
     parts = _open_svg(prefix, "stacked", width, height, title, description)
     parts.append('<g class="fl-legend">')
@@ -387,8 +422,9 @@ def line_chart(
     plot_w = width - left - pad
     band = plot_w / len(clean)
     label_chars = max(4, max(len(label) for label, _ in clean))
-    label_step = max(1, math.ceil(label_chars * _SMALL_FONT * _CHAR_WIDTH / band))
-    max_chars = _chars_fitting(band * label_step - 2, _SMALL_FONT)
+    # every label shown whole: a label too wide for its band shows on every other band (or every third...)
+    label_step = max(1, math.ceil((label_chars * _SMALL_FONT * _CHAR_WIDTH + 6) / band))
+    max_chars = _chars_fitting(band * label_step - 6, _SMALL_FONT)
 
     parts = _open_svg(prefix, "line", width, height, title, description)
     for tick, text in zip(ticks, tick_labels, strict=True):

@@ -59,16 +59,17 @@ def incident_inputs(renderer: SiteRenderer, record: IncidentRecord, vocabulary: 
     ]
     actor_ids = sorted({a.actor for a in data.actors} | {claim.actor for claim in data.claims})
     replacement = c.incident_by_id.get(getattr(data, "replaced_by", None) or "")
+    text = renderer.fragments.record_text if renderer.fragments is not None else repr  # once per record
     return [
         renderer.directory_urls,
         renderer.site_url,
         renderer.edit_base,
         renderer.index_details,
         renderer.social_cards,
-        repr(record),
+        text(record),
         vocabulary,
-        [(a, repr(c.actors[a].data)) for a in actor_ids if a in c.actors],
-        [(p, repr(c.places[p].data)) for p in data.places if p in c.places],
+        [(a, text(c.actors[a])) for a in actor_ids if a in c.actors],
+        [(p, text(c.places[p])) for p in data.places if p in c.places],
         [position, len(members), neighbours],
         [
             (
@@ -143,3 +144,57 @@ def card(store: Store | None, draw: Callable[..., bytes], *args: Any) -> bytes:
     png = draw(*args)
     store.put({"key": key, "png": base64.b64encode(png).decode()})
     return png
+
+
+class Fragments:
+    """Pieces of the site-wide outputs (an incident's calendar event, ...) by the key of everything each is made
+    from, kept in memory between ``mkdocs serve`` rebuilds, so a save re-makes only the pieces it changed.
+
+    A key is a tuple of every input of its piece, as text (the record's ``repr`` and whatever else the piece
+    reads): a piece is found only when all of them are the same, so a stale one is never used. Pieces are
+    filed by a hash of their key (BLAKE2b, each part with its length), so the texts are not kept. A build keeps
+    the pieces it used and drops the others (:meth:`finish`); nothing is written to disk."""
+
+    def __init__(self) -> None:
+        self._kept: dict[bytes, Any] = {}
+        self._used: dict[bytes, Any] = {}
+        self._records: dict[int, tuple[Any, str]] = {}
+        self.hits = self.misses = 0
+
+    def record_text(self, record: Any) -> str:
+        """``repr(record)``, once per record object (a pydantic model's repr is slow, and several pieces of
+        one incident are keyed by it); the record is held with its text, so an id is never reused meanwhile."""
+        held = self._records.get(id(record))
+        if held is None or held[0] is not record:
+            held = self._records[id(record)] = (record, repr(record))
+        return held[1]
+
+    def get(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+        """The piece of ``key``: kept from a previous build, or ``make()``."""
+        digest = hashlib.blake2b(digest_size=32)
+        for part in key:
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(data))
+            digest.update(data)
+        filed = digest.digest()
+        if filed in self._used:
+            return self._used[filed]
+        if filed in self._kept:
+            self.hits += 1
+            value = self._kept[filed]
+        else:
+            self.misses += 1
+            value = make()
+        self._used[filed] = value
+        return value
+
+    def finish(self) -> None:
+        """The build is done: keep what it used, for the next one."""
+        self._kept, self._used = self._used, {}
+        self._records.clear()
+        self.hits = self.misses = 0
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self._used.clear()
+        self._records.clear()

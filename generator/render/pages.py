@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -22,9 +22,25 @@ from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import item_ref, timeline_filters
 from generator.render.text import body_html, escape, page_text
-from generator.render.urls import page_path, page_url, relative
+from generator.render.urls import display_host, page_path, page_url, relative
+
+if TYPE_CHECKING:
+    from generator.render.memo import Fragments
 
 MAX_MAIN_ACTORS = 4
+
+# languages of sources, named for readers (BCP 47 tags as the schema takes them); any other tag is shown as it is
+LANGUAGES = {
+    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "ko": "Korean", "mn": "Mongolian", "pt": "Portuguese", "ru": "Russian",
+    "sl": "Slovenian", "tl": "Tagalog", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+    "zh-Hans": "Chinese (simplified)", "zh-Hant": "Chinese (traditional)",
+}  # fmt: skip
+
+
+def language_name(tag: str) -> str:
+    """``Japanese`` for ``ja``; a tag not listed, as it is."""
+    return LANGUAGES.get(tag) or LANGUAGES.get(tag.split("-")[0], tag)
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,7 @@ class SiteRenderer:
         site_url: str = "",
         search_index: str = "full",
         social_cards: str = "off",
+        fragments: Fragments | None = None,
     ) -> None:
         self.c = chronology
         self.vocab = chronology.vocabulary
@@ -143,6 +160,8 @@ class SiteRenderer:
         )
         self._urls: dict[tuple[str, str, str | int | None], str] = {}
         self._entry_facts: dict[str, dict[str, Any]] = {}
+        # list entries' HTML, kept between `mkdocs serve` rebuilds by the entry they show (see entries())
+        self.fragments = fragments
 
     # --- links ---------------------------------------------------------------------------------------------
 
@@ -258,7 +277,19 @@ class SiteRenderer:
         return facts
 
     def entries(self, here: str, records: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
-        return [self.entry(here, r) for r in records]
+        """The entries of a list of incidents. With ``fragments`` (``mkdocs serve``), each comes with its HTML
+        (``html``), kept by everything it shows: the list macro prints that instead of rendering it again."""
+        return self._with_html([self.entry(here, r) for r in records], "entry")
+
+    def _with_html(self, entries: list[dict[str, Any]], macro: str) -> list[dict[str, Any]]:
+        """``entries``, each with its HTML by the macro ``macro`` under ``html`` when there are ``fragments``
+        (``mkdocs serve``): kept between rebuilds by the entry's every value, so a save renders again only the
+        entries it changed; the list macros print ``html`` when it is there (the same bytes)."""
+        if self.fragments is not None:
+            render = getattr(self.env.get_template("_macros.html.j2").module, macro)
+            for e in entries:
+                e["html"] = self.fragments.get((macro, repr(e)), functools.partial(render, dict(e)))
+        return entries
 
     # --- pages -----------------------------------------------------------------------------------------------
 
@@ -438,8 +469,12 @@ class SiteRenderer:
                     "published": s.published.human() if s.published else "",
                     "published_iso": s.published.iso() if s.published else "",
                     "language": s.language,
+                    "language_name": language_name(s.language) if s.language else "",
                     "kind": self.vocab.source_kinds[s.kind].label if s.kind else "",
+                    "kind_description": self.vocab.source_kinds[s.kind].description if s.kind else "",
+                    "host": display_host(s.url),
                     "archive_url": s.archive_url,
+                    "archive_host": display_host(s.archive_url) if s.archive_url else "",
                     "dead": s.url_status == "dead" and bool(s.archive_url),
                     "note": s.note,
                     "cited_in": [{"id": c.id, "paragraph": c.paragraph} for c in backlinks.get(number, ())],
@@ -567,7 +602,7 @@ class SiteRenderer:
         return {"map": Markup(svg), "caption": caption}
 
     def _compact(self, here: str, incidents: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
-        return [self.entry(here, r) for r in incidents]
+        return self._with_html([self.entry(here, r) for r in incidents], "compact_entry")
 
     def place(self, record: Record[Any]) -> GeneratedPage:
         here = page_path("places", record.id)
@@ -717,7 +752,7 @@ class SiteRenderer:
                         f"{term.alt_numbering or 'alternative count'}: No. {r.data.series_alt_number}"
                     )
                 entries.append(self.entry(here, r, note="; ".join(numbers)))
-            pages.append(self._series_page(here, term.label, lede, entries))
+            pages.append(self._series_page(here, term.label, lede, self._with_html(entries, "compact_entry")))
         for year, records in c.by_year.items():
             pages.append(
                 self.listing("years", year, str(year), f"{len(records)} incidents in {year}.", records)

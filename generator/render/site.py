@@ -73,6 +73,7 @@ def render_site(
     processes: int = 0,
     parallel_min: int = PARALLEL_MIN_INCIDENTS,
     memo: memo_.Store | None = None,
+    fragments: memo_.Fragments | None = None,
 ) -> SiteOutput:
     """Render every page and file of the site (pure: same chronology and history, same bytes).
 
@@ -83,7 +84,8 @@ def render_site(
     ``social_cards``: ``auto``, ``incidents``, ``site`` or ``off`` (see ``generator.render.cards``).
     ``processes``: worker processes for the incident pages of a large chronology (``generator.render.parallel``;
     0: none); the output is the same either way. ``memo``: where incident pages rendered before are kept by the
-    key of their inputs (``generator.render.memo``); the output is the same either way.
+    key of their inputs (``generator.render.memo``); ``fragments``: where pieces of the site-wide pages and
+    exports are kept between ``mkdocs serve`` rebuilds (``memo.Fragments``); the output is the same either way.
     """
     renderer = SiteRenderer(
         chronology,
@@ -93,6 +95,7 @@ def render_site(
         site_url=site_url,
         search_index=search_index_mode(search_index, len(chronology.incidents)),
         social_cards=cards_mode(social_cards, len(chronology.incidents)),
+        fragments=fragments,
     )
     # the workers render the incidents (those not in the memo) while this process does everything else, then
     # the pages are gathered
@@ -108,13 +111,16 @@ def render_site(
         return [known[r.id] if r.id in known else next(fresh) for r in chronology.incidents]
 
     try:
-        return _render_rest(renderer, incident_pages, memo)
+        return _render_rest(renderer, incident_pages, memo, fragments)
     finally:
         incidents.close()
 
 
 def _render_rest(
-    renderer: SiteRenderer, incident_pages: Callable[[], list[GeneratedPage]], memo: memo_.Store | None
+    renderer: SiteRenderer,
+    incident_pages: Callable[[], list[GeneratedPage]],
+    memo: memo_.Store | None,
+    fragments: memo_.Fragments | None = None,
 ) -> SiteOutput:
     """Everything but the incident pages here, while ``incidents`` may still be rendering them elsewhere."""
     chronology, site_url, directory_urls = renderer.c, renderer.site_url, renderer.directory_urls
@@ -125,7 +131,9 @@ def _render_rest(
         )
     revised = revisions(chronology, renderer.history)
     files.update(
-        render_exports(chronology, site_url=site_url, directory_urls=directory_urls, revised=revised)
+        render_exports(
+            chronology, site_url=site_url, directory_urls=directory_urls, revised=revised, fragments=fragments
+        )
     )
     files.update(social_card_files(chronology, renderer.social_cards, memo))
     exported = export_pages(chronology, directory_urls=directory_urls)

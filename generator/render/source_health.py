@@ -14,25 +14,25 @@ TEMPLATE = """\
 <p>{{ r.overall.sources }} sources cite {{ r.incidents }} incidents; <strong>{{ pct(r.overall) }}</strong>
 ({{ r.overall.archived }}) have an archived copy.
 {{ aggregator_sentence }}</p>
-{% if r.by_kind %}<table class="fl-counts">
+{% if r.by_kind %}<div class="fl-table-scroll" tabindex="0" role="region" aria-label="Archive coverage by kind of source"><table class="fl-counts">
 <caption>Archive coverage by kind of source</caption>
 <thead><tr><th scope="col">Kind</th><th scope="col">Sources</th><th scope="col">Archived</th></tr></thead>
 <tbody>
 {% for c in r.by_kind %}<tr><td>{{ c.label }}
 {%- if c.aggregator %} <span class="fl-note">(aggregator)</span>{% endif -%}
-</td><td>{{ c.sources }}</td><td>{{ pct(c) }}</td></tr>
+</td><td class="fl-num">{{ c.sources }}</td><td class="fl-num">{{ pct(c) }}</td></tr>
 {% endfor %}</tbody>
-</table>{% endif %}
+</table></div>{% endif %}
 {% if aggregator_only %}<p>Resting only on aggregators:
 {% for a in aggregator_only %}<a href="{{ a.url }}">{{ a.title }}</a>{% if not loop.last %}; {% endif %}
 {%- endfor %}.</p>{% endif %}
-{% if publishers %}<table class="fl-counts">
+{% if publishers %}<div class="fl-table-scroll" tabindex="0" role="region" aria-label="Most cited publishers"><table class="fl-counts">
 <caption>Most cited publishers</caption>
 <thead><tr><th scope="col">Publisher</th><th scope="col">Sources</th></tr></thead>
 <tbody>
-{% for name, n in publishers %}<tr><td>{{ name }}</td><td>{{ n }}</td></tr>
+{% for name, n in publishers %}<tr><td>{{ name }}</td><td class="fl-num">{{ n }}</td></tr>
 {% endfor %}</tbody>
-</table>{% endif %}
+</table></div>{% endif %}
 </div>
 """
 

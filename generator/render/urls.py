@@ -44,3 +44,18 @@ def _relpath(target: str, base: str) -> str:
     while common < min(len(target_parts), len(base_parts)) and target_parts[common] == base_parts[common]:
         common += 1
     return "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
+
+
+def display_host(url: str) -> str:
+    """How a source's address is shown: its host alone, without ``www.`` (``https://www.nippon.com/en/news/…``
+    → ``nippon.com``). The host stays as the address has it (an internationalised one in its ``xn--`` form,
+    which cannot pass for another site's name); a URL without a host is shown whole."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    if not host:
+        return url
+    return host.removeprefix("www.") if host.count(".") > 1 else host

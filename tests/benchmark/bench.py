@@ -170,6 +170,7 @@ def measure(
     if status != 0:
         raise SystemExit(f"faultlines check failed on the synthetic tree (exit {status}):\n{stderr[-2000:]}")
     result["check_s"], result["check_cpu_s"] = seconds, cpu
+    result.update(check_again(project))
     result.update(pipeline_times(project))
     site = project / "site"
     seconds, status, rss, stderr, cpu = _run(
@@ -206,6 +207,54 @@ def measure(
         result["build_vs_bare"] = result["build_cpu_s"] / result["bare_cpu_s"]
         result["build_vs_bare_wall"] = result["build_s"] / result["bare_build_s"]
         shutil.rmtree(floor, ignore_errors=True)
+    shutil.rmtree(project, ignore_errors=True)
+    return result
+
+
+def check_again(project: Path, probe: Path | None = None) -> dict[str, float]:
+    """``faultlines check`` after one file changed, with the cache the last check left (.cache/fault-lines)."""
+    if probe is None:
+        edit_probe(project)
+    else:
+        probe.write_text(probe.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    try:
+        seconds, status, _, stderr, cpu = _run([sys.executable, "-m", "generator", "check", str(project)])
+    finally:
+        if probe is None:
+            edit_probe(project, "tags: [edited]", "tags: [synthetic]")
+        else:
+            probe.write_text(probe.read_text(encoding="utf-8")[:-1], encoding="utf-8")
+    if status != 0:
+        raise SystemExit(f"faultlines check failed after one change (exit {status}):\n{stderr[-2000:]}")
+    return {"check_one_change_s": seconds, "check_one_change_cpu_s": cpu}
+
+
+def measure_real(work: Path, serve: int) -> dict[str, Any]:
+    """The real record (this repository's content/, timeline/ and mkdocs.yml): check, check after one change,
+    and the edit-to-preview latency of a real ``mkdocs serve``."""
+    project = work / "real"
+    project.mkdir(parents=True, exist_ok=True)
+    for folder in ("content", "timeline"):
+        shutil.copytree(REPO / folder, project / folder, dirs_exist_ok=True)
+    for name in ("mkdocs.yml", "CONTRIBUTING.md"):
+        shutil.copy(REPO / name, project / name)
+    incidents = sorted((project / "content" / "incidents").rglob("*.md"))
+    result: dict[str, Any] = {"incidents": len(incidents), "record": "real"}
+    seconds, status, _, stderr, cpu = _run([sys.executable, "-m", "generator", "check", str(project)])
+    if status != 0:
+        raise SystemExit(f"faultlines check failed on the real record (exit {status}):\n{stderr[-2000:]}")
+    result["check_s"], result["check_cpu_s"] = seconds, cpu
+    probe = incidents[-1]
+    result.update(check_again(project, probe))
+    if serve:
+        with socket.socket() as probe_socket:
+            probe_socket.bind(("127.0.0.1", 0))
+            port = probe_socket.getsockname()[1]
+        from tests.benchmark.serve import measure_serve
+
+        result.update(
+            measure_serve(project, probe, f"incidents/{probe.stem}/", edits=serve, port=port, code=REPO)
+        )
     shutil.rmtree(project, ignore_errors=True)
     return result
 
@@ -319,6 +368,7 @@ COLUMNS = [
     ("incidents", "N", "{:d}"),
     ("check_s", "check s", "{:.2f}"),
     ("check_cpu_s", "check CPU s", "{:.2f}"),
+    ("check_one_change_cpu_s", "check, 1 change CPU s", "{:.2f}"),
     ("pipeline_cpu_s", "pipeline CPU s", "{:.2f}"),
     ("build_s", "build s", "{:.1f}"),
     ("build_cpu_s", "build CPU s", "{:.1f}"),
@@ -350,6 +400,8 @@ def table(results: list[dict[str, Any]]) -> str:
     lines.append("|" + "|".join("---:" for _ in columns) + "|")
     for r in results:
         cells = [fmt.format(r[key]) if key in r else "–" for key, _, fmt in columns]
+        if r.get("record") == "real":
+            cells[0] += " (real)"
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -361,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,5000", help="comma-separated incident counts")
     parser.add_argument("--out", type=Path, default=Path("bench-results/bench.json"))
     parser.add_argument("--no-bare", action="store_true", help="skip the bare MkDocs floor")
+    parser.add_argument("--no-real", action="store_true", help="skip the real record's check and serve row")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--rebuild", type=int, metavar="N", help="only time a serve-style rebuild at N")
     parser.add_argument(
@@ -385,6 +438,10 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="fl-bench-"))
     results = []
     try:
+        if not args.no_real:
+            print("measuring the real record ...", file=sys.stderr, flush=True)
+            results.append(measure_real(work, args.serve_edits))
+            print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
         for n in sizes:
             print(f"measuring N={n} ...", file=sys.stderr, flush=True)
             results.append(
@@ -404,8 +461,9 @@ def main(argv: list[str] | None = None) -> int:
 def _write(out: Path, results: list[dict[str, Any]]) -> dict[str, Any]:
     """The JSON report: the machine, its load average now, every result and the scaling ratios."""
     report: dict[str, Any] = {"machine": machine(), "load_average": os.getloadavg(), "results": results}
-    if len(results) > 1:
-        first, last = results[0], results[-1]
+    synthetic = [r for r in results if r.get("record") != "real"]
+    if len(synthetic) > 1:
+        first, last = synthetic[0], synthetic[-1]
         report["scaling"] = {
             "sizes": [first["incidents"], last["incidents"]],
             "build_cpu_ratio": last["build_cpu_s"] / first["build_cpu_s"],
