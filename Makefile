@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SITE_STAMP := $(VENV)/.installed-site
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint format serve bench clean
+.PHONY: site test lint format serve bench lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m tests.benchmark.bench
+
+# builds the site, serves it gzip-compressed as GitHub Pages does, and prints the median of 3 Lighthouse mobile
+# runs for home, timeline, an incident, map and statistics. Needs Node.js, Lighthouse 12 (npm install -g
+# lighthouse@12, or LIGHTHOUSE=path/to/node_modules/lighthouse) and Chromium; not part of `make test`
+lighthouse: $(SITE_STAMP)
+	$(BIN)/python -m tests.lighthouse $(if $(LIGHTHOUSE),--lighthouse "$(LIGHTHOUSE)")
 
 clean:
 	rm -rf site $(VENV) .pytest_cache .ruff_cache

@@ -58,6 +58,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from generator import material_theme
 from generator.check import Memo
 from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
@@ -176,6 +177,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._skeletons = SkeletonMemo()
         self._nav_cache = NavCache()
         self._search_views: dict[str, tuple[str, str]] = {}  # page -> (its content, the lighter search view)
+        self._search_worker: str | None = None  # Material's search worker file (on_config)
         self._workers = PageWorkers()
         self._env: Any = None
         self._nav: Any = None
@@ -212,6 +214,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._collect_previous_build()
+        self._search_worker = self._material_search_worker(config)
         self._placeholder = placeholder()  # a new one for every build (serve rebuilds too)
         base = Path(config.config_file_path or ".").resolve().parent
         self._root = (base / self.config.root).resolve()
@@ -237,6 +240,19 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             config.site_dir = self.staging_dir
             self._clean_up_on_sigterm()
         return config
+
+    @staticmethod
+    def _material_search_worker(config: MkDocsConfig) -> str | None:
+        """Material's search worker file, which overrides/main.html wraps (generator/material_theme.py); None
+        without Material or without search. A Material whose worker cannot be found stops the build."""
+        if config.theme.name != "material" or not any(
+            name in config.plugins for name in ("search", "material/search")
+        ):
+            return None
+        try:
+            return material_theme.search_worker(config.theme.dirs)
+        except material_theme.ThemeError as exc:
+            raise PluginError(f"fault-lines: {exc}") from None
 
     def _collect_previous_build(self) -> None:
         """In ``mkdocs serve``, free the previous build before the next one: its pages, navigation and files
@@ -512,6 +528,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         env.globals["fault_lines_serve"] = self.command == "serve"
         # the site-wide share card, for pages without one of their own (none when social_cards is off)
         env.globals["fault_lines_card"] = "" if self.config.social_cards == "off" else SITE_CARD
+        # Material's search worker, which overrides/main.html replaces with ours (that loads it)
+        if self._search_worker:
+            env.globals["fault_lines_search_worker"] = self._search_worker
         self._env = env
         if self._caching:
             env.bytecode_cache = self._cache.bytecode_cache()  # the theme's templates, compiled once

@@ -85,10 +85,14 @@ class Element:
         return set(self.attrs.get("class", "").split())
 
     def text(self) -> str:
-        """The element's text with whitespace collapsed, as a reader sees it."""
+        """The element's text with whitespace collapsed, as a reader sees it (not what ``hidden`` hides inside
+        it, such as a name's other-script forms kept for search)."""
         parts: list[str] = []
         for child in self.children:
-            parts.append(child if isinstance(child, str) else child.text())
+            if isinstance(child, str):
+                parts.append(child)
+            elif "hidden" not in child.attrs:
+                parts.append(child.text())
         return " ".join("".join(parts).split())
 
     def iter(self) -> Iterator[Element]:

@@ -17,7 +17,7 @@ from generator.dates import MONTHS, human_range
 from generator.geo import coordinates, route
 from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
-from generator.render import changes, cite, svgmap, timeaxis
+from generator.render import changes, cite, hanzi, svgmap, timeaxis
 from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import item_ref, timeline_filters
@@ -250,16 +250,31 @@ class SiteRenderer:
         return data.location.description if data.location else ""
 
     def _other_names(self, record: IncidentRecord) -> str:
-        """Every other name of its places and actors (尖閣諸島, 독도, JASDF): words the filter finds it by,
-        though the card shows only the English names."""
+        """Every other name of its places and actors (尖閣諸島, 독도, JASDF), with their forms in the other
+        Chinese script (钓鱼岛 for 釣魚島): words the filter finds it by, though the card shows only the English
+        names."""
         data = record.data
-        found: dict[str, None] = {}
+        names: list[str] = []
         for entity in [self.c.places[p].data for p in data.places] + [
             self.c.actors[a.actor].data for a in data.actors
         ]:
-            for name in [*entity.names.values(), *entity.aliases]:
-                found.setdefault(name, None)
-        return " ".join(found)
+            names += [*entity.names.values(), *entity.aliases]
+        return " ".join(hanzi.with_variants(names))
+
+    @staticmethod
+    def _name_facts(names: dict[str, str], aliases: list[str]) -> list[dict[str, Any]]:
+        """An actor's or place's names as its page lists them; ``variants``: their forms in the other Chinese
+        script, for the search index only (the template hides them; hanzi.py)."""
+        facts: list[dict[str, Any]] = [
+            {"label": f"Name ({lang})", "value": name, "url": "", "lang": lang,
+             "variants": " ".join(hanzi.variants(name))}
+            for lang, name in sorted(names.items())
+        ]  # fmt: skip
+        if aliases:
+            forms = [form for alias in aliases for form in hanzi.variants(alias)]
+            facts.append({"label": "Also known as", "value": ", ".join(aliases), "url": "",
+                          "variants": " ".join(dict.fromkeys(forms))})  # fmt: skip
+        return facts
 
     def entries(self, here: str, records: Iterable[IncidentRecord]) -> list[dict[str, Any]]:
         """The entries of a list of incidents. With ``fragments`` (``mkdocs serve``), each comes with its HTML
@@ -528,12 +543,7 @@ class SiteRenderer:
         if data.parent:
             facts.append({"label": "Part of", "value": self.c.actors[data.parent].data.name,
                           "url": self.url(here, "actors", data.parent)})  # fmt: skip
-        facts += [
-            {"label": f"Name ({lang})", "value": name, "url": "", "lang": lang}
-            for lang, name in sorted(data.names.items())
-        ]
-        if data.aliases:
-            facts.append({"label": "Also known as", "value": ", ".join(data.aliases), "url": ""})
+        facts += self._name_facts(data.names, data.aliases)
         facts += [
             {"label": key.capitalize(), "value": url, "url": url} for key, url in sorted(data.links.items())
         ]
@@ -605,12 +615,7 @@ class SiteRenderer:
             lat, lon = data.coordinates
             approx = " (approximate)" if data.coordinates_approximate else ""
             facts.append({"label": "Coordinates", "value": f"{lat:.2f}, {lon:.2f}{approx}", "url": ""})
-        facts += [
-            {"label": f"Name ({lang})", "value": name, "url": "", "lang": lang}
-            for lang, name in sorted(data.names.items())
-        ]
-        if data.aliases:
-            facts.append({"label": "Also known as", "value": ", ".join(data.aliases), "url": ""})
+        facts += self._name_facts(data.names, data.aliases)
         place_map = None
         if data.coordinates:
             place_map = Markup(

@@ -10,6 +10,8 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from helpers import (
     valid_source,
 )
 from mkdocs_project import make_project, mkdocs_build
+from pages_server import serving
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -77,6 +80,8 @@ def browser_files() -> dict[str, Any]:
         "names": {"ja": "尖閣諸島", "zh": "釣魚島"},
         "aliases": ["Diaoyu Islands"],
     }
+    # a name written in simplified Chinese only: a search in traditional (東海) finds it too (generator/render/hanzi.py)
+    files[f"{PLACE_DIR}/east-china-sea.md"]["names"] = {"zh-Hans": "东海"}
     files[f"{PLACE_DIR}/liancourt-rocks.md"] = {
         "name": "Liancourt Rocks",
         "kind": "islands",
@@ -178,6 +183,21 @@ def site(built_site: Path) -> Iterator[Site]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The repository's own chronology, built with ``mkdocs build --strict`` and served gzip-compressed as GitHub
+    Pages serves it (``tests/pages_server.py``): for what only the real record shows (search ranking among
+    hundreds of incidents, the layout of full-size pages)."""
+    out = tmp_path_factory.mktemp("real-site") / "site"
+    process = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-q", "-d", str(out)],
+        cwd=PROJECT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert process.returncode == 0, process.stdout + process.stderr
+    with serving(out) as url:
+        yield Site(out, url)
 
 
 @pytest.fixture(scope="session")

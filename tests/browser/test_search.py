@@ -69,3 +69,22 @@ def test_snippets_read_as_text(site: Site, page: Any) -> None:
     text = page.locator(f'.md-search-result__item:has(a[href*="{PATROL}"])').first.inner_text()
     assert "Date 9 December 2025" in text, text  # not "Date9 December 2025"
     assert not re.search(r"Date\d|Time zone[A-Z]|Type[A-Z]", text)
+
+
+REAL_PATROL = "2025-12-09-china-russia-joint-bomber-patrol"
+
+
+def test_tu_95_on_the_real_site_finds_the_joint_patrol_among_pages_that_name_it(
+    real_site: Site, page: Any
+) -> None:
+    """The real record: among the dozens of pages naming the Tu-95, the 9 December 2025 joint patrol is in the
+    first five (the four Russian Tu-95 flights before it name the aircraft first in shorter titles, and more
+    often), and each of the first ten results names the Tu-95 itself, not a Tu-142 or a 95."""
+    page.set_default_timeout(20_000)  # the real index is hundreds of KiB
+    page.goto(real_site.url + "?q=Tu-95")
+    paths = result_paths(page)
+    base = urlsplit(real_site.url).path
+    assert base + f"incidents/{REAL_PATROL}/" in paths[:5], paths[:10]
+    for path in paths[:10]:
+        text = (real_site.root / path.removeprefix(base) / "index.html").read_text(encoding="utf-8")
+        assert re.search(r"Tu-95", text), path

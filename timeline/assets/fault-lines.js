@@ -48,17 +48,22 @@
       var id = el.getAttribute("data-fl-id") || el.id;
       var entry = byId[id];
       if (!entry) {
-        entry = byId[id] = { element: el, elements: [], text: "" };
+        entry = byId[id] = { element: el, elements: [], text: null, compact: null };
         entries.push(entry);
       }
       entry.elements.push(el);
       /* the facets are read from the item that carries them (an entry or a row, not a mark that refers to it) */
       if (el.hasAttribute("data-type") && !entry.element.hasAttribute("data-type")) entry.element = el;
-      entry.text += " " + normalise(
-        el.textContent + " " + (el.getAttribute("aria-label") || "") + " " + (el.getAttribute("data-fl-words") || "")
-      );
     });
-    entries.forEach(function (entry) { entry.compact = compact(entry.text); });
+    /* an entry's words, read when words are first filtered by, not as the page loads (hundreds of entries) */
+    function readWords(entry) {
+      entry.text = entry.elements.map(function (el) {
+        return normalise(
+          el.textContent + " " + (el.getAttribute("aria-label") || "") + " " + (el.getAttribute("data-fl-words") || "")
+        );
+      }).join(" ");
+      entry.compact = compact(entry.text);
+    }
     var total = entries.length;
     var parameters = [text.name].concat(selects.map(function (select) { return select.name; }));
     var typingTimer = null;
@@ -73,11 +78,12 @@
 
     /* Put a state (from the URL) into the form; values with no matching option are ignored. */
     function setForm(state) {
-      text.value = state[text.name] || "";
-      selects.forEach(function (select) {
+      var words = state[text.name] || "";
+      if (text.value !== words) text.value = words;
+      selects.forEach(function (select) { /* set only what changes: setting a value makes the browser work */
         var value = state[select.name] || "";
-        var known = toArray(select.options).some(function (o) { return o.value === value; });
-        select.value = known ? value : "";
+        var known = value !== "" && toArray(select.options).some(function (o) { return o.value === value; });
+        if (select.value !== (known ? value : "")) select.value = known ? value : "";
       });
     }
 
@@ -112,23 +118,30 @@
           return false;
       }
       var terms = words(normalise(state[text.name]));
+      if (terms.length && entry.text === null) readWords(entry);
       for (var j = 0; j < terms.length; j++)
         if (entry.text.indexOf(terms[j]) < 0 && entry.compact.indexOf(compact(terms[j])) < 0) return false;
       return true;
     }
 
     /* Show the matching entries; hide month and year headings (and their table-of-contents links) left empty. */
+    var filtered = false; /* whether anything may be hidden by an earlier filter */
     function apply(state) {
-      var shown = 0;
-      entries.forEach(function (entry) {
-        var visible = matches(entry, state);
-        entry.elements.forEach(function (el) {
-          if (visible) el.removeAttribute("hidden");
-          else el.setAttribute("hidden", ""); /* SVG elements have no .hidden property */
+      var filtering = parameters.some(function (name) { return state[name]; });
+      var shown = total;
+      if (filtering || filtered) { /* no filter, nothing hidden (as the page loads): nothing to show or hide */
+        shown = 0;
+        entries.forEach(function (entry) {
+          var visible = matches(entry, state);
+          entry.elements.forEach(function (el) {
+            if (visible) el.removeAttribute("hidden");
+            else el.setAttribute("hidden", ""); /* SVG elements have no .hidden property */
+          });
+          if (visible) shown++;
         });
-        if (visible) shown++;
-      });
-      if (container.querySelector(".fl-timeline")) hideEmptyHeadings();
+        if (container.querySelector(".fl-timeline")) hideEmptyHeadings();
+        filtered = filtering;
+      }
       zoom(state.year || "");
       axes.forEach(resetRoving);
       count.textContent = shown + " of " + total + " incident" + (total === 1 ? "" : "s");
@@ -164,7 +177,8 @@
       var marks = marksOf(svg);
       var current = marks.filter(function (a) { return a.getAttribute("tabindex") === "0"; })[0] || marks[0];
       toArray(svg.querySelectorAll(MARKS)).forEach(function (a) {
-        a.setAttribute("tabindex", a === current ? "0" : "-1");
+        var tabindex = a === current ? "0" : "-1";
+        if (a.getAttribute("tabindex") !== tabindex) a.setAttribute("tabindex", tabindex); /* no restyle for none */
       });
     }
 
@@ -202,7 +216,7 @@
       });
     });
     toArray(container.querySelectorAll("[data-fl-zoom-control]")).forEach(function (c) {
-      c.hidden = !yearSelect;
+      reveal(c, Boolean(yearSelect));
     });
 
     /* --- cards or a compact table: a view, kept in the URL (?view=table) but not a filter ------------------- */
@@ -221,7 +235,7 @@
         setView(button.dataset.flView);
       });
     });
-    toArray(container.querySelectorAll("[data-fl-view-control]")).forEach(function (c) { c.hidden = false; });
+    toArray(container.querySelectorAll("[data-fl-view-control]")).forEach(function (c) { reveal(c, true); });
     setView(new URLSearchParams(location.search).get("view") === "table" ? "table" : "cards");
 
     function hideEmptyHeadings() {
@@ -297,7 +311,13 @@
     narrow.addEventListener("change", function () { panel.open = !narrow.matches && !folded; });
 
     apply(formState());
-    root.hidden = false;
+    reveal(root, true);
+  }
+
+  /* Show (or keep hidden) a control that held its place, invisible, until now (data-fl-await, fault-lines.css) */
+  function reveal(element, shown) {
+    element.hidden = !shown;
+    element.removeAttribute("data-fl-await");
   }
 
   /* --- copy buttons -------------------------------------------------------------------------------------- */
