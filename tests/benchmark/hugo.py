@@ -18,17 +18,14 @@ import argparse
 import json
 import os
 import re
-import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from tests.benchmark.serve import POLL_S, TIMEOUT_S, _cpu_s, _fetch, _memory_mb, _wait_for
+from tests.benchmark.serve import time_edits
 
 CONFIG = """\
 baseURL = "http://127.0.0.1/"
@@ -166,9 +163,6 @@ def measure_hugo_serve(site: Path, project: Path, incident: Path, edits: int = 5
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    original = incident.read_text(encoding="utf-8")
-    title = re.search(r"^title: (.*)$", original, re.MULTILINE)
-    assert title is not None, f"{incident} has no title line"
     relative = incident.relative_to(project / "content" / "incidents").with_suffix("")
     url = f"http://127.0.0.1:{port}/incidents/{relative.as_posix().lower()}/"
     command = [
@@ -187,43 +181,17 @@ def measure_hugo_serve(site: Path, project: Path, incident: Path, edits: int = 5
         "--cacheDir",
         str(site / ".hugo-cache"),
     ]
-    log = (site / "server.log").open("w")
-    start = time.perf_counter()
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    result: dict[str, Any] = {}
-    try:
-        deadline = start + TIMEOUT_S
-        while _fetch(url) is None:
-            if server.poll() is not None or time.perf_counter() > deadline:
-                raise RuntimeError(f"hugo server did not start: see {site / 'server.log'}")
-            time.sleep(POLL_S)
-        result["hugo_serve_startup_s"] = time.perf_counter() - start
-        memory = [_memory_mb(server.pid)[0]]
-        latencies, cpu = [], []
-        for n in range(1, edits + 1):
-            marker = f"Edited title {n} {time.time_ns()}"
-            time.sleep(1.0)
-            before = _cpu_s(server.pid)
-            incident.write_text(original.replace(title.group(0), f"title: {marker}", 1), encoding="utf-8")
-            latencies.append(_wait_for(url, marker, time.perf_counter() + TIMEOUT_S))
-            cpu.append(_cpu_s(server.pid) - before)
-            time.sleep(0.5)
-            memory.append(_memory_mb(server.pid)[0])
-        result["hugo_serve_latency_s"] = statistics.median(latencies)
-        result["hugo_serve_latencies_s"] = [round(x, 3) for x in latencies]
-        result["hugo_serve_rebuild_cpu_s"] = statistics.median(cpu)
-        result["hugo_serve_rss_mb"] = [round(x) for x in memory]
-        result["hugo_serve_peak_mb"] = _memory_mb(server.pid)[1]
-    finally:
-        incident.write_text(original, encoding="utf-8")
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-    return result
+    return time_edits(
+        command,
+        cwd=None,
+        env=None,
+        log_path=site / "server.log",
+        incident=incident,
+        url=url,
+        edits=edits,
+        prefix="hugo_serve",
+        name="hugo server",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -87,27 +87,55 @@ def measure_serve(
         "-a",
         f"127.0.0.1:{port}",
     ]
-    original = incident.read_text(encoding="utf-8")
-    title = re.search(r"^title: (.*)$", original, re.MULTILINE)
-    assert title is not None, f"{incident} has no title line"
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     mount = urlsplit(config.get("site_url") or "/").path.strip(
         "/"
     )  # serve mounts the site at site_url's path
     url = f"http://127.0.0.1:{port}/" + "/".join(part for part in (mount, page_url.strip("/")) if part) + "/"
-    log = (project / "serve.log").open("w")
+    return time_edits(
+        command,
+        cwd=project,
+        env=env,
+        log_path=project / "serve.log",
+        incident=incident,
+        url=url,
+        edits=edits,
+        prefix="serve",
+        name="mkdocs serve",
+    )
+
+
+def time_edits(
+    command: list[str],
+    *,
+    cwd: Path | None,
+    env: dict[str, str] | None,
+    log_path: Path,
+    incident: Path,
+    url: str,
+    edits: int,
+    prefix: str,
+    name: str,
+) -> dict[str, Any]:
+    """Start the server ``command``, wait until ``url`` answers, then save ``edits`` edits to ``incident``'s
+    title a second apart, timing each until ``url`` shows it, with the server's CPU and memory; the incident is
+    put back and the server stopped whatever happens. Results are named ``<prefix>_startup_s`` and so on (used
+    for ``mkdocs serve`` here and ``hugo server`` in hugo.py)."""
+    original = incident.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.*)$", original, re.MULTILINE)
+    assert title is not None, f"{incident} has no title line"
+    log = log_path.open("w")
     start = time.perf_counter()
-    server = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     result: dict[str, Any] = {}
     try:
         deadline = start + TIMEOUT_S
         while _fetch(url) is None:
             if server.poll() is not None or time.perf_counter() > deadline:
-                raise RuntimeError(f"mkdocs serve did not start: see {project / 'serve.log'}")
+                raise RuntimeError(f"{name} did not start: see {log_path}")
             time.sleep(POLL_S)
-        result["serve_startup_s"] = time.perf_counter() - start
-        rss, _ = _memory_mb(server.pid)
-        memory = [rss]
+        result[f"{prefix}_startup_s"] = time.perf_counter() - start
+        memory = [_memory_mb(server.pid)[0]]
         latencies, cpu = [], []
         for n in range(1, edits + 1):
             marker = f"Edited title {n} {time.time_ns()}"
@@ -118,11 +146,11 @@ def measure_serve(
             cpu.append(_cpu_s(server.pid) - before)
             time.sleep(0.5)  # let the server settle before reading its memory
             memory.append(_memory_mb(server.pid)[0])
-        result["serve_latency_s"] = statistics.median(latencies)
-        result["serve_latencies_s"] = [round(x, 3) for x in latencies]
-        result["serve_rebuild_cpu_s"] = statistics.median(cpu)
-        result["serve_rss_mb"] = [round(x) for x in memory]
-        result["serve_peak_mb"] = _memory_mb(server.pid)[1]
+        result[f"{prefix}_latency_s"] = statistics.median(latencies)
+        result[f"{prefix}_latencies_s"] = [round(x, 3) for x in latencies]
+        result[f"{prefix}_rebuild_cpu_s"] = statistics.median(cpu)
+        result[f"{prefix}_rss_mb"] = [round(x) for x in memory]
+        result[f"{prefix}_peak_mb"] = _memory_mb(server.pid)[1]
     finally:
         incident.write_text(original, encoding="utf-8")
         server.send_signal(signal.SIGINT)
