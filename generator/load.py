@@ -17,7 +17,6 @@ import stat
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +26,7 @@ import yaml
 
 from generator import yaml_errors
 from generator.diagnostics import Diagnostic
+from generator.pools import fork_pool
 
 try:  # the C parser is many times faster; the pure-Python one behaves the same
     from yaml.cyaml import CParser
@@ -774,7 +774,7 @@ def _load_all(
     chunks = [entries[i : i + _CHUNK] for i in range(0, len(entries), _CHUNK)]
     done = 0
     try:
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        with fork_pool(processes) as pool:
             for chunk in pool.map(_load_chunk_marshalled, itertools.repeat(root), chunks):
                 results = _unmarshal_chunk(chunk)
                 done += 1

@@ -84,6 +84,7 @@ from generator.page_workers import (
     known_plugins,
 )
 from generator.pipeline import Result, run
+from generator.pools import kill_workers
 from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
 from generator.pretty import format_pretty
 from generator.publish import (
@@ -276,17 +277,21 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             raise PluginError(f"{exc} (site_dir is set by 'mkdocs build -d DIR' or in mkdocs.yml)") from None
 
     def _clean_up_on_sigterm(self) -> None:
-        """A killed build (CI cancel, Ctrl-C in a wrapper) removes its staging folder; site/ was never touched."""
+        """A terminated build (CI cancel, a wrapper's Ctrl-C) stops at once: its worker processes are killed
+        without finishing their task, its staging folder is removed (site/ was never touched) and it exits with
+        128 + SIGTERM. It exits from the handler: unwinding would wait for the workers' pools, and a worker's
+        death is otherwise taken as a reason to go on without it (see generator/pools.py)."""
         if threading.current_thread() is not threading.main_thread():
             return  # signal handlers can only be set from the main thread (an embedding program's business)
-        previous = signal.getsignal(signal.SIGTERM)
         builder = os.getpid()
 
         def terminate(signum: int, frame: Any) -> None:
-            signal.signal(signal.SIGTERM, previous)
-            if os.getpid() == builder:  # not in a forked render worker: the build goes on without it
-                self.on_build_error(error=Exception("terminated"))
-            raise SystemExit(128 + signum)
+            if os.getpid() == builder:  # a worker forked before it dropped this handler just stops
+                kill_workers()
+                if self.staging_dir:
+                    shutil.rmtree(self.staging_dir, ignore_errors=True)
+                os.write(2, b"fault-lines: build terminated; site/ was not changed\n")
+            os._exit(128 + signum)  # the lock goes with the process
 
         signal.signal(signal.SIGTERM, terminate)
 
@@ -330,6 +335,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if history.unavailable:
             log.info("%s", history.unavailable)
         self._start_cache(config)
+        log.debug("rendering %d incidents (%d worker processes)", len(result.chronology.incidents), processes)
         try:
             self.output = render_site(
                 result.chronology,
@@ -559,6 +565,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             )
             for page in self._workers_pages(files):  # memory: the workers index these from their own copy
                 self._search_views.pop(page.file.src_uri, None)
+            log.debug("building pages (%d worker processes)", self._workers.processes)
         return env
 
     def _workers_pages(self, files: Files) -> list[Page]:

@@ -22,7 +22,6 @@ dies leaves its pages to be built here, where any error is then raised as MkDocs
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,6 +35,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator.pools import fork_pool
 from generator.render.parallel import take_back_last
 
 PARALLEL_MIN_PAGES = 1000
@@ -223,9 +223,7 @@ class PageWorkers:
         _job = self._job = _Job(theirs, doc_files, config, nav, env, search_entries(config), templates)
         self._owner = os.getpid()
         try:
-            self.pool = ProcessPoolExecutor(
-                processes, mp_context=multiprocessing.get_context("fork"), initializer=_collect_logs
-            )
+            self.pool = fork_pool(processes, initializer=_collect_logs)
             self._futures = [
                 self.pool.submit(_build_chunk, start, min(start + _CHUNK, len(theirs)))
                 for start in range(0, len(theirs), _CHUNK)

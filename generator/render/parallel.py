@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from generator.model import IncidentRecord
+from generator.pools import fork_pool
 from generator.render.pages import GeneratedPage, SiteRenderer
 
 PARALLEL_MIN_INCIDENTS = 1000
@@ -84,7 +85,7 @@ class IncidentPages:
             return
         _renderer, _records = renderer, self.records
         try:
-            self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+            self.pool = fork_pool(processes)
             self.futures = [
                 self.pool.submit(_render_chunk, start, min(start + _CHUNK, count))
                 for start in range(0, count, _CHUNK)
