@@ -101,6 +101,7 @@ from generator.publish import (
 from generator.render.cards import SITE_CARD
 from generator.render.changes import human_day
 from generator.render.memo import Fragments
+from generator.render.pages import GeneratedPage
 from generator.render.parallel import PARALLEL_MIN_INCIDENTS, usable_processes
 from generator.render.site import (
     STYLESHEET,
@@ -193,6 +194,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._generated_paths: frozenset[str] = frozenset()  # the generated pages of this build
         self._packing = False  # whether pages' HTML is kept compressed until they are built (see _pack)
         self._packed: dict[str, bytes] = {}
+        self._unread: dict[str, GeneratedPage] = {}  # `mkdocs build`: generated pages MkDocs has not read yet
         self._observer: Any = None  # the file events content/ is watched by under `mkdocs serve`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -298,6 +300,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         processes, requested = self._processes()
+        self._unread = {}
         self._caching = False  # until the content is known to be sound (see _start_cache)
         # files not yet cached (all of them in `mkdocs build`) are read as `faultlines check` reads them: a large
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
@@ -352,18 +355,46 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None
         gc.freeze()  # and so do the rendered pages
+        # memory: under `mkdocs build`, each page's text stays compressed until MkDocs reads it (see
+        # on_page_read_source), and the exports are written out now (see _written_out)
+        lazy = self.command != "serve"
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(f"timeline/{page.path} clashes with a generated page; rename or remove it")
-            files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+            text = "" if lazy else page.markdown
+            files.append(File.generated(config, page.path, content=text, inclusion=inclusion))
         self._add_contributing(files, config)
         for path, data in self.output.files.items():
-            files.append(File.generated(config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(self._written_out(config, path, data) if lazy else File.generated(
+                config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV
+            ))  # fmt: skip
         self._generated_paths = frozenset(self.output.pages)
-        if self.command != "serve":  # MkDocs' files hold the pages' text from here: held once (see _release)
+        if lazy:
+            self._unread = dict(self.output.pages)
             self.output.pages.clear()
+            self.output.files.clear()
         return files
+
+    @staticmethod
+    def _written_out(config: MkDocsConfig, path: str, data: bytes) -> File:
+        """An export written into the site folder at once, and given to MkDocs as a file already in place (which
+        MkDocs leaves where it is: its way for plugins that write into the site), instead of held until MkDocs
+        copies the files, after every page is built."""
+        out = Path(config.site_dir) / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        return File.generated(config, path, abs_src_path=str(out), inclusion=InclusionLevel.NOT_IN_NAV)
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A generated page's text, under ``mkdocs build``: compressed until now, let go once read."""
+        unread = self._unread.pop(page.file.src_uri, None)
+        return unread.markdown if unread is not None else None
+
+    def _source_text(self, file: File) -> str:
+        """The text of a page: a generated page's own, whether or not MkDocs has read it yet."""
+        unread = self._unread.get(file.src_uri)
+        return unread.markdown if unread is not None else file.content_string
 
     def _add_contributing(self, files: Files, config: MkDocsConfig) -> None:
         guide = self.root / "CONTRIBUTING.md"
@@ -398,13 +429,16 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
         conversion made, for its entry (completed in on_page_content and on_post_page)."""
         src = page.file.src_uri
-        key = self._cache.conversion_key(page, page.file.content_string)
+        text = self._source_text(page.file)
+        key = self._cache.conversion_key(page, text)
         entry = self._cache.get(key, files)
         if entry is not None:
             entry["hit"] = True
             self._entries[src] = entry
             if "meta" in entry:  # its front matter as MkDocs read it: not parsed again
-                page.read_source = functools.partial(_read_from_entry, page, entry)  # type: ignore[method-assign]
+                self._unread.pop(src, None)  # read here
+                read = functools.partial(_read_from_entry, page, entry, text)
+                page.read_source = read  # type: ignore[method-assign]
             page.render = functools.partial(_render_from_entry, page, entry)  # type: ignore[method-assign]
             return
         convert = page.render
@@ -611,7 +645,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                     f"MkDocs could not read the front matter generated for {page.file.src_uri}; "
                     "it would be published as text (please report this)"
                 )
-            self._release(page.file)
             if self._entries.get(page.file.src_uri, {}).get("hit"):
                 return markdown  # converted from the cache
             markdown, self._stashed[page.file.src_uri] = stash(markdown, self._placeholder)
@@ -619,12 +652,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if page.file.generated_by or self.result is None or self.result.chronology is None:
             return markdown
         return fill_markers(markdown, self.result.chronology, page.file.src_uri, config.use_directory_urls)
-
-    def _release(self, file: File) -> None:
-        """Memory: a generated page's text, once MkDocs has read it, is no longer needed by ``mkdocs build`` (the
-        page's Markdown and HTML are the page's own from here). ``mkdocs serve`` keeps it (its files are reused)."""
-        if self.command != "serve" and file.generated_by:
-            file._content = ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         return self._pack(page, self._page_content(html, page))
@@ -764,6 +791,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        self._unread = {}
         if self.serve_errors:
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
         if self._caching:
@@ -891,10 +919,9 @@ def _text(file: File) -> str:
         return ""
 
 
-def _read_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig) -> None:
+def _read_from_entry(page: Page, entry: dict[str, Any], text: str, config: MkDocsConfig) -> None:
     """``Page.read_source`` for a page in the cache: its front matter as it was read when the entry was made
     (the entry's key covers the page's whole text), and its Markdown, which is not converted again."""
-    text = page.file.content_string
     end = _FRONT_MATTER_END.search(text, 4) if text.startswith("---") else None
     page.markdown = text[end.end() :] if end else text
     page.meta = entry["meta"]

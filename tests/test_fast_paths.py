@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
+import multiprocessing
 import re
 import signal
 from collections import Counter
@@ -24,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 from mkdocs_project import make_project
 
 from generator import load as load_module
@@ -31,6 +33,7 @@ from generator import pipeline
 from generator.check import check, placeholders, safety, warnings
 from generator.dates import PartialDate
 from generator.load import Document, compose, load, split_front_matter
+from generator.pools import fork_pool
 
 PATROL = incident_path("2025-12-09-joint-bomber-patrol")
 TODAY = dt.date(2026, 1, 1)
@@ -140,12 +143,11 @@ def load_pools(monkeypatch: Any) -> list[tuple[Any, ...]]:
     """The process pools load starts, recorded; trees of two files or more count as large."""
     pools: list[tuple[Any, ...]] = []
 
-    class RecordedPool(ProcessPoolExecutor):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            pools.append(args)
-            super().__init__(*args, **kwargs)
+    def recorded_pool(*args: Any, **kwargs: Any) -> ProcessPoolExecutor:
+        pools.append(args)
+        return fork_pool(*args, **kwargs)
 
-    monkeypatch.setattr(load_module, "ProcessPoolExecutor", RecordedPool)
+    monkeypatch.setattr(load_module, "fork_pool", recorded_pool)
     monkeypatch.setattr(load_module, "PARALLEL_MIN_FILES", 2)
     # a thread another test left running in this test process (a server, a pool) would rule the workers out;
     # the rule itself is tested in test_no_load_workers_beside_another_thread
@@ -307,6 +309,9 @@ class _NoFork:
 class _DiesAfterOneTask(ProcessPoolExecutor):
     """A pool whose workers die after the first task's result."""
 
+    def __init__(self, processes: int) -> None:
+        super().__init__(processes, mp_context=multiprocessing.get_context("fork"))
+
     def map(self, fn: Any, *iterables: Any, **kwargs: Any) -> Any:
         results = super().map(fn, *iterables, **kwargs)
         yield next(results)
@@ -321,7 +326,7 @@ def test_loading_falls_back_to_one_process(tmp_path: Path, monkeypatch: Any) -> 
     serial = load(tmp_path, processes=1)
     monkeypatch.setattr(load_module, "_CHUNK", 3)
     for pool in (_NoFork, _DiesAfterOneTask):
-        monkeypatch.setattr(load_module, "ProcessPoolExecutor", pool)
+        monkeypatch.setattr(load_module, "fork_pool", pool)
         assert load(tmp_path, processes=2) == serial
 
 
@@ -339,3 +344,34 @@ def test_a_run_pauses_the_cycle_collector_and_restores_it(tmp_path: Path, monkey
     finally:
         (gc.enable if was else gc.disable)()
     assert seen == [False, False]
+
+
+def test_mkdocs_build_holds_each_page_text_once_compressed_and_writes_data_files_at_once(
+    tmp_path: Path,
+) -> None:
+    # memory: between rendering and MkDocs reading a page, its text is only the plugin's compressed copy (MkDocs'
+    # file is empty); data files are in the site folder already, and MkDocs leaves them there
+    root = make_project(tmp_path, minimal_files())
+    sigterm = signal.getsignal(signal.SIGTERM)
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    plugin = config.plugins["fault-lines"]
+    try:
+        files = plugin.on_files(Files([]), config=config)
+        file = files.get_file_from_path("incidents/2025-12-09-joint-bomber-patrol.md")
+        assert file is not None and file.content_string == ""
+        unread = plugin._unread[file.src_uri]
+        assert isinstance(unread.packed, bytes) and unread.markdown.startswith("---\n")
+        page = Page(None, file, config)
+        page.read_source(config)  # as MkDocs reads it (the plugin's on_page_read_source gives the text)
+        assert page.meta["title"] and page.markdown and page.markdown in unread.markdown
+        assert file.src_uri not in plugin._unread  # let go once read
+        data = files.get_file_from_path("data/incidents.json")
+        assert data is not None and data.abs_src_path == data.abs_dest_path
+        written = Path(data.abs_dest_path).read_bytes()
+        data.copy_file()  # what MkDocs does at the end: the file stays as it is
+        assert Path(data.abs_dest_path).read_bytes() == written and written.startswith(b"{")
+    finally:
+        plugin.on_build_error(error=Exception("test over"))  # removes the staging folder
+        signal.signal(signal.SIGTERM, sigterm)

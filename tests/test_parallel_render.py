@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import threading
 import time
@@ -98,3 +99,12 @@ def test_a_terminated_render_worker_leaves_the_build_folder_alone(tmp_path: Path
         assert staging.is_dir()
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_generated_page_keeps_its_text_compressed() -> None:
+    text = "---\ntitle: Patrol – 東シナ海\n---\n\n" + "<div>the same block</div>\n\n" * 2000
+    page = GeneratedPage("incidents/a.md", text, source="content/incidents/a.md", in_nav=True)
+    assert page.markdown == text
+    assert len(page.packed) * 10 < len(text.encode("utf-8"))
+    assert pickle.loads(pickle.dumps(page)) == page  # as it comes back from a worker
+    assert page != GeneratedPage("incidents/a.md", text + "!", source="content/incidents/a.md", in_nav=True)

@@ -225,39 +225,52 @@ def measure(
     return result
 
 
-def ablation(n: int, work: Path) -> list[dict[str, Any]]:
-    """Cold and warm (one incident changed) builds at ``n`` with each speed-up turned off in turn
-    (tests/benchmark/ablate.py), and whether the site is the one built with all of them."""
+def ablation(n: int, work: Path, repeats: int = 3) -> list[dict[str, Any]]:
+    """Cold builds at ``n`` with each speed-up turned off in turn (tests/benchmark/ablate.py), ``repeats`` rounds
+    with the pieces in a new order each round (so that a change of the machine's load falls on all of them), and
+    whether the site is the one built with all of them. Per piece, the median of: the CPU seconds of the build
+    and its workers (what it costs), the CPU seconds of the build process alone (its wall time on a machine with
+    an idle core per worker: what the workers save), wall seconds and peak memory."""
     from tests.benchmark.ablate import PIECES
 
     project = setup_project(work / f"ablate-{n}", n)
     config = str(project / "mkdocs.yml")
     reference = project / "site-none"
+    runs: dict[str, list[dict[str, float]]] = {piece: [] for piece in PIECES}
+    identical: dict[str, bool] = {}
+    for round_ in range(repeats):
+        pieces = PIECES[round_ % len(PIECES) :] + PIECES[: round_ % len(PIECES)]
+        if round_ == 0:
+            pieces = PIECES  # the reference site first
+        for piece in pieces:
+            shutil.rmtree(project / ".cache", ignore_errors=True)
+            site = project / f"site-{piece}"
+            command = [sys.executable, "-m", "tests.benchmark.ablate", piece, "-q", "-f", config]
+            seconds, status, rss, stderr, cpu = _run([*command, "-d", str(site)], cwd=REPO)
+            if status != 0:
+                raise SystemExit(f"build without {piece} failed (exit {status}):\n{stderr[-3000:]}")
+            own = json.loads(stderr.strip().splitlines()[-1])
+            runs[piece].append(
+                {"wall_s": seconds, "cpu_s": cpu, "self_cpu_s": own["self_cpu_s"], "peak_mb": rss / 1024}
+            )
+            if piece not in identical:
+                identical[piece] = True if piece == "none" else _same_tree(reference, site)
+            if piece != "none":
+                shutil.rmtree(site, ignore_errors=True)
+            print(json.dumps({"incidents": n, "off": piece, **runs[piece][-1]}), file=sys.stderr, flush=True)
     rows = []
     for piece in PIECES:
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-        site = project / f"site-{piece}"
-        command = [sys.executable, "-m", "tests.benchmark.ablate", piece, "-q", "-f", config]
-        seconds, status, rss, stderr, cpu = _run([*command, "-d", str(site)], cwd=REPO)
-        if status != 0:
-            raise SystemExit(f"build without {piece} failed (exit {status}):\n{stderr[-3000:]}")
-        row: dict[str, Any] = {"incidents": n, "off": piece, "cold_s": seconds, "cold_cpu_s": cpu}
-        row["cold_peak_mb"] = rss / 1024
-        row["identical"] = True if piece == "none" else _same_tree(reference, site)
-        if piece != "none":
-            shutil.rmtree(site, ignore_errors=True)
-        edit_probe(project)
-        try:
-            warm = project / "site-warm"
-            seconds, status, rss, stderr, cpu = _run([*command, "-d", str(warm)], cwd=REPO)
-            if status != 0:
-                raise SystemExit(f"warm build without {piece} failed (exit {status}):\n{stderr[-3000:]}")
-            row["warm_one_change_s"], row["warm_one_change_cpu_s"] = seconds, cpu
-            shutil.rmtree(warm, ignore_errors=True)
-        finally:
-            edit_probe(project, "tags: [edited]", "tags: [synthetic]")
+        row: dict[str, Any] = {
+            "incidents": n,
+            "off": piece,
+            "repeats": repeats,
+            "identical": identical[piece],
+        }
+        for measure in ("cpu_s", "self_cpu_s", "wall_s", "peak_mb"):
+            values = sorted(run[measure] for run in runs[piece])
+            row[measure] = values[len(values) // 2]
+            row[f"{measure}_all"] = [round(v, 2) for v in values]
         rows.append(row)
-        print(json.dumps(row), file=sys.stderr, flush=True)
     shutil.rmtree(project, ignore_errors=True)
     return rows
 
@@ -545,12 +558,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only build cold and warm with each speed-up turned off in turn (tests/benchmark/ablate.py)",
     )
+    parser.add_argument("--repeats", type=int, default=3, help="rounds of --ablate (medians are reported)")
     args = parser.parse_args(argv)
     if args.ablate:
         work = args.work or Path(tempfile.mkdtemp(prefix="fl-ablate-"))
         rows = []
         for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
-            rows += ablation(n, work)
+            rows += ablation(n, work, args.repeats)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             report = {"machine": machine(), "load_average": os.getloadavg(), "ablation": rows}
             args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
