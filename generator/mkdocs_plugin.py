@@ -85,7 +85,7 @@ from generator.page_workers import (
 )
 from generator.pipeline import Result, run
 from generator.pools import kill_workers
-from generator.prerender import SkeletonMemo, restore, search_excluded, search_view, stash
+from generator.prerender import restore, search_excluded, search_view, stash
 from generator.pretty import format_pretty
 from generator.publish import (
     BuildLock,
@@ -176,7 +176,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._lock: BuildLock | None = None
         self._placeholder = placeholder()
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
-        self._skeletons = SkeletonMemo()
         self._nav_cache = NavCache()
         self._search_views: dict[str, tuple[str, str]] = {}  # page -> (its content, the lighter search view)
         self._search_worker: str | None = None  # Material's search worker file (on_config)
@@ -311,7 +310,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             self.load_cache = {}  # memory: only `mkdocs serve` builds again and reuses the parsed files
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
-        self._skeletons.clear()
         found = report(result.diagnostics, Selection(self.root), strict=self.config.strict)
         text = format_text(found.shown, found.note()).rstrip("\n")
         self.serve_errors = ""
@@ -610,9 +608,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         ]
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        if self._prerendered(page):
-            # pages of one shape share their skeleton's conversion (generator/prerender.py)
-            page.render = functools.partial(self._skeletons.render, page)  # type: ignore[method-assign]
         if self._caching and self._generated(page):
             self._cache_conversion(page, files)
             if self.command == "serve":  # front matter read once per text (see _read_source)

@@ -5,22 +5,11 @@ passes through verbatim, after parsing them with its HTML parser: the largest si
 block is swapped for a plain token before conversion and swapped back into the converted HTML, which is what
 Markdown would have produced. Only blocks that are certainly raw HTML blocks are swapped; anything else is left
 for Markdown. A test builds the site both ways and requires byte-identical pages.
-
-What is left for Markdown, a page's *skeleton* (its headings between tokens), is the same on every page of one
-shape (the 1,119 generated pages of the 1,000-incident benchmark have 18 skeletons), so :class:`SkeletonMemo`
-converts each skeleton once and gives the other pages of that shape the same HTML and table of contents.
 """
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable
-from typing import Any
-
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 # Python-Markdown passes these through as raw HTML blocks when they start a block at column 0
 _BLOCK_START = re.compile(r"^<(div|dl|ol|ul|table|nav|figure|h1|p)[\s>]")
@@ -98,80 +87,3 @@ def search_view(html: str, chunks: dict[str, str], excluded: set[str]) -> str:
     start = first_heading.start()
     kept = {token: ("" if token in excluded else block) for token, block in chunks.items()}
     return restore(html[:start], chunks) + restore(html[start:], kept)
-
-
-# a skeleton whose conversion cannot depend on the page: tokens and plain headings, no link, image, HTML or code
-_PLAIN_SKELETON = re.compile(r"[^\[\]()<>!`]*")
-
-
-_IMMUTABLE = (str, int, float, bool, type(None))
-
-
-def _toc_copier(toc: Any) -> Callable[[], Any]:
-    """Makes copies of ``toc`` as it is now, as ``copy.deepcopy`` makes them (each page gets its own), several
-    times faster: MkDocs' anchor links hold only text, numbers and their children; anything else is deep-copied."""
-    items = getattr(toc, "items", None)
-    if type(toc) is not TableOfContents or not isinstance(items, list) or not all(map(_plain_link, items)):
-        kept = copy.deepcopy(toc)
-        return lambda: copy.deepcopy(kept)
-    links = [_copy_link(item) for item in items]
-    return lambda: TableOfContents([_copy_link(item) for item in links])
-
-
-def _plain_link(link: Any) -> bool:
-    return (
-        type(link) is AnchorLink
-        and all(
-            isinstance(value, _IMMUTABLE) or (name == "children" and isinstance(value, list))
-            for name, value in vars(link).items()
-        )
-        and all(map(_plain_link, link.children))
-    )
-
-
-def _copy_link(link: AnchorLink) -> AnchorLink:
-    clone = object.__new__(AnchorLink)
-    clone.__dict__.update(vars(link))
-    clone.children = [_copy_link(child) for child in link.children]
-    return clone
-
-
-class SkeletonMemo:
-    """Converts each distinct page skeleton once per build (see the module's docstring).
-
-    ``render`` stands in for ``Page.render``: the first page of a skeleton is converted by MkDocs itself; later
-    pages with the same skeleton get copies of its content, table of contents, title and anchors. Skeletons
-    with links, images, code or HTML are always converted (links are resolved relative to each page)."""
-
-    def __init__(self) -> None:
-        # skeleton -> (content, copies of its toc, title, anchor ids, links to its own anchors, links_to_anchors as left)
-        self._done: dict[str, tuple[str, Any, str | None, set[str] | None, dict[str, str] | None, Any]] = {}
-
-    def clear(self) -> None:
-        self._done.clear()
-
-    def render(self, page: Page, config: Any, files: Files) -> None:
-        skeleton = page.markdown or ""
-        hit = self._done.get(skeleton)
-        if hit is None:
-            Page.render(page, config, files)
-            links = page.links_to_anchors
-            # the only links a plain skeleton has are its headings' permalinks, to the page itself
-            if _PLAIN_SKELETON.fullmatch(skeleton) and (not links or set(links) == {page.file}):
-                anchors = set(page.present_anchor_ids) if page.present_anchor_ids is not None else None
-                own = dict(links[page.file]) if links else None
-                self._done[skeleton] = (
-                    page.content or "",
-                    _toc_copier(page.toc),
-                    page._title_from_render,
-                    anchors,
-                    own,
-                    links,
-                )
-            return
-        content, toc, title, anchors, own, links = hit
-        page.content = content
-        page.toc = toc()
-        page._title_from_render = title
-        page.present_anchor_ids = set(anchors) if anchors is not None else None
-        page.links_to_anchors = {page.file: dict(own)} if own is not None else (None if links is None else {})

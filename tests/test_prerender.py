@@ -104,32 +104,6 @@ def test_a_generated_page_whose_front_matter_mkdocs_cannot_read_stops_the_build(
     assert "flprerenderedblock" not in plugin.on_page_markdown("## A", page=page, config=None, files=None)
 
 
-def test_each_page_of_a_skeleton_gets_its_own_copy_of_the_table_of_contents() -> None:
-    from mkdocs.structure.toc import get_toc
-
-    from generator.prerender import _toc_copier
-
-    tokens = [
-        {"level": 2, "id": "sources", "name": "Sources", "children": [
-            {"level": 3, "id": "one", "name": "One &amp; two", "children": []},
-        ]},
-        {"level": 2, "id": "cite", "name": "Cite", "children": []},
-    ]  # fmt: skip
-    toc = get_toc(tokens)
-    copies = _toc_copier(toc)
-    first, second = copies(), copies()
-    assert str(first) == str(second) == str(toc) and first.items[0].active is True
-    first.items[0].children[0].title = "changed by one page"
-    first.items[1].children.append(first.items[0])
-    assert str(copies()) == str(toc) == str(second)
-    # an attribute that is not plain text or a number (set by some plugin) is deep-copied instead
-    toc.items[1].extra = {"mutable": []}
-    odd = _toc_copier(toc)
-    one, two = odd(), odd()
-    one.items[1].extra["mutable"].append(1)
-    assert two.items[1].extra == {"mutable": []}
-
-
 def test_a_body_reading_like_a_token_stays_text_in_a_real_build(tmp_path: Path) -> None:
     """Issue 19: a body paragraph reading like the fixed placeholder (`flprerenderedblockx0x`) was replaced by
     other blocks of its page (the page's <h1> here). Tokens are random per build now. (An actor's body: an

@@ -4,8 +4,7 @@
 
 PIECE is one of ``none``, ``workers`` (generator/page_workers.py: pages built by forked processes),
 ``render_workers`` (generator/render/parallel.py: incident pages rendered by forked processes), ``prerender``
-(generator/prerender.py: raw-HTML blocks not parsed by Markdown; the skeleton memo and the search view need it),
-``skeleton`` (generator/prerender.py's SkeletonMemo: each page skeleton converted once), ``nav``
+(generator/prerender.py: raw-HTML blocks not parsed by Markdown; the search view needs it), ``nav``
 (generator/nav_cache.py: sidebars rendered once per kind of page) or ``search`` (the search view: Material's
 search plugin reads each generated page without the blocks it does not index). The piece is turned off in this
 process only, by replacing it with what MkDocs does without it; the site must come out the same (the benchmark
@@ -21,14 +20,13 @@ import resource
 import sys
 from typing import Any
 
-PIECES = ("none", "workers", "render_workers", "prerender", "skeleton", "nav", "search")
+PIECES = ("none", "workers", "render_workers", "prerender", "nav", "search")
 
 
 def turn_off(piece: str) -> None:
     """Replace ``piece`` with what MkDocs does without it."""
-    from mkdocs.structure.pages import Page
 
-    from generator import mkdocs_plugin, nav_cache, page_workers, prerender
+    from generator import mkdocs_plugin, nav_cache, page_workers
 
     if piece == "workers":
         page_workers.PageWorkers.start = lambda self, *args, **kwargs: None  # type: ignore[method-assign]
@@ -42,12 +40,6 @@ def turn_off(piece: str) -> None:
         site.IncidentPages = InThisProcess  # type: ignore[misc]
     elif piece == "prerender":
         mkdocs_plugin.FaultLinesPlugin._prerendered = lambda self, page: False  # type: ignore[method-assign]
-    elif piece == "skeleton":
-
-        def convert(self: Any, page: Page, config: Any, files: Any) -> None:
-            Page.render(page, config, files)
-
-        prerender.SkeletonMemo.render = convert  # type: ignore[method-assign]
     elif piece == "nav":
         start = nav_cache.NavCache.start
 
