@@ -110,6 +110,7 @@ from generator.render.site import (
 )
 from generator.render.text import BodyError
 from generator.selection import Selection, report
+from generator.serve_dirty import DirtyPages, complete_search_index, content_key, in_build_order, page_key
 from generator.standalone import fill_markers
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
@@ -193,10 +194,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._packing = False  # whether pages' HTML is kept compressed until they are built (see _pack)
         self._packed: dict[str, bytes] = {}
         self._observer: Any = None  # the file events content/ is watched by under `mkdocs serve`
+        self._dirty = DirtyPages()  # under `mkdocs serve --dirty`: the pages MkDocs writes (see _plan_writes)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
+        self._dirty.quiet(self._serving_dirty)  # its warning of inaccurate navigation is not true here
+
+    @property
+    def _serving_dirty(self) -> bool:
+        """``mkdocs serve --dirty``: only pages whose output changed are written (generator/serve_dirty.py)."""
+        return self.command == "serve" and self.dirty
 
     def _processes(self) -> tuple[int, bool]:
         """How many worker processes this build may fork, and whether that number was asked for.
@@ -375,12 +383,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     # -- the page cache (generator/page_cache.py): pages whose inputs did not change are not built again ----------
 
     def _start_cache(self, config: MkDocsConfig) -> None:
-        """Open the page cache for this build, unless it is off, ``--dirty`` or the site has plugins whose page
-        events the cache does not know (their effects would not be in the cached pages)."""
+        """Open the page cache for this build, unless it is off, ``mkdocs build --dirty`` (which skips pages) or
+        the site has plugins whose page events the cache does not know (their effects would not be in the cached
+        pages). ``mkdocs serve --dirty`` reads every page (see generator/serve_dirty.py)."""
         self._entries.clear()
         self._cached_outputs.clear()
         self._reused = 0  # generated pages printed from the cache (see _cached_output)
-        self._caching = bool(self.config.cache and not self.dirty and known_plugins(config, FaultLinesPlugin))
+        self._caching = bool(
+            self.config.cache
+            and (not self.dirty or self._serving_dirty)
+            and known_plugins(config, FaultLinesPlugin)
+        )
         if self._caching:
             folder = self.root / self.config.cache_dir if self.config.cache_dir else None
             site = site_key(config, self.config, self.command)
@@ -482,6 +495,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._packed.clear()
         self._packing = self.command != "serve" and known_plugins(config, FaultLinesPlugin)
         self._date_pages(files, config)
+        if self._serving_dirty:
+            self._dirty.start(files)
         return nav
 
     def _date_pages(self, files: Files, config: MkDocsConfig) -> None:
@@ -542,6 +557,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             page = files.get_file_from_path(src).page  # type: ignore[union-attr]
             if page is not None and self._entries.get(src, {}).get("entries") is not None:
                 page.content = ""
+        if self._serving_dirty:
+            self._plan_writes(config, files)
         # everything read so far (pages, navigation, the chronology) lives until the end of the build: the cycle
         # collector stops re-scanning it (seconds per full collection at 10,000 incidents), and forked workers
         # share it without copying it; unfrozen when the build ends
@@ -560,6 +577,28 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             for page in self._workers_pages(files):  # memory: the workers index these from their own copy
                 self._search_views.pop(page.file.src_uri, None)
         return env
+
+    def _plan_writes(self, config: MkDocsConfig, files: Files) -> None:
+        """``mkdocs serve --dirty`` (generator/serve_dirty.py): remove what the previous build had and this one
+        does not, give every page the key of its output, and let MkDocs write only those whose output of that key
+        is not in the site folder; the search index gets the others' entries. With plugins whose page events the
+        keys do not cover, every page is written."""
+        self._dirty.remove_gone(files, config.site_dir)
+        pages = in_build_order(files)
+        keys: dict[str, str] = {}
+        if known_plugins(config, FaultLinesPlugin):
+            site = self._cache.site if self._caching else site_key(config, self.config, self.command)
+            signature = nav_signature(self._nav)
+            for page in pages:
+                entry = self._entries.get(page.file.src_uri)
+                if entry is None or "output_key" not in entry:  # a page the cache does not hold: by its HTML
+                    base = output_key(content_key(site, page), signature, page)
+                elif entry.get("hit") and entry.get("entries") is None and self._indexing:
+                    continue  # its search entries could not be given without building it
+                else:
+                    base = entry["output_key"]
+                keys[page.file.src_uri] = page_key(base, page, self.serve_errors)
+        complete_search_index(config, self._dirty.plan(pages, keys))
 
     def _workers_pages(self, files: Files) -> list[Page]:
         return [
@@ -682,6 +721,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 continue
 
             def add_entry_from_view(page: Page, index: Any = index, add_entry: Any = add_entry) -> Any:
+                try:
+                    return add_one(page, index, add_entry)
+                finally:  # `mkdocs serve --dirty`: the pages not written that follow it (see _plan_writes)
+                    for later in self._dirty.indexed_after(page):
+                        add_one(later, index, add_entry)
+
+            def add_one(page: Page, index: Any, add_entry: Any) -> Any:
                 entry = self._entries.get(page.file.src_uri)
                 if entry is not None and entry.get("hit") and entry.get("entries") is not None:
                     index.entries.extend(entry["entries"])  # from the cache
@@ -742,7 +788,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.command != "serve" and page.file.src_uri in self._generated_paths:
             page.content = ""  # memory: written from here on (the search index has its entries)
             self._packed.pop(page.file.src_uri, None)
-        return self._with_errors(output)
+        output = self._with_errors(output)
+        if self._serving_dirty:
+            self._dirty.wrote(page, output)
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return self._with_errors(output_content)  # 404.html: the pages of a broken tree are not built
@@ -767,6 +816,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 "page cache: %s pages reused, %s built", f"{self._reused:,}", f"{generated - self._reused:,}"
             )
             self._entries.clear()
+        if self._serving_dirty:
+            log.info(
+                "serve --dirty: %s of %s pages written", f"{self._dirty.written:,}", f"{self._dirty.pages:,}"
+            )
         if self.command != "serve" and not self.staging_dir:
             write_marker(Path(config.site_dir))  # a build in place (atomic: false) marks its output too
         summary = self._workers.summary()
@@ -791,6 +844,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        self._dirty.forget()  # the next build writes every page again
         self._workers.close()
         if self.staging_dir:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
@@ -804,6 +858,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_shutdown(self) -> None:
         self.on_build_error(error=Exception("shutdown"))
+        self._dirty.quiet(False)
         observer, self._observer = self._observer, None
         if observer is not None:
             observer.stop()
