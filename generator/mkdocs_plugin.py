@@ -817,6 +817,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             )
             self._entries.clear()
         if self._serving_dirty:
+            self._dirty.finish()
             log.info(
                 "serve --dirty: %s of %s pages written", f"{self._dirty.written:,}", f"{self._dirty.pages:,}"
             )

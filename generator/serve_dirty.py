@@ -175,6 +175,10 @@ class DirtyPages:
         else:  # MkDocs writes no empty page; an unkeyed one is written every time
             self._written.pop(dest, None)
 
+    def finish(self) -> None:
+        """The build is done: nothing of its pages is held (memory: the next build's are new objects)."""
+        self._after = {}
+
     def forget(self) -> None:
         """A build failed part way: the next one writes every page again."""
         self._written.clear()
