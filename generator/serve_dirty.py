@@ -113,7 +113,7 @@ class DirtyPages:
     def start(self, files: Files) -> None:
         """A new build: every page is read (and so written) until :meth:`plan` says otherwise."""
         self._keys, self._kept, self._after = {}, set(), {}
-        for file in files.documentation_pages():
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):  # drafts too
             file.is_modified = functools.partial(self._modified, file)  # type: ignore[method-assign]
 
     def _modified(self, file: File) -> bool:

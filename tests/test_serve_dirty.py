@@ -205,3 +205,46 @@ def test_nothing_changed_writes_no_page(served: tuple[Path, Server]) -> None:
     server.wait_for_builds(builds + 1)
     assert server.written()[0] == 0
     assert site_files(server.site) == before
+
+
+def test_kept_pages_are_indexed_in_a_cold_builds_order_and_gone_files_removed(tmp_path: Path) -> None:
+    """The plan's order: the kept pages before the first written one are indexed at once, each written page
+    brings the kept ones that follow it; files of the last build that this one lacks leave the site folder
+    (and folders they leave empty), and nothing outside it is touched."""
+    from types import SimpleNamespace
+
+    from generator.serve_dirty import DirtyPages
+
+    site = tmp_path / "site"
+
+    def page(name: str) -> SimpleNamespace:
+        dest = site / name / "index.html"
+        return SimpleNamespace(file=SimpleNamespace(src_uri=f"{name}.md", abs_dest_path=str(dest)))
+
+    pages = [page(name) for name in "abcde"]
+    dirty = DirtyPages()
+    keys = {p.file.src_uri: f"key-{p.file.src_uri}" for p in pages}
+    assert dirty.plan(pages, keys) == []  # nothing written yet: every page is written
+    for p in pages:
+        Path(p.file.abs_dest_path).parent.mkdir(parents=True)
+        Path(p.file.abs_dest_path).write_text("page")
+        dirty.wrote(p, "page")  # type: ignore[arg-type]
+    dirty.start(SimpleNamespace(documentation_pages=lambda **_: []))  # type: ignore[arg-type]
+    changed = {**keys, "b.md": "new", "e.md": "new"}
+    a, b, c, d, e = pages
+    assert dirty.plan(pages, changed) == [a]
+    assert dirty.indexed_after(b) == [c, d] and dirty.indexed_after(e) == []
+    assert dirty.written == 2
+
+    outside = tmp_path / "outside.html"
+    outside.write_text("not the site's")
+    every = [p.file for p in pages] + [SimpleNamespace(abs_dest_path=str(outside))]
+    dirty.remove_gone(every, str(site))  # type: ignore[arg-type]
+    dirty.remove_gone([a.file, b.file], str(site))  # type: ignore[arg-type]  # c, d, e and the outside file gone
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        "a",
+        "a/index.html",
+        "b",
+        "b/index.html",
+    ]
+    assert outside.read_text() == "not the site's"
