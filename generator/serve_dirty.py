@@ -30,7 +30,12 @@ And what ``--dirty`` leaves wrong is put right:
   (:func:`complete_search_index`);
 * MkDocs' warning about inaccurate navigation is not given (it would abort every build of a ``strict`` site).
 
-Requests wait while MkDocs builds (its live-reload server), so no half-written site is ever served.
+Requests wait while MkDocs builds (its live-reload server), so no half-written site is ever served. With plugins
+whose page events the keys do not cover (any but ``search`` and ``fault-lines``) every page is written.
+
+Why ``--dirty`` and not plain ``serve``: without it MkDocs empties the site folder and templates and writes every
+page in ``build()`` itself; a plugin could only avoid that by replacing the server's builder or MkDocs' build
+loop. ``--dirty`` is MkDocs' own switch for this, and ``File.is_modified`` the one question it asks.
 """
 
 from __future__ import annotations
