@@ -342,9 +342,16 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
                 memo=self._cache if self._caching else None,
                 fragments=self._fragments if self._caching and self.command == "serve" else None,
+                pieces=self._fragments
+                if self._caching
+                else None,  # the exports' pieces (on disk, see _start_cache)
             )
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None
+        if self._caching:
+            rendered = len(self.output.rendered)
+            log.info("generated pages: %s rendered, %s from the cache", f"{rendered:,}",
+                     f"{len(self.output.pages) - rendered:,}")  # fmt: skip
         gc.freeze()  # and so do the rendered pages
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -387,6 +394,9 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             if site != self._cache.site:
                 self._fragments.clear()  # a new theme, configuration or version: nothing is kept
             self._cache.start(site, folder, remember=self.command == "serve")
+            if self.command != "serve":  # the exports' pieces the last build kept on disk (memo.Fragments)
+                self._fragments.clear()
+                self._fragments.load(self._cache)
 
     def _cache_conversion(self, page: Page, files: Files) -> None:
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
@@ -760,6 +770,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.serve_errors:
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
         if self._caching:
+            if self.command != "serve" and self.output is not None:
+                self._fragments.save(self._cache)
             self._cache.finish()
             self._fragments.finish()
             generated = len(self._generated_paths) if self.output is not None else 0

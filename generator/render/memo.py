@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.render import changes
@@ -59,7 +60,7 @@ def incident_inputs(renderer: SiteRenderer, record: IncidentRecord, vocabulary: 
     ]
     actor_ids = sorted({a.actor for a in data.actors} | {claim.actor for claim in data.claims})
     replacement = c.incident_by_id.get(getattr(data, "replaced_by", None) or "")
-    text = renderer.fragments.record_text if renderer.fragments is not None else repr  # once per record
+    text = renderer.record_text  # repr(record), once per record per build
     return [
         renderer.directory_urls,
         renderer.site_url,
@@ -133,6 +134,46 @@ def keep(store: Store | None, todo: list[tuple[IncidentRecord, str]], pages: lis
                    "in_nav": page.in_nav})  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A value a page shows that is costly to make (an SVG picture, ...): ``inputs``, everything it is made
+    from, stands for it in the page's key (:func:`page_key`), and ``make()`` is called only when the page is
+    rendered (not when it comes from the store)."""
+
+    inputs: Any
+    make: Callable[[], Any]
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.inputs!r})"
+
+
+def page_key(store: Store, template: str, path: str, values: dict[str, Any]) -> str | None:
+    """The key of a generated page (a list, an actor, the timeline, ...) by everything it shows: its template,
+    its path and the values the template is given (the page's view: plain dicts, lists, text and numbers, whose
+    ``repr`` shows every one of their parts; a :class:`Deferred` by its inputs). The store's site key covers the
+    templates themselves, the configuration and the generator's code. ``None`` when a value's ``repr`` does not
+    show all of it (an object printed by its address): such a page is rendered every time."""
+    text = repr(values)
+    if " at 0x" in text:
+        return None
+    digest = hashlib.sha256(f"page\0{store.site}\0{template}\0{path}\0".encode())
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def resolve(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with each :class:`Deferred` (at the top or one level down) made."""
+
+    def made(value: Any) -> Any:
+        if isinstance(value, Deferred):
+            return value.make()
+        if type(value) is dict and any(isinstance(v, Deferred) for v in value.values()):
+            return {k: made(v) for k, v in value.items()}
+        return value
+
+    return {k: made(v) for k, v in values.items()}
+
+
 def card(store: Store | None, draw: Callable[..., bytes], *args: Any) -> bytes:
     """``draw(*args)`` (a share card's PNG, generator/render/cards.py), from ``store`` when it has it."""
     if store is None:
@@ -188,6 +229,32 @@ class Fragments:
         self._used[filed] = value
         return value
 
+    def load(self, store: Store) -> None:
+        """Take the pieces the last ``mkdocs build`` kept in ``store`` (the page cache on disk): its text and
+        bytes pieces (calendar events, feeds), filed as they were. Entries are data only, found by a key made of
+        the site key, so those of another configuration or generator version are never read."""
+        entry = store.load(_pieces_key(store))
+        pieces = entry.get("pieces") if entry is not None else None
+        if not isinstance(pieces, dict):
+            return
+        for filed, piece in pieces.items():
+            if isinstance(piece, list) and len(piece) == 2 and isinstance(piece[1], str) and len(filed) == 64:
+                kind, text = piece
+                self._kept[bytes.fromhex(filed)] = text.encode() if kind == "b" else text
+
+    def save(self, store: Store) -> None:
+        """Keep the text and bytes pieces this build used in ``store``, for the next ``mkdocs build``."""
+        pieces: dict[str, tuple[str, str]] = {}
+        for filed, value in self._used.items():
+            if isinstance(value, str):
+                pieces[filed.hex()] = ("s", value)
+            elif isinstance(value, bytes):
+                try:
+                    pieces[filed.hex()] = ("b", value.decode())
+                except UnicodeDecodeError:
+                    continue  # not kept: made again next time
+        store.put({"key": _pieces_key(store), "pieces": pieces})
+
     def finish(self) -> None:
         """The build is done: keep what it used, for the next one."""
         self._kept, self._used = self._used, {}
@@ -198,3 +265,7 @@ class Fragments:
         self._kept.clear()
         self._used.clear()
         self._records.clear()
+
+
+def _pieces_key(store: Store) -> str:
+    return hashlib.sha256(f"pieces\0{store.site}".encode()).hexdigest()
