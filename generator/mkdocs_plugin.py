@@ -58,7 +58,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from generator import material_theme
+from generator import check_cache, material_theme
 from generator.check import Memo
 from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
@@ -298,9 +298,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
         # `processes: 0`), here
         reading = 1 if not processes else self.config.processes  # None: load's own default
+        kept = self._kept_check()
+        if kept:  # the parsed files and their own problems the last build or check left on disk
+            self.load_cache, self.check_memo = check_cache.load(self.root)
+            before = check_cache.state(self.load_cache, self.check_memo)
         result = run(self.root, cache=self.load_cache, processes=reading, memo=self.check_memo)
+        if kept and check_cache.state(self.load_cache, self.check_memo) != before:
+            check_cache.write(self.root, self.load_cache, self.check_memo)
         if self.command != "serve":
-            self.load_cache = {}  # memory: only `mkdocs serve` builds again and reuses the parsed files
+            self.load_cache, self.check_memo = {}, {}  # memory: only `mkdocs serve` keeps them between builds
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()
@@ -365,6 +371,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.command != "serve":  # MkDocs' files hold the pages' text from here: held once (see _release)
             self.output.pages.clear()
         return files
+
+    def _kept_check(self) -> bool:
+        """Whether ``mkdocs build`` reads and keeps ``faultlines check``'s cache (generator/check_cache.py, in the
+        default cache folder): a file whose bytes did not change is not parsed or checked on its own again; the
+        checks across files always run. ``mkdocs serve`` keeps the same in memory instead."""
+        return (
+            self.command != "serve"
+            and self.config.cache
+            and not self.dirty
+            and self.config.cache_dir == CACHE_DIR
+        )
 
     def _add_contributing(self, files: Files, config: MkDocsConfig) -> None:
         guide = self.root / "CONTRIBUTING.md"
