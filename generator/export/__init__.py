@@ -38,7 +38,7 @@ def render_exports(
     base = links.site("") if site_url else ""
     revised = revisions(chronology, history) if revised is None else revised
     files: dict[str, bytes] = {}
-    files.update(render_tables(chronology, links))
+    files.update(render_tables(chronology, links, fragments))
     files.update(render_feeds(chronology, links, revised, fragments))
     files.update(render_calendar(chronology, links, revised, fragments))
     files.update(render_schemas(base, chronology))

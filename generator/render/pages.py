@@ -384,12 +384,10 @@ class SiteRenderer:
         )
         title = f"{len(marks)} incidents, {span}"
 
-        def zoomed() -> list[dict[str, Any]]:
-            return [
-                {"year": year, "svg": Markup(timeaxis.render_year(marks, year, f"Incidents in {year}", description))}
-                for year in years
-            ] if len(years) > 1 else []  # fmt: skip
-
+        zoomed = lambda: [  # noqa: E731
+            {"year": year, "svg": Markup(timeaxis.render_year(marks, year, f"Incidents in {year}", description))}
+            for year in years
+        ] if len(years) > 1 else []  # fmt: skip
         # the pictures are drawn only when the timeline is rendered (its key: the marks they are drawn from)
         return {
             "overview": memo_.Deferred(
