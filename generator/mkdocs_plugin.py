@@ -4,9 +4,9 @@ and file to the build in memory, so ``mkdocs build`` and ``mkdocs serve`` need n
 The build's steps, by MkDocs event:
 
 1. ``on_config``: the output goes to a staging folder that replaces ``site/`` only when the build succeeds.
-2. ``on_files``: load and check ``content/`` (generator/pipeline.py), render every page and export
-   (generator/render/site.py; incident pages whose inputs did not change come from the cache), and hand them to
-   MkDocs as generated files.
+2. ``on_files``: load and check ``content/`` (generator/pipeline.py; unchanged files from check's cache),
+   render every page and export (generator/render/site.py; pages and export pieces whose inputs did not change
+   come from the cache, generator/render/memo.py), and hand them to MkDocs as generated files.
 3. ``on_nav``: each page's date for the sitemap; the search index is given what the cache and the workers have.
 4. ``on_pre_page`` … ``on_page_content``: MkDocs converts each page; a generated page found in the page cache is
    not converted again (generator/page_cache.py), the others are handed over pre-rendered

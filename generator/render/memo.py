@@ -1,5 +1,13 @@
-"""Incident pages by the key of everything one shows, so that a build after a small change renders only the pages
-it changed (``mkdocs serve`` after a save, a warm ``mkdocs build``).
+"""Generated pages and export pieces by the key of everything each shows, so that a build after a small change
+renders only what it changed (``mkdocs serve`` after a save, a warm ``mkdocs build``). In order of a build:
+
+- **Incident pages** (:func:`partition`, :func:`keep`), keyed before anything of them is rendered, below.
+- **Every other generated page** (lists, actors, places, timeline, map, statistics, data): by its template, path
+  and view (:func:`page_key`, used by ``SiteRenderer.render``); a costly value of the view is a
+  :class:`Deferred`, made only when the page is rendered.
+- **Export pieces** (:class:`Fragments`): calendar events, feeds, table rows (and under ``mkdocs serve`` list
+  entries and front matter), each by everything it is made from; kept on disk between builds.
+- **Share cards** (:func:`card`).
 
 An incident page shows its own record and, of the rest of the chronology, only what :func:`incident_inputs`
 lists: the vocabulary, the names of its actors and the data of its places, its series neighbours, its related
