@@ -411,9 +411,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             if site != self._cache.site:
                 self._fragments.clear()  # a new theme, configuration or version: nothing is kept
             self._cache.start(site, folder, remember=self.command == "serve")
-            if self.command != "serve":  # the exports' pieces the last build kept on disk (memo.Fragments)
-                self._fragments.clear()
-                self._fragments.load(self._cache)
+            # the exports' pieces: on disk between builds, in memory between `mkdocs serve` rebuilds
+            self._fragments.use(self._cache if self.command != "serve" else None)
 
     def _cache_conversion(self, page: Page, files: Files) -> None:
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
@@ -787,8 +786,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.serve_errors:
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
         if self._caching:
-            if self.command != "serve" and self.output is not None:
-                self._fragments.save(self._cache)
             self._cache.finish()
             self._fragments.finish()
             generated = len(self._generated_paths) if self.output is not None else 0

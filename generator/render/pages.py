@@ -175,7 +175,10 @@ class SiteRenderer:
         # where the pages other than incidents are kept by what they show (render/memo.py page_key; set by
         # render_site), and the paths of the pages this renderer rendered rather than found there
         self.memo: Store | None = None
-        self.record_text: Callable[[Any], str] = fragments.record_text if fragments is not None else repr
+        # a record's digest (memo.record_digest), for the keys made of it; once per record with fragments
+        self.record_text: Callable[[Any], str] = (
+            fragments.record_text if fragments is not None else memo_.record_digest
+        )
         self.rendered: list[str] = []
         self._entry_lists: list[tuple[list[dict[str, Any]], str]] = []  # see _with_html
 
