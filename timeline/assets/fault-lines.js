@@ -278,18 +278,26 @@
       var year = null;
       var month = null;
       var seen = new Set();
-      toArray(container.children).forEach(function (element) {
-        if (element.tagName === "H2") year = element;
-        else if (element.tagName === "H3") month = element;
-        else if (element.classList.contains("fl-timeline")) {
-          var visible = element.querySelector("li.fl-entry:not([hidden])") !== null;
-          element.hidden = !visible;
-          if (visible) {
-            if (year) seen.add(year);
-            if (month) seen.add(month);
+      /* the page's headings and lists in order; a year's months are in its .fl-year, hidden when all are empty */
+      function walk(parent) {
+        var any = false;
+        toArray(parent.children).forEach(function (element) {
+          if (element.tagName === "H2") year = element;
+          else if (element.tagName === "H3") month = element;
+          else if (element.classList.contains("fl-year")) element.hidden = !walk(element);
+          else if (element.classList.contains("fl-timeline")) {
+            var visible = element.querySelector("li.fl-entry:not([hidden])") !== null;
+            element.hidden = !visible;
+            if (visible) {
+              any = true;
+              if (year) seen.add(year);
+              if (month) seen.add(month);
+            }
           }
-        }
-      });
+        });
+        return any;
+      }
+      walk(container);
       toArray(container.querySelectorAll("h2[id], h3[id]")).forEach(function (heading) {
         if (heading.compareDocumentPosition(root) & Node.DOCUMENT_POSITION_FOLLOWING) return;
         heading.hidden = !seen.has(heading);
