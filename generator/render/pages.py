@@ -306,7 +306,6 @@ class SiteRenderer:
             years.append({
                 "year": year,
                 "label": str(year),
-                "count": len(records),
                 "months": [
                     {
                         "label": f"{MONTHS[m - 1]} {year}" if m else f"{year}, month not known",

@@ -278,13 +278,16 @@
       var year = null;
       var month = null;
       var seen = new Set();
-      /* the page's headings and lists in order; a year's months are in its .fl-year, hidden when all are empty */
+      /* the page's headings and lists in order; a month's heading and list are in a .fl-month, hidden when empty */
       function walk(parent) {
         var any = false;
         toArray(parent.children).forEach(function (element) {
           if (element.tagName === "H2") year = element;
           else if (element.tagName === "H3") month = element;
-          else if (element.classList.contains("fl-year")) element.hidden = !walk(element);
+          else if (element.classList.contains("fl-month")) {
+            element.hidden = !walk(element);
+            if (!element.hidden) any = true;
+          }
           else if (element.classList.contains("fl-timeline")) {
             var visible = element.querySelector("li.fl-entry:not([hidden])") !== null;
             element.hidden = !visible;
