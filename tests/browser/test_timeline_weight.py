@@ -58,7 +58,7 @@ def zoomed(page: Any, year: str) -> Any:
     return page.locator(f'[data-fl-zoom="{year}"] svg.fl-axis')
 
 
-def test_a_year_joins_the_page_when_zoomed_to_with_its_marks_linked_and_focusable(site: Site, page: Any) -> None:
+def test_a_zoomed_year_joins_the_page_with_its_marks_linked_and_focusable(site: Site, page: Any) -> None:
     page.goto(site.url + "timeline/")
     # not in the live page as it loads: waiting in a template
     assert page.locator('[data-fl-zoom="2025"]').count() == 0
@@ -71,7 +71,9 @@ def test_a_year_joins_the_page_when_zoomed_to_with_its_marks_linked_and_focusabl
     ids = sorted(marks.evaluate_all("els => els.map(a => a.dataset.flId)"))
     assert ids == sorted([PATROL, RADAR, STATEMENT])
     for incident in ids:
-        href = axis.locator(f'a[data-fl-id="{incident}"]').evaluate("a => new URL(a.href.baseVal, location).href")
+        href = axis.locator(f'a[data-fl-id="{incident}"]').evaluate(
+            "a => new URL(a.href.baseVal, location).href"
+        )
         assert href == page.locator(f'li[id="{incident}"] .fl-entry__title a').evaluate("a => a.href")
         assert href.endswith(f"/incidents/{incident}/")
     # one tab stop, arrow keys between marks, Enter opens the incident
