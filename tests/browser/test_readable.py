@@ -126,13 +126,16 @@ THEME_TABLE = """() => {
 }"""
 
 
+TABLE_PAGES = {**PAGES, "map": "map/", "data": "data/"}
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", ["stats", "methodology", "incident"])
+@pytest.mark.parametrize("name", ["stats", "methodology", "incident", "map", "data"])
 def test_tables_look_like_the_themes_and_fit_or_scroll_in_their_own_box(
     history_site: Site, open_page: Any, name: str, scheme: str
 ) -> None:
     for viewport in (DESKTOP, PHONE):
-        page = open_page(history_site.url + PAGES[name], viewport, color_scheme=scheme)
+        page = open_page(history_site.url + TABLE_PAGES[name], viewport, color_scheme=scheme)
         found = page.evaluate(THEME_TABLE)
         assert found["ours"], f"no table on {name}"
         for table in found["ours"]:
