@@ -30,6 +30,7 @@ from mkdocs_project import make_project, mkdocs_build
 from test_pages import axe_violations, describe
 
 PHONE = {"width": 375, "height": 740}
+SMALL_PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
 COAST_GUARD = "2024-05-02-coast-guard-near-islands"
 PATROL = "2025-12-09-joint-bomber-patrol"
@@ -291,7 +292,7 @@ CHART_TEXT = """() => [...document.querySelectorAll('.md-content svg.fl-chart')]
     }); })"""
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+@pytest.mark.parametrize("viewport", [SMALL_PHONE, PHONE, DESKTOP], ids=["320", "375", "1280"])
 def test_chart_text_is_11_px_or_more_whole_and_inside_its_chart(
     history_site: Site, open_page: Any, viewport: dict[str, int]
 ) -> None:
