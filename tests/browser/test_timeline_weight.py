@@ -105,6 +105,21 @@ def test_a_zoomed_year_from_the_url_takes_the_filters(site: Site, page: Any) -> 
     assert zoomed(page, "2025").is_visible() and zoomed(page, "2024").is_hidden()
 
 
+def test_on_a_phone_a_zoomed_year_opens_at_its_newest_end(site: Site, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(site.url + "timeline/")
+        page.get_by_role("button", name="2025", exact=True).click()
+        box = page.locator('[data-fl-zoom="2025"]')
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the year scrolls sideways on a phone
+        assert box.evaluate("b => b.scrollLeft + b.clientWidth >= b.scrollWidth - 1")
+        december = zoomed(page, "2025").locator(f'a[data-fl-id="{PATROL}"] rect')
+        assert december.bounding_box()["x"] < 375  # December's marks in view
+    finally:
+        context.close()
+
+
 def test_a_marks_tooltip_is_made_when_the_pointer_comes_over_it(site: Site, page: Any) -> None:
     page.goto(site.url + "timeline/")
     overview = page.locator('[data-fl-zoom=""] svg.fl-axis')

@@ -177,13 +177,19 @@
       panels = panels.concat(added);
       items.forEach(register);
       svgs.forEach(setupAxis);
-      added.forEach(function (box) { box.scrollLeft = box.scrollWidth; });
     }
 
     function zoom(year) {
       if (!panels.length) return;
       var shown = panels.some(function (p) { return p.getAttribute("data-fl-zoom") === year; }) ? year : "";
-      panels.forEach(function (p) { p.hidden = p.getAttribute("data-fl-zoom") !== shown; });
+      panels.forEach(function (p) {
+        p.hidden = p.getAttribute("data-fl-zoom") !== shown;
+        /* a year shown for the first time opens at its newest end, as the overview does (it had no width before) */
+        if (!p.hidden && !scrolled.has(p)) {
+          scrolled.add(p);
+          p.scrollLeft = p.scrollWidth;
+        }
+      });
       zoomButtons.forEach(function (b) {
         b.setAttribute("aria-pressed", String(b.getAttribute("data-fl-zoom-to") === shown));
       });
@@ -239,8 +245,10 @@
     toArray(container.querySelectorAll("svg.fl-axis, svg.fl-map")).forEach(setupAxis);
 
     /* on a narrow screen the axis scrolls sideways: start at its newest end, as the list below does */
-    toArray(container.querySelectorAll(".fl-axis-scroll")).forEach(function (box) {
+    var scrolled = new Set();
+    toArray(container.querySelectorAll(".fl-axis-scroll:not([hidden])")).forEach(function (box) {
       box.scrollLeft = box.scrollWidth;
+      scrolled.add(box);
     });
 
     zoomButtons.forEach(function (button) {
