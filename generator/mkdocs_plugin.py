@@ -4,9 +4,9 @@ and file to the build in memory, so ``mkdocs build`` and ``mkdocs serve`` need n
 The build's steps, by MkDocs event:
 
 1. ``on_config``: the output goes to a staging folder that replaces ``site/`` only when the build succeeds.
-2. ``on_files``: load and check ``content/`` (generator/pipeline.py), render every page and export
-   (generator/render/site.py; incident pages whose inputs did not change come from the cache), and hand them to
-   MkDocs as generated files.
+2. ``on_files``: load and check ``content/`` (generator/pipeline.py; unchanged files from check's cache),
+   render every page and export (generator/render/site.py; pages and export pieces whose inputs did not change
+   come from the cache, generator/render/memo.py), and hand them to MkDocs as generated files.
 3. ``on_nav``: each page's date for the sitemap; the search index is given what the cache and the workers have.
 4. ``on_pre_page`` … ``on_page_content``: MkDocs converts each page; a generated page found in the page cache is
    not converted again (generator/page_cache.py), the others are handed over pre-rendered
@@ -58,7 +58,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from generator import material_theme
+from generator import check_cache, material_theme
 from generator.check import Memo
 from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
@@ -298,9 +298,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
         # `processes: 0`), here
         reading = 1 if not processes else self.config.processes  # None: load's own default
+        kept = self._kept_check()
+        if kept:  # the parsed files and their own problems the last build or check left on disk
+            self.load_cache, self.check_memo = check_cache.load(self.root)
+            before = check_cache.state(self.load_cache, self.check_memo)
         result = run(self.root, cache=self.load_cache, processes=reading, memo=self.check_memo)
+        if kept and check_cache.state(self.load_cache, self.check_memo) != before:
+            check_cache.write(self.root, self.load_cache, self.check_memo)
         if self.command != "serve":
-            self.load_cache = {}  # memory: only `mkdocs serve` builds again and reuses the parsed files
+            self.load_cache, self.check_memo = {}, {}  # memory: only `mkdocs serve` keeps them between builds
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         self._skeletons.clear()
@@ -342,9 +348,16 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
                 memo=self._cache if self._caching else None,
                 fragments=self._fragments if self._caching and self.command == "serve" else None,
+                pieces=self._fragments
+                if self._caching
+                else None,  # the exports' pieces (on disk, see _start_cache)
             )
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None
+        if self._caching:
+            rendered = len(self.output.rendered)
+            log.info("generated pages: %s rendered, %s from the cache", f"{rendered:,}",
+                     f"{len(self.output.pages) - rendered:,}")  # fmt: skip
         gc.freeze()  # and so do the rendered pages
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -358,6 +371,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.command != "serve":  # MkDocs' files hold the pages' text from here: held once (see _release)
             self.output.pages.clear()
         return files
+
+    def _kept_check(self) -> bool:
+        """Whether ``mkdocs build`` reads and keeps ``faultlines check``'s cache (generator/check_cache.py, in the
+        default cache folder): a file whose bytes did not change is not parsed or checked on its own again; the
+        checks across files always run. ``mkdocs serve`` keeps the same in memory instead."""
+        return (
+            self.command != "serve"
+            and self.config.cache
+            and not self.dirty
+            and self.config.cache_dir == CACHE_DIR
+        )
 
     def _add_contributing(self, files: Files, config: MkDocsConfig) -> None:
         guide = self.root / "CONTRIBUTING.md"
@@ -387,6 +411,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             if site != self._cache.site:
                 self._fragments.clear()  # a new theme, configuration or version: nothing is kept
             self._cache.start(site, folder, remember=self.command == "serve")
+            # the exports' pieces: on disk between builds, in memory between `mkdocs serve` rebuilds
+            self._fragments.use(self._cache if self.command != "serve" else None)
 
     def _cache_conversion(self, page: Page, files: Files) -> None:
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
