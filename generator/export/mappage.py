@@ -12,7 +12,7 @@ from generator.dates import human_range
 from generator.geo import coordinates, route
 from generator.model import Chronology, IncidentRecord
 from generator.render import svgmap
-from generator.render.filters import item_data, item_ref, timeline_filters
+from generator.render.filters import item_data, item_ref, other_names, timeline_filters
 from generator.render.memo import Deferred
 from generator.render.pages import GeneratedPage, Render, page_meta, plain_render
 from generator.render.urls import page_path, page_url, relative
@@ -70,6 +70,9 @@ def map_page(
     rows = []
     for record, lat, lon, approximate, where in located_incidents(chronology):
         data = record.data
+        # the filters' words: its places' and actors' other names and scripts, as on the timeline's cards
+        names = other_names(chronology, record)
+        words = (("fl-words", names),) if names else ()
         rows.append(
             {
                 "id": record.id,
@@ -85,7 +88,7 @@ def map_page(
                 "coordinates": f"{lat:.2f}, {lon:.2f}",
                 "approximate": approximate,
                 "route": len(route(record)),
-                "data": item_data(record),
+                "data": item_data(record) + words,
             }
         )
     total = len(chronology.incidents)

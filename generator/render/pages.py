@@ -21,7 +21,7 @@ from generator.render import changes, cite, hanzi, svgmap, timeaxis
 from generator.render import memo as memo_
 from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
-from generator.render.filters import item_ref, timeline_filters
+from generator.render.filters import item_ref, other_names, timeline_filters
 from generator.render.text import body_html, escape, page_text
 from generator.render.urls import display_host, page_path, page_url, relative
 
@@ -269,16 +269,8 @@ class SiteRenderer:
         return data.location.description if data.location else ""
 
     def _other_names(self, record: IncidentRecord) -> str:
-        """Every other name of its places and actors (尖閣諸島, 독도, JASDF), with their forms in the other
-        Chinese script (钓鱼岛 for 釣魚島): words the filter finds it by, though the card shows only the English
-        names."""
-        data = record.data
-        names: list[str] = []
-        for entity in [self.c.places[p].data for p in data.places] + [
-            self.c.actors[a.actor].data for a in data.actors
-        ]:
-            names += [*entity.names.values(), *entity.aliases]
-        return " ".join(hanzi.with_variants(names))
+        """Words the filter finds an entry by beyond its card's (filters.other_names)."""
+        return other_names(self.c, record)
 
     @staticmethod
     def _name_facts(names: dict[str, str], aliases: list[str]) -> list[dict[str, Any]]:
