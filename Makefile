@@ -25,8 +25,8 @@ site: $(SITE_STAMP)  ## set up what building needs and build the site into site/
 	$(BIN)/faultlines check
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-serve: $(SITE_STAMP)  ## live preview at http://127.0.0.1:8000/
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+serve: $(SITE_STAMP)  ## live preview at http://127.0.0.1:8000/ (writes only the pages a save changed)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dirty
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

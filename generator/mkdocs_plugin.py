@@ -4,9 +4,9 @@ and file to the build in memory, so ``mkdocs build`` and ``mkdocs serve`` need n
 The build's steps, by MkDocs event:
 
 1. ``on_config``: the output goes to a staging folder that replaces ``site/`` only when the build succeeds.
-2. ``on_files``: load and check ``content/`` (generator/pipeline.py), render every page and export
-   (generator/render/site.py; incident pages whose inputs did not change come from the cache), and hand them to
-   MkDocs as generated files.
+2. ``on_files``: load and check ``content/`` (generator/pipeline.py; unchanged files from check's cache),
+   render every page and export (generator/render/site.py; pages and export pieces whose inputs did not change
+   come from the cache, generator/render/memo.py), and hand them to MkDocs as generated files.
 3. ``on_nav``: each page's date for the sitemap; the search index is given what the cache and the workers have.
 4. ``on_pre_page`` … ``on_page_content``: MkDocs converts each page; a generated page found in the page cache is
    not converted again (generator/page_cache.py), the others are handed over pre-rendered
@@ -58,7 +58,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from generator import material_theme
+from generator import check_cache, material_theme
 from generator.check import Memo
 from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
@@ -112,6 +112,7 @@ from generator.render.site import (
 )
 from generator.render.text import BodyError
 from generator.selection import Selection, report
+from generator.serve_dirty import DirtyPages, complete_search_index, content_key, in_build_order, page_key
 from generator.standalone import fill_markers
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
@@ -195,10 +196,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._packed: dict[str, bytes] = {}
         self._unread: dict[str, GeneratedPage] = {}  # `mkdocs build`: generated pages MkDocs has not read yet
         self._observer: Any = None  # the file events content/ is watched by under `mkdocs serve`
+        self._dirty = DirtyPages()  # under `mkdocs serve --dirty`: the pages MkDocs writes (see _plan_writes)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
+        self._dirty.quiet(self._serving_dirty)  # its warning of inaccurate navigation is not true here
+
+    @property
+    def _serving_dirty(self) -> bool:
+        """``mkdocs serve --dirty``: only pages whose output changed are written (generator/serve_dirty.py)."""
+        return self.command == "serve" and self.dirty
 
     def _processes(self) -> tuple[int, bool]:
         """How many worker processes this build may fork, and whether that number was asked for.
@@ -305,9 +313,15 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         # tree by one process per core, or by as many as the option asks; with workers ruled out (serve,
         # `processes: 0`), here
         reading = 1 if not processes else self.config.processes  # None: load's own default
+        kept = self._kept_check()
+        if kept:  # the parsed files and their own problems the last build or check left on disk
+            self.load_cache, self.check_memo = check_cache.load(self.root)
+            before = check_cache.state(self.load_cache, self.check_memo)
         result = run(self.root, cache=self.load_cache, processes=reading, memo=self.check_memo)
+        if kept and check_cache.state(self.load_cache, self.check_memo) != before:
+            check_cache.write(self.root, self.load_cache, self.check_memo)
         if self.command != "serve":
-            self.load_cache = {}  # memory: only `mkdocs serve` builds again and reuses the parsed files
+            self.load_cache, self.check_memo = {}, {}  # memory: only `mkdocs serve` keeps them between builds
         self.result = result
         gc.freeze()  # the chronology lives until the end of the build (see on_env)
         found = report(result.diagnostics, Selection(self.root), strict=self.config.strict)
@@ -349,9 +363,16 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 parallel_min=1 if requested else PARALLEL_MIN_INCIDENTS,
                 memo=self._cache if self._caching else None,
                 fragments=self._fragments if self._caching and self.command == "serve" else None,
+                pieces=self._fragments
+                if self._caching
+                else None,  # the exports' pieces (on disk, see _start_cache)
             )
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None
+        if self._caching:
+            rendered = len(self.output.rendered)
+            log.info("generated pages: %s rendered, %s from the cache", f"{rendered:,}",
+                     f"{len(self.output.pages) - rendered:,}")  # fmt: skip
         gc.freeze()  # and so do the rendered pages
         # memory: under `mkdocs build`, each page's text stays compressed until MkDocs reads it (see
         # on_page_read_source), and the exports are written out now (see _written_out)
@@ -394,6 +415,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         unread = self._unread.get(file.src_uri)
         return unread.markdown if unread is not None else file.content_string
 
+    def _kept_check(self) -> bool:
+        """Whether ``mkdocs build`` reads and keeps ``faultlines check``'s cache (generator/check_cache.py, in the
+        default cache folder): a file whose bytes did not change is not parsed or checked on its own again; the
+        checks across files always run. ``mkdocs serve`` keeps the same in memory instead."""
+        return (
+            self.command != "serve"
+            and self.config.cache
+            and not self.dirty
+            and self.config.cache_dir == CACHE_DIR
+        )
+
     def _add_contributing(self, files: Files, config: MkDocsConfig) -> None:
         guide = self.root / "CONTRIBUTING.md"
         if guide.is_file() and files.get_file_from_path("contributing.md") is None:
@@ -410,18 +442,25 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
     # -- the page cache (generator/page_cache.py): pages whose inputs did not change are not built again ----------
 
     def _start_cache(self, config: MkDocsConfig) -> None:
-        """Open the page cache for this build, unless it is off, ``--dirty`` or the site has plugins whose page
-        events the cache does not know (their effects would not be in the cached pages)."""
+        """Open the page cache for this build, unless it is off, ``mkdocs build --dirty`` (which skips pages) or
+        the site has plugins whose page events the cache does not know (their effects would not be in the cached
+        pages). ``mkdocs serve --dirty`` reads every page (see generator/serve_dirty.py)."""
         self._entries.clear()
         self._cached_outputs.clear()
         self._reused = 0  # generated pages printed from the cache (see _cached_output)
-        self._caching = bool(self.config.cache and not self.dirty and known_plugins(config, FaultLinesPlugin))
+        self._caching = bool(
+            self.config.cache
+            and (not self.dirty or self._serving_dirty)
+            and known_plugins(config, FaultLinesPlugin)
+        )
         if self._caching:
             folder = self.root / self.config.cache_dir if self.config.cache_dir else None
             site = site_key(config, self.config, self.command)
             if site != self._cache.site:
                 self._fragments.clear()  # a new theme, configuration or version: nothing is kept
             self._cache.start(site, folder, remember=self.command == "serve")
+            # the exports' pieces: on disk between builds, in memory between `mkdocs serve` rebuilds
+            self._fragments.use(self._cache if self.command != "serve" else None)
 
     def _cache_conversion(self, page: Page, files: Files) -> None:
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
@@ -520,6 +559,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._packed.clear()
         self._packing = self.command != "serve" and known_plugins(config, FaultLinesPlugin)
         self._date_pages(files, config)
+        if self._serving_dirty:
+            self._dirty.start(files)
         return nav
 
     def _date_pages(self, files: Files, config: MkDocsConfig) -> None:
@@ -580,6 +621,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             page = files.get_file_from_path(src).page  # type: ignore[union-attr]
             if page is not None and self._entries.get(src, {}).get("entries") is not None:
                 page.content = ""
+        if self._serving_dirty:
+            self._plan_writes(config, files)
         # everything read so far (pages, navigation, the chronology) lives until the end of the build: the cycle
         # collector stops re-scanning it (seconds per full collection at 10,000 incidents), and forked workers
         # share it without copying it; unfrozen when the build ends
@@ -599,6 +642,28 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 self._search_views.pop(page.file.src_uri, None)
             log.debug("building pages (%d worker processes)", self._workers.processes)
         return env
+
+    def _plan_writes(self, config: MkDocsConfig, files: Files) -> None:
+        """``mkdocs serve --dirty`` (generator/serve_dirty.py): remove what the previous build had and this one
+        does not, give every page the key of its output, and let MkDocs write only those whose output of that key
+        is not in the site folder; the search index gets the others' entries. With plugins whose page events the
+        keys do not cover, every page is written."""
+        self._dirty.remove_gone(files, config.site_dir)
+        pages = in_build_order(files)
+        keys: dict[str, str] = {}
+        if known_plugins(config, FaultLinesPlugin):
+            site = self._cache.site if self._caching else site_key(config, self.config, self.command)
+            signature = nav_signature(self._nav)
+            for page in pages:
+                entry = self._entries.get(page.file.src_uri)
+                if entry is None or "output_key" not in entry:  # a page the cache does not hold: by its HTML
+                    base = output_key(content_key(site, page), signature, page)
+                elif entry.get("hit") and entry.get("entries") is None and self._indexing:
+                    continue  # its search entries could not be given without building it
+                else:
+                    base = entry["output_key"]
+                keys[page.file.src_uri] = page_key(base, page, self.serve_errors)
+        complete_search_index(config, self._dirty.plan(pages, keys))
 
     def _workers_pages(self, files: Files) -> list[Page]:
         return [
@@ -711,6 +776,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 continue
 
             def add_entry_from_view(page: Page, index: Any = index, add_entry: Any = add_entry) -> Any:
+                try:
+                    return add_one(page, index, add_entry)
+                finally:  # `mkdocs serve --dirty`: the pages not written that follow it (see _plan_writes)
+                    for later in self._dirty.indexed_after(page):
+                        add_one(later, index, add_entry)
+
+            def add_one(page: Page, index: Any, add_entry: Any) -> Any:
                 entry = self._entries.get(page.file.src_uri)
                 if entry is not None and entry.get("hit") and entry.get("entries") is not None:
                     index.entries.extend(entry["entries"])  # from the cache
@@ -771,7 +843,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self.command != "serve" and page.file.src_uri in self._generated_paths:
             page.content = ""  # memory: written from here on (the search index has its entries)
             self._packed.pop(page.file.src_uri, None)
-        return self._with_errors(output)
+        output = self._with_errors(output)
+        if self._serving_dirty:
+            self._dirty.wrote(page, output)
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return self._with_errors(output_content)  # 404.html: the pages of a broken tree are not built
@@ -797,6 +872,11 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 "page cache: %s pages reused, %s built", f"{self._reused:,}", f"{generated - self._reused:,}"
             )
             self._entries.clear()
+        if self._serving_dirty:
+            self._dirty.finish()
+            log.info(
+                "serve --dirty: %s of %s pages written", f"{self._dirty.written:,}", f"{self._dirty.pages:,}"
+            )
         if self.command != "serve" and not self.staging_dir:
             write_marker(Path(config.site_dir))  # a build in place (atomic: false) marks its output too
         summary = self._workers.summary()
@@ -821,6 +901,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        self._dirty.forget()  # the next build writes every page again
         self._workers.close()
         if self.staging_dir:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
@@ -834,6 +915,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_shutdown(self) -> None:
         self.on_build_error(error=Exception("shutdown"))
+        self._dirty.quiet(False)
         observer, self._observer = self._observer, None
         if observer is not None:
             observer.stop()

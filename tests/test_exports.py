@@ -597,3 +597,29 @@ def test_chart_colours_reach_3_to_1_in_both_colour_schemes(chronology: Chronolog
         colour = term.color.lower()
         assert contrast(colour, "#ffffff") >= 3, colour
         assert contrast(dark.get(colour, colour), SLATE_BACKGROUND) >= 3, colour
+
+
+def test_exports_from_kept_pieces_are_the_exports_made_whole(chronology: Chronology, tmp_path: Path) -> None:
+    """The exports joined from pieces kept by key (calendar events, feeds, table rows; generator/render/memo.py
+    Fragments, as a warm build reads them from disk) are byte for byte the exports made whole, and a second build
+    finds every piece; after a title changes, only the pieces that show it are made again."""
+    from helpers import write_tree
+
+    from generator.render.memo import Fragments
+
+    whole = render_exports(chronology, site_url=SITE)
+    pieces = Fragments()
+    assert render_exports(chronology, site_url=SITE, fragments=pieces) == whole
+    made = pieces.misses
+    pieces.finish()
+    assert render_exports(chronology, site_url=SITE, fragments=pieces) == whole
+    assert pieces.misses == 0 and pieces.hits == made
+    pieces.finish()
+    files = export_files()
+    files[incident_path("2024-03-02-formula-title")]["title"] = "A new title"
+    result = run(write_tree(tmp_path, files), today=dt.date(2026, 1, 1))
+    assert result.chronology is not None, result.diagnostics
+    changed = render_exports(result.chronology, site_url=SITE, fragments=pieces)
+    assert changed == render_exports(result.chronology, site_url=SITE) != whole
+    # its calendar event and table row, and the feeds it is in (site-wide Atom and JSON, its type's, its actors')
+    assert 0 < pieces.misses <= 2 + 3 + 4, pieces.misses

@@ -42,6 +42,21 @@ def reused(stderr: str) -> tuple[int, int]:
     return int(hits.replace(",", "")), int(built.replace(",", ""))
 
 
+def rendered(stderr: str) -> tuple[int, int]:
+    """(generated pages rendered, generated pages whose Markdown came from the cache) of a build."""
+    [(made, kept)] = re.findall(r"generated pages: ([\d,]+) rendered, ([\d,]+) from the cache", stderr)
+    return int(made.replace(",", "")), int(kept.replace(",", ""))
+
+
+# the pages a change renders again (besides the two reference pages, made every time): its incident's page and
+# the pages that show what changed; every other generated page comes from the cache
+RENDERED_AFTER = {
+    "incident text": 1,  # the body is shown on the incident's page only
+    "incident actors": 6,  # its page, the actor pages (its old and new role), the actors' feeds are files
+    "incident title": 15,  # its page, the timeline, its year, type, series, actors', places', related pages, map
+}
+
+
 def build_both(root: Path, out: Path, label: str) -> tuple[dict[str, bytes], dict[str, bytes], str]:
     """A warm build (the project's cache) and a cold one (no cache at all) of ``root`` as it is now."""
     warm = mkdocs_build(root, "-f", with_cache(root, ".cache/fault-lines"), "-d", str(out / f"{label}-warm"))
@@ -64,6 +79,9 @@ CHANGES = {
     ),
     "incident actors": lambda root: edit(
         root / incident_path(CHANGED), "role: responder", "role: participant"
+    ),
+    "incident title": lambda root: edit(
+        root / incident_path(CHANGED), "title: Joint bomber patrol", "title: Joint bomber patrol, edited"
     ),
     "actor name": lambda root: edit(
         root / ACTOR_DIR / "pla-air-force.md", "PLA Air Force", "PLA Air Force (PLAAF)"
@@ -116,6 +134,9 @@ def test_a_warm_build_is_the_cold_build_after_each_kind_of_change(project: Path,
         assert built > 0, f"a change of {kind} rebuilt no page"
         if kind in ("incident text", "incident actors"):  # the others touch most pages of three incidents
             assert hits > built, f"a change of {kind} rebuilt {built} pages and reused only {hits}"
+        made, kept = rendered(stderr)
+        if kind in RENDERED_AFTER:  # counted, not timed: the Markdown of only the pages that show the change
+            assert 2 < made <= 2 + RENDERED_AFTER[kind] and made < kept, (kind, made, kept)
 
 
 def _rows(cache: Path) -> dict[str, tuple[bytes, bytes | None, bytes | None]]:

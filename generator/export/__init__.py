@@ -15,7 +15,7 @@ from generator.export.tables import render_tables
 from generator.history import History
 from generator.model import Chronology
 from generator.render.memo import Fragments
-from generator.render.pages import GeneratedPage
+from generator.render.pages import GeneratedPage, Render, plain_render
 
 __all__ = ["export_pages", "render_exports"]
 
@@ -38,17 +38,20 @@ def render_exports(
     base = links.site("") if site_url else ""
     revised = revisions(chronology, history) if revised is None else revised
     files: dict[str, bytes] = {}
-    files.update(render_tables(chronology, links))
-    files.update(render_feeds(chronology, links, revised))
+    files.update(render_tables(chronology, links, fragments))
+    files.update(render_feeds(chronology, links, revised, fragments))
     files.update(render_calendar(chronology, links, revised, fragments))
     files.update(render_schemas(base, chronology))
     return dict(sorted(files.items()))
 
 
-def export_pages(chronology: Chronology, *, directory_urls: bool = True) -> list[GeneratedPage]:
-    """The Markdown pages stats.md, map.md and data.md (all in the navigation)."""
+def export_pages(
+    chronology: Chronology, *, directory_urls: bool = True, render: Render = plain_render
+) -> list[GeneratedPage]:
+    """The Markdown pages stats.md, map.md and data.md (all in the navigation), each by ``render``
+    (``SiteRenderer.render``: kept by what it shows)."""
     return [
-        stats_page(chronology, directory_urls),
-        map_page(chronology, directory_urls),
-        data_page(chronology, directory_urls),
+        stats_page(chronology, directory_urls, render),
+        map_page(chronology, directory_urls, render),
+        data_page(chronology, directory_urls, render),
     ]

@@ -9,7 +9,7 @@ from generator.export.records import FORMAT_VERSION
 from generator.export.schemas import EXPORT_SCHEMAS, schema_path
 from generator.export.tables import INCIDENT_ACTOR_COLUMNS, INCIDENT_COLUMNS
 from generator.model import Chronology
-from generator.render.pages import GeneratedPage, environment, page_meta
+from generator.render.pages import GeneratedPage, Render, page_meta, plain_render
 from generator.render.urls import relative
 from generator.schema import SCHEMAS
 
@@ -105,7 +105,9 @@ def exports(chronology: Chronology) -> list[dict[str, Any]]:
     ]
 
 
-def data_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPage:
+def data_page(
+    chronology: Chronology, directory_urls: bool = True, render: Render = plain_render
+) -> GeneratedPage:
     """Render data.md."""
 
     def url(path: str) -> str:
@@ -126,7 +128,5 @@ def data_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedP
     meta = page_meta(
         "Data", f"{chronology.vocabulary.title} as data: JSON, CSV, feeds, calendar and schemas."
     )
-    text = (
-        environment().get_template("data.md.j2").render(meta=meta, d=view, title=chronology.vocabulary.title)
-    )
+    text = render("data.md.j2", HERE, meta=meta, d=view, title=chronology.vocabulary.title)
     return GeneratedPage(HERE, text, in_nav=True)

@@ -16,6 +16,7 @@ from generator.export.records import Links, latest_date
 from generator.export.revisions import Revision
 from generator.export.tables import to_json
 from generator.model import Chronology, IncidentRecord
+from generator.render.memo import Fragments
 from generator.render.text import escape
 
 FEED_SIZE = 50
@@ -121,6 +122,21 @@ class FeedEntries:
         return self._latest
 
 
+def feed_key(
+    entries: FeedEntries, fragments: Fragments, shown: Sequence[IncidentRecord], *about: str
+) -> tuple[str, ...]:
+    """Everything a feed of the incidents ``shown`` is made from (for ``fragments``): ``about`` (its path,
+    titles, page), the links, the vocabulary, and each incident's record, revision and actors' names."""
+    c = entries.chronology
+    parts = [*about, repr(entries.links), fragments.record_text(c.vocabulary)]
+    for record in shown:
+        names = [c.actors[a.actor].data.name for a in record.data.actors]
+        parts += [fragments.record_text(record), repr(entries.revised.get(record.id)), repr(names)]
+    if not shown:  # an empty feed is dated by the whole chronology's latest day
+        parts.append(entries.latest_date().isoformat())
+    return tuple(parts)
+
+
 def atom_feed(
     entries: FeedEntries,
     records: Sequence[IncidentRecord],
@@ -129,8 +145,14 @@ def atom_feed(
     title: str,
     subtitle: str,
     page: str,
+    fragments: Fragments | None = None,
 ) -> bytes:
-    """One Atom feed of ``records`` (newest first) published at ``path``; ``page`` is its HTML alternate."""
+    """One Atom feed of ``records`` (newest first) published at ``path``; ``page`` is its HTML alternate.
+    ``fragments``: where the feed is kept by :func:`feed_key` (the same bytes either way)."""
+    if fragments is not None:
+        key = feed_key(entries, fragments, latest(records), "atom", path, title, subtitle, page)
+        return fragments.get(key, lambda: atom_feed(entries, records, path=path, title=title,
+                                                    subtitle=subtitle, page=page))  # fmt: skip
     links = entries.links
     feed = FeedGenerator()
     feed_url = links.site(path)
@@ -151,9 +173,12 @@ def atom_feed(
     return feed.atom_str(pretty=True)
 
 
-def json_feed(entries: FeedEntries) -> bytes:
+def json_feed(entries: FeedEntries, fragments: Fragments | None = None) -> bytes:
     """JSON Feed 1.1 of the latest incidents; date, precision, type and sources under ``_fault_lines``."""
     chronology, links = entries.chronology, entries.links
+    if fragments is not None:
+        key = feed_key(entries, fragments, latest(chronology.incidents), "json feed")
+        return fragments.get(key, lambda: json_feed(entries))
     vocab = chronology.vocabulary
     items: list[dict[str, Any]] = []
     for record in latest(chronology.incidents):
@@ -204,9 +229,13 @@ def _rfc3339(moment: dt.datetime) -> str:
 
 
 def render_feeds(
-    chronology: Chronology, links: Links, revised: dict[str, Revision] | None = None
+    chronology: Chronology,
+    links: Links,
+    revised: dict[str, Revision] | None = None,
+    fragments: Fragments | None = None,
 ) -> dict[str, bytes]:
-    """feed.xml, feed.json and feeds/{actors,types}/<id>.xml."""
+    """feed.xml, feed.json and feeds/{actors,types}/<id>.xml. ``fragments``: where each feed is kept by
+    everything it is made from (:func:`feed_key`): only the feeds a change shows in are made again."""
     vocab = chronology.vocabulary
     entries = FeedEntries(chronology, links, revised or {})
     files = {
@@ -217,8 +246,9 @@ def render_feeds(
             title=vocab.title,
             subtitle=f"The latest {FEED_SIZE} incidents, newest first.",
             page=links.page("timeline"),
+            fragments=fragments,
         ),
-        "feed.json": json_feed(entries),
+        "feed.json": json_feed(entries, fragments),
     }
     for actor_id, actor in chronology.actors.items():
         # by_actor is newest first already; an actor with two roles in one incident appears twice
@@ -231,6 +261,7 @@ def render_feeds(
             title=f"{vocab.title}: {actor.data.name}",
             subtitle=f"The latest incidents involving {actor.data.name}.",
             page=links.page("actors", actor_id),
+            fragments=fragments,
         )
     for type_id, term in vocab.incident_types.items():
         path = f"feeds/types/{type_id}.xml"
@@ -241,5 +272,6 @@ def render_feeds(
             title=f"{vocab.title}: {term.label}",
             subtitle=f"The latest incidents of type {term.label}.",
             page=links.page("types", type_id),
+            fragments=fragments,
         )
     return files

@@ -12,8 +12,9 @@ from generator.dates import human_range
 from generator.geo import coordinates, route
 from generator.model import Chronology, IncidentRecord
 from generator.render import svgmap
-from generator.render.filters import item_data, item_ref, timeline_filters
-from generator.render.pages import GeneratedPage, environment, page_meta
+from generator.render.filters import item_data, item_ref, other_names, timeline_filters
+from generator.render.memo import Deferred
+from generator.render.pages import GeneratedPage, Render, page_meta, plain_render
 from generator.render.urls import page_path, page_url, relative
 
 HERE = "map.md"
@@ -61,12 +62,17 @@ def legend(chronology: Chronology, drawn: list[svgmap.Marker]) -> list[dict[str,
     ]
 
 
-def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPage:
-    """Render map.md."""
+def map_page(
+    chronology: Chronology, directory_urls: bool = True, render: Render = plain_render
+) -> GeneratedPage:
+    """Render map.md (by ``render``: the renderer's, which keeps pages by what they show)."""
     vocab = chronology.vocabulary
     rows = []
     for record, lat, lon, approximate, where in located_incidents(chronology):
         data = record.data
+        # the filters' words: its places' and actors' other names and scripts, as on the timeline's cards
+        names = other_names(chronology, record)
+        words = (("fl-words", names),) if names else ()
         rows.append(
             {
                 "id": record.id,
@@ -82,27 +88,29 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
                 "coordinates": f"{lat:.2f}, {lon:.2f}",
                 "approximate": approximate,
                 "route": len(route(record)),
-                "data": item_data(record),
+                "data": item_data(record) + words,
             }
         )
     total = len(chronology.incidents)
     drawn = markers(chronology, directory_urls)
     routes = sum(1 for m in drawn if len(m.route) >= 2)
-    svg = svgmap.render_map(
-        drawn,
-        title=f"Map of {len(drawn)} located incidents",
-        description=(
-            f"{len(drawn)} of {total} incidents on a map fitted to where they happened, {routes} with the "
-            "route their sources describe as a line ending in an arrow. Solid dots are precise locations; "
-            "tinted areas with a dashed edge are approximate (a sea's or zone's centre, or a location its "
-            "sources give roughly)."
-        ),
+    title = f"Map of {len(drawn)} located incidents"
+    description = (
+        f"{len(drawn)} of {total} incidents on a map fitted to where they happened, {routes} with the "
+        "route their sources describe as a line ending in an arrow. Solid dots are precise locations; "
+        "tinted areas with a dashed edge are approximate (a sea's or zone's centre, or a location its "
+        "sources give roughly)."
+    )
+    # drawn only if the page is rendered (its key: the markers it is drawn from)
+    svg = Deferred(
+        ("map", drawn, title, description),
+        lambda: Markup(svgmap.render_map(drawn, title=title, description=description)),
     )
     filters = timeline_filters(chronology, year_range=True)
     filters["total"] = len(rows)
     filters["folded"] = True  # the map comes first: the panel opens on request, or when the URL filters
     view = {
-        "map": Markup(svg),
+        "map": svg,
         "rows": rows,
         "total": total,
         "drawn": len(drawn),
@@ -117,5 +125,5 @@ def map_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPa
     meta = page_meta(
         "Map", f"Every located incident in {vocab.title} on a map, with the routes sources give."
     )
-    text = environment().get_template("map.md.j2").render(meta=meta, m=view, filters=filters)
+    text = render("map.md.j2", HERE, meta=meta, m=view, filters=filters)
     return GeneratedPage(HERE, text, in_nav=True)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from generator.model import Chronology
 from generator.render import charts
-from generator.render.pages import GeneratedPage, environment, page_meta
+from generator.render.pages import GeneratedPage, Render, page_meta, plain_render
 from generator.render.urls import page_path, page_url, relative
 
 HERE = "stats.md"
@@ -104,7 +104,9 @@ def line(what: str, series: list[tuple[str, float]], unit: str) -> dict[str, Any
     return {"svg": Markup(svg), "title": title}
 
 
-def stats_page(chronology: Chronology, directory_urls: bool = True) -> GeneratedPage:
+def stats_page(
+    chronology: Chronology, directory_urls: bool = True, render: Render = plain_render
+) -> GeneratedPage:
     """Render stats.md."""
     c, vocab = chronology, chronology.vocabulary
     s = statistics(chronology)
@@ -190,5 +192,5 @@ def stats_page(chronology: Chronology, directory_urls: bool = True) -> Generated
         "timeline_url": url("timeline"),
     }
     meta = page_meta("Statistics", f"What {vocab.title} records, counted: by year and type, actor and place.")
-    text = environment().get_template("stats.md.j2").render(meta=meta, s=view, title=vocab.title)
+    text = render("stats.md.j2", HERE, meta=meta, s=view, title=vocab.title)
     return GeneratedPage(HERE, text, in_nav=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import unicodedata
@@ -20,7 +21,8 @@ from generator.export.records import (
     latest_date,
     place_record,
 )
-from generator.model import Chronology
+from generator.model import Chronology, IncidentRecord
+from generator.render.memo import Fragments
 
 JOIN = "; "
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"); the apostrophe
@@ -163,9 +165,76 @@ def incident_rows(incidents: list[dict[str, Any]]) -> Iterable[list[object]]:
         ]
 
 
-def render_tables(chronology: Chronology, links: Links) -> dict[str, bytes]:
-    """Every JSON and CSV file under data/."""
+def _csv_lines(rows: Iterable[Sequence[object]]) -> str:
+    """The CSV text of ``rows`` as :func:`to_csv` writes them after its header (a row's text does not depend on
+    the rows around it, so the file is its header and its rows' texts, joined)."""
+    return to_csv((), rows).decode("utf-8").removeprefix("\r\n")
+
+
+def table_piece(chronology: Chronology, record: IncidentRecord, links: Links) -> str | None:
+    """One incident's part of the tables, as JSON text: its record (incidents.json) and its CSV lines (in
+    incidents.csv and incident_actors.csv); ``None`` when its record is not plain JSON for orjson."""
+    i = incident_record(chronology, record, links)
+    try:
+        return orjson.dumps({"record": i, "csv": _csv_lines(incident_rows([i])),
+                             "actors_csv": _csv_lines(_actor_rows(i))}).decode()  # fmt: skip
+    except orjson.JSONEncodeError:
+        return None
+
+
+def table_key(
+    chronology: Chronology, record: IncidentRecord, context: str, fragments: Fragments
+) -> tuple[str, ...]:
+    """Everything :func:`table_piece` reads: ``context`` (a digest of the vocabulary and the links), the record,
+    the records of its actors and places, and its related incidents' ids, titles and relations."""
+    c, data, text = chronology, record.data, fragments.record_text
+    actors = dict.fromkeys([a.actor for a in data.actors] + [claim.actor for claim in data.claims])
+    related = [
+        (k.incident.id, k.incident.data.title, k.relation, k.inverse) for k in c.related.get(record.id, ())
+    ]
+    return (
+        "table",
+        context,
+        text(record),
+        *(text(c.actors[a]) for a in actors),
+        *(text(c.places[p]) for p in dict.fromkeys(data.places)),
+        repr(related),
+    )
+
+
+def _actor_rows(i: dict[str, Any]) -> list[list[object]]:
+    return [[i["id"], i["date"], a["id"], a["name"], a["role"]] for a in i["actors"]]
+
+
+def render_tables(
+    chronology: Chronology, links: Links, fragments: Fragments | None = None
+) -> dict[str, bytes]:
+    """Every JSON and CSV file under data/. ``fragments``: where each incident's part (:func:`table_piece`) is
+    kept by everything it is made from (:func:`table_key`), so that only the changed incidents' are made again;
+    the bytes are the same either way."""
+    if fragments is not None:
+        context = hashlib.sha256(
+            f"{links!r}\0{fragments.record_text(chronology.vocabulary)}".encode()
+        ).hexdigest()
+        pieces = [
+            fragments.get(
+                table_key(chronology, r, context, fragments), lambda r=r: table_piece(chronology, r, links)
+            )
+            for r in chronology.incidents
+        ]
+        if all(piece is not None for piece in pieces):
+            parts = [orjson.loads(piece) for piece in pieces]
+            return _tables(chronology, links, [part["record"] for part in parts],
+                           "".join(part["csv"] for part in parts),
+                           "".join(part["actors_csv"] for part in parts))  # fmt: skip
     incidents = [incident_record(chronology, r, links) for r in chronology.incidents]
+    actor_rows = [row for i in incidents for row in _actor_rows(i)]
+    return _tables(chronology, links, incidents, _csv_lines(incident_rows(incidents)), _csv_lines(actor_rows))
+
+
+def _tables(
+    chronology: Chronology, links: Links, incidents: list[dict[str, Any]], rows: str, actor_rows: str
+) -> dict[str, bytes]:
     header = {
         "version": FORMAT_VERSION,
         "title": chronology.vocabulary.title,
@@ -174,13 +243,13 @@ def render_tables(chronology: Chronology, links: Links) -> dict[str, bytes]:
     }
     actors = [actor_record(chronology, a, links) for a in chronology.actors]
     places = [place_record(chronology, p, links) for p in chronology.places]
-    actor_rows = [[i["id"], i["date"], a["id"], a["name"], a["role"]] for i in incidents for a in i["actors"]]
     return {
         "data/incidents.json": to_json({**header, "count": len(incidents), "incidents": incidents}),
         "data/actors.json": to_json({**header, "count": len(actors), "actors": actors}),
         "data/places.json": to_json({**header, "count": len(places), "places": places}),
-        "data/incidents.csv": to_csv([c for c, _, _ in INCIDENT_COLUMNS], incident_rows(incidents)),
-        "data/incident_actors.csv": to_csv([c for c, _, _ in INCIDENT_ACTOR_COLUMNS], actor_rows),
+        "data/incidents.csv": to_csv([c for c, _, _ in INCIDENT_COLUMNS], ()) + rows.encode("utf-8"),
+        "data/incident_actors.csv": to_csv([c for c, _, _ in INCIDENT_ACTOR_COLUMNS], ())
+        + actor_rows.encode("utf-8"),
         "data/datapackage.json": to_json(data_package(chronology.vocabulary.title, header["updated"])),
     }
 

@@ -176,7 +176,7 @@ def tombstone_page(renderer: SiteRenderer, record: IncidentRecord) -> GeneratedP
     }
     meta = page_meta(f"Retracted: {data.title}", data.status_note or "This incident was retracted.",
                      fault_lines_source=record.path)  # fmt: skip
-    text = renderer.render("tombstone.md.j2", here, meta=meta, t=view)
+    text = renderer.template_text("tombstone.md.j2", meta=meta, t=view)
     return GeneratedPage(here, text, source=record.path)
 
 

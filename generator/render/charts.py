@@ -204,8 +204,9 @@ def _series_paint(index: int, colour: str) -> tuple[str, str]:
 
 NARROW_BELOW = 480
 """A chart narrower than this is drawn for a phone (labels above bars); see :func:`responsive`."""
-PHONE_WIDTH = 340
-"""The width of a phone's chart: a 375 px screen shows it at about its own size, so 11 is 11 px."""
+PHONE_WIDTH = 288
+"""The width of a phone's chart: the narrowest phone in use (320 px, 288 px inside the page's margins) shows it at its
+own size, so 11 is 11 px there and a little more on wider phones."""
 
 
 def responsive(render: Callable[..., str], *args: object, width: int = 640, **kwargs: object) -> str:

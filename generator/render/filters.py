@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from generator.model import Chronology, IncidentRecord
+from generator.render import hanzi
 
 TEXT_PARAMETER = "text"  # not "q": Material opens its search dialog for ?q=
 
@@ -45,6 +46,19 @@ def item_data(record: IncidentRecord) -> tuple[tuple[str, str], ...]:
         ("actors", " ".join(sorted({a.actor for a in data.actors}))),
         ("places", " ".join(sorted(set(data.places)))),
     )
+
+
+def other_names(chronology: Chronology, record: IncidentRecord) -> str:
+    """Every other name of an incident's places and actors (尖閣諸島, 독도, JASDF), with their forms in the
+    other Chinese script (钓鱼岛 for 釣魚島): words the filters find it by (``data-fl-words``), though the
+    timeline's card and the map's table show only the English names."""
+    data = record.data
+    names: list[str] = []
+    for entity in [chronology.places[p].data for p in data.places] + [
+        chronology.actors[a.actor].data for a in data.actors
+    ]:
+        names += [*entity.names.values(), *entity.aliases]
+    return " ".join(hanzi.with_variants(names))
 
 
 def timeline_filters(chronology: Chronology, year_range: bool = False) -> dict[str, Any]:

@@ -1,5 +1,13 @@
-"""Incident pages by the key of everything one shows, so that a build after a small change renders only the pages
-it changed (``mkdocs serve`` after a save, a warm ``mkdocs build``).
+"""Generated pages and export pieces by the key of everything each shows, so that a build after a small change
+renders only what it changed (``mkdocs serve`` after a save, a warm ``mkdocs build``). In order of a build:
+
+- **Incident pages** (:func:`partition`, :func:`keep`), keyed before anything of them is rendered, below.
+- **Every other generated page** (lists, actors, places, timeline, map, statistics, data): by its template, path
+  and view (:func:`page_key`, used by ``SiteRenderer.render``); a costly value of the view is a
+  :class:`Deferred`, made only when the page is rendered.
+- **Export pieces** (:class:`Fragments`): calendar events, feeds, table rows (and under ``mkdocs serve`` list
+  entries and front matter), each by everything it is made from; kept on disk between builds.
+- **Share cards** (:func:`card`).
 
 An incident page shows its own record and, of the rest of the chronology, only what :func:`incident_inputs`
 lists: the vocabulary, the names of its actors and the data of its places, its series neighbours, its related
@@ -11,8 +19,10 @@ each kind of input and requires the same site as a build without the memo.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.render import changes
@@ -34,8 +44,8 @@ class Store(Protocol):
 
 
 def incident_inputs(renderer: SiteRenderer, record: IncidentRecord, vocabulary: str) -> list[Any]:
-    """Everything ``renderer.incident(record)`` reads, as plain text and data (``vocabulary``: the
-    vocabulary's repr, the same for every incident)."""
+    """Everything ``renderer.incident(record)`` reads, as plain text and data (records by their digests;
+    ``vocabulary``: the vocabulary's, the same for every incident)."""
     c, data = renderer.c, record.data
     position = renderer._series_positions.get(record.id) if data.series else None
     members = c.by_series.get(data.series or "", ())
@@ -59,7 +69,7 @@ def incident_inputs(renderer: SiteRenderer, record: IncidentRecord, vocabulary: 
     ]
     actor_ids = sorted({a.actor for a in data.actors} | {claim.actor for claim in data.claims})
     replacement = c.incident_by_id.get(getattr(data, "replaced_by", None) or "")
-    text = renderer.fragments.record_text if renderer.fragments is not None else repr  # once per record
+    text = renderer.record_text  # its digest (record_digest), once per record per build
     return [
         renderer.directory_urls,
         renderer.site_url,
@@ -95,6 +105,12 @@ def incident_inputs(renderer: SiteRenderer, record: IncidentRecord, vocabulary: 
     ]
 
 
+def record_digest(record: Any) -> str:
+    """A hash of ``repr(record)``: a record (a dataclass of pydantic models, or the vocabulary) shows every field
+    in its repr, so two records with the same digest render alike; short, so keys made of many are cheap."""
+    return hashlib.blake2b(repr(record).encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
+
+
 def incident_key(store: Store, renderer: SiteRenderer, record: IncidentRecord, vocabulary: str) -> str:
     digest = hashlib.sha256(f"incident page\0{store.site}\0".encode())
     for part in incident_inputs(renderer, record, vocabulary):
@@ -111,7 +127,7 @@ def partition(
 
     known: dict[str, GeneratedPage] = {}
     todo: list[tuple[IncidentRecord, str]] = []
-    vocabulary = repr(renderer.c.vocabulary) if store is not None else ""
+    vocabulary = renderer.record_text(renderer.c.vocabulary) if store is not None else ""
     for record in renderer.c.incidents:
         key = incident_key(store, renderer, record, vocabulary) if store is not None else ""
         entry = store.load(key) if store is not None else None
@@ -133,6 +149,46 @@ def keep(store: Store | None, todo: list[tuple[IncidentRecord, str]], pages: lis
                    "in_nav": page.in_nav})  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A value a page shows that is costly to make (an SVG picture, ...): ``inputs``, everything it is made
+    from, stands for it in the page's key (:func:`page_key`), and ``make()`` is called only when the page is
+    rendered (not when it comes from the store)."""
+
+    inputs: Any
+    make: Callable[[], Any]
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.inputs!r})"
+
+
+def page_key(store: Store, template: str, path: str, values: dict[str, Any]) -> str | None:
+    """The key of a generated page (a list, an actor, the timeline, ...) by everything it shows: its template,
+    its path and the values the template is given (the page's view: plain dicts, lists, text and numbers, whose
+    ``repr`` shows every one of their parts; a :class:`Deferred` by its inputs). The store's site key covers the
+    templates themselves, the configuration and the generator's code. ``None`` when a value's ``repr`` does not
+    show all of it (an object printed by its address): such a page is rendered every time."""
+    text = repr(values)
+    if " at 0x" in text:
+        return None
+    digest = hashlib.sha256(f"page\0{store.site}\0{template}\0{path}\0".encode())
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def resolve(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with each :class:`Deferred` (at the top or one level down) made."""
+
+    def made(value: Any) -> Any:
+        if isinstance(value, Deferred):
+            return value.make()
+        if type(value) is dict and any(isinstance(v, Deferred) for v in value.values()):
+            return {k: made(v) for k, v in value.items()}
+        return value
+
+    return {k: made(v) for k, v in values.items()}
+
+
 def card(store: Store | None, draw: Callable[..., bytes], *args: Any) -> bytes:
     """``draw(*args)`` (a share card's PNG, generator/render/cards.py), from ``store`` when it has it."""
     if store is None:
@@ -147,26 +203,35 @@ def card(store: Store | None, draw: Callable[..., bytes], *args: Any) -> bytes:
 
 
 class Fragments:
-    """Pieces of the site-wide outputs (an incident's calendar event, ...) by the key of everything each is made
-    from, kept in memory between ``mkdocs serve`` rebuilds, so a save re-makes only the pieces it changed.
+    """Pieces of the site-wide outputs (an incident's calendar event, a feed, a table row, ...) by the key of
+    everything each is made from, so a build re-makes only the pieces a change touched: kept in memory between
+    ``mkdocs serve`` rebuilds, and in the page cache on disk between ``mkdocs build`` runs (:meth:`use`).
 
-    A key is a tuple of every input of its piece, as text (the record's ``repr`` and whatever else the piece
+    A key is a tuple of every input of its piece, as text (a record's digest and whatever else the piece
     reads): a piece is found only when all of them are the same, so a stale one is never used. Pieces are
     filed by a hash of their key (BLAKE2b, each part with its length), so the texts are not kept. A build keeps
-    the pieces it used and drops the others (:meth:`finish`); nothing is written to disk."""
+    the pieces it used and drops the others (:meth:`finish`; on disk, the page cache drops the entries a build
+    did not use)."""
 
     def __init__(self) -> None:
         self._kept: dict[bytes, Any] = {}
         self._used: dict[bytes, Any] = {}
         self._records: dict[int, tuple[Any, str]] = {}
+        self._store: Store | None = None
         self.hits = self.misses = 0
 
+    def use(self, store: Store | None) -> None:
+        """Keep this build's text and bytes pieces in ``store`` (``mkdocs build``: the page cache on disk, each
+        piece an entry of its own, read when asked for), not in memory; ``None``: in memory (``mkdocs serve``)."""
+        self._store = store
+
     def record_text(self, record: Any) -> str:
-        """``repr(record)``, once per record object (a pydantic model's repr is slow, and several pieces of
-        one incident are keyed by it); the record is held with its text, so an id is never reused meanwhile."""
+        """:func:`record_digest` of ``record``, once per record object (a pydantic model's repr is slow, and
+        several pieces of one incident are keyed by it); the record is held with its digest, so an id is never
+        reused meanwhile."""
         held = self._records.get(id(record))
         if held is None or held[0] is not record:
-            held = self._records[id(record)] = (record, repr(record))
+            held = self._records[id(record)] = (record, record_digest(record))
         return held[1]
 
     def get(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
@@ -177,6 +242,8 @@ class Fragments:
             digest.update(b"%d:" % len(data))
             digest.update(data)
         filed = digest.digest()
+        if self._store is not None:
+            return self._stored(self._store, filed, make)
         if filed in self._used:
             return self._used[filed]
         if filed in self._kept:
@@ -186,6 +253,28 @@ class Fragments:
             self.misses += 1
             value = make()
         self._used[filed] = value
+        return value
+
+    def _stored(self, store: Store, filed: bytes, make: Callable[[], Any]) -> Any:
+        """The piece filed as ``filed`` in ``store``, or ``make()`` (kept there when it is text or UTF-8 bytes)."""
+        key = f"piece {filed.hex()}"
+        entry = store.load(key)
+        piece = entry.get("piece") if entry is not None else None
+        if (
+            isinstance(piece, list)
+            and len(piece) == 2
+            and piece[0] in ("s", "b")
+            and isinstance(piece[1], str)
+        ):
+            self.hits += 1
+            return piece[1].encode() if piece[0] == "b" else piece[1]
+        self.misses += 1
+        value = make()
+        if isinstance(value, str):
+            store.put({"key": key, "piece": ["s", value]})
+        elif isinstance(value, bytes):
+            with contextlib.suppress(UnicodeDecodeError):  # not UTF-8: not kept, made again next time
+                store.put({"key": key, "piece": ["b", value.decode()]})
         return value
 
     def finish(self) -> None:

@@ -19,14 +19,15 @@ from generator.geo import coordinates, route
 from generator.history import History
 from generator.model import Chronology, IncidentRecord, Record
 from generator.render import changes, cite, hanzi, svgmap, timeaxis
+from generator.render import memo as memo_
 from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
-from generator.render.filters import item_ref, timeline_filters
+from generator.render.filters import item_ref, other_names, timeline_filters
 from generator.render.text import body_html, escape, page_text
 from generator.render.urls import display_host, page_path, page_url, relative
 
 if TYPE_CHECKING:
-    from generator.render.memo import Fragments
+    from generator.render.memo import Fragments, Store
 
 MAX_MAIN_ACTORS = 4
 
@@ -109,6 +110,15 @@ def environment() -> jinja2.Environment:
     return env
 
 
+Render = Callable[..., str]
+"""How a page is rendered: ``render(template, path, **values)`` (``SiteRenderer.render``, or ``plain_render``)."""
+
+
+def plain_render(template: str, path: str, **values: Any) -> str:
+    """``template`` rendered with ``values`` (each ``memo.Deferred`` made), every time."""
+    return environment().get_template(template).render(**memo_.resolve(values))
+
+
 def _page_value(value: Any) -> Any:
     """Every value a template prints goes through here (the environment's ``finalize``): text is escaped for
     HTML and Markdown at once (:func:`page_text`), wherever the template puts it (a heading MkDocs parses as
@@ -177,6 +187,15 @@ class SiteRenderer:
         self._entry_facts: dict[str, dict[str, Any]] = {}
         # list entries' HTML, kept between `mkdocs serve` rebuilds by the entry they show (see entries())
         self.fragments = fragments
+        # where the pages other than incidents are kept by what they show (render/memo.py page_key; set by
+        # render_site), and the paths of the pages this renderer rendered rather than found there
+        self.memo: Store | None = None
+        # a record's digest (memo.record_digest), for the keys made of it; once per record with fragments
+        self.record_text: Callable[[Any], str] = (
+            fragments.record_text if fragments is not None else memo_.record_digest
+        )
+        self.rendered: list[str] = []
+        self._entry_lists: list[tuple[list[dict[str, Any]], str]] = []  # see _with_html
 
     # --- links ---------------------------------------------------------------------------------------------
 
@@ -265,16 +284,8 @@ class SiteRenderer:
         return data.location.description if data.location else ""
 
     def _other_names(self, record: IncidentRecord) -> str:
-        """Every other name of its places and actors (尖閣諸島, 독도, JASDF), with their forms in the other
-        Chinese script (钓鱼岛 for 釣魚島): words the filter finds it by, though the card shows only the English
-        names."""
-        data = record.data
-        names: list[str] = []
-        for entity in [self.c.places[p].data for p in data.places] + [
-            self.c.actors[a.actor].data for a in data.actors
-        ]:
-            names += [*entity.names.values(), *entity.aliases]
-        return " ".join(hanzi.with_variants(names))
+        """Words the filter finds an entry by beyond its card's (filters.other_names)."""
+        return other_names(self.c, record)
 
     @staticmethod
     def _name_facts(names: dict[str, str], aliases: list[str]) -> list[dict[str, Any]]:
@@ -297,18 +308,47 @@ class SiteRenderer:
         return self._with_html([self.entry(here, r) for r in records], "entry")
 
     def _with_html(self, entries: list[dict[str, Any]], macro: str) -> list[dict[str, Any]]:
-        """``entries``, each with its HTML by the macro ``macro`` under ``html`` when there are ``fragments``
+        """``entries``, each to get its HTML by the macro ``macro`` under ``html`` when there are ``fragments``
         (``mkdocs serve``): kept between rebuilds by the entry's every value, so a save renders again only the
-        entries it changed; the list macros print ``html`` when it is there (the same bytes)."""
+        entries it changed; the list macros print ``html`` when it is there (the same bytes). The HTML is made
+        by the next :meth:`render`, and only if that page is rendered (not found in the memo)."""
         if self.fragments is not None:
+            self._entry_lists.append((entries, macro))
+        return entries
+
+    def _entries_html(self) -> None:
+        """The HTML of the entries :meth:`_with_html` left for the page being rendered."""
+        lists, self._entry_lists = self._entry_lists, []
+        if self.fragments is None:
+            return
+        for entries, macro in lists:
             render = getattr(self.env.get_template("_macros.html.j2").module, macro)
             for e in entries:
                 e["html"] = self.fragments.get((macro, repr(e)), functools.partial(render, dict(e)))
-        return entries
 
     # --- pages -----------------------------------------------------------------------------------------------
 
     def render(self, template: str, path: str, **values: Any) -> str:
+        """The page ``path`` from ``template`` and its view ``values``; from :attr:`memo` when a page of the same
+        template, path and values was rendered before (render/memo.py :func:`~generator.render.memo.page_key`;
+        a value may be a :class:`~generator.render.memo.Deferred`, made only if the page is rendered)."""
+        key = memo_.page_key(self.memo, template, path, values) if self.memo is not None else None
+        if key is not None:
+            assert self.memo is not None
+            entry = self.memo.load(key)
+            if entry is not None and entry.get("path") == path and isinstance(entry.get("markdown"), str):
+                self._entry_lists.clear()
+                return entry["markdown"]
+        self.rendered.append(path)
+        text = self.template_text(template, **memo_.resolve(values))
+        if key is not None:
+            assert self.memo is not None
+            self.memo.put({"key": key, "path": path, "markdown": text})
+        return text
+
+    def template_text(self, template: str, **values: Any) -> str:
+        """``template`` rendered with ``values``, always (the incident pages, which have a memo of their own)."""
+        self._entries_html()
         return self.env.get_template(template).render(**values)
 
     def timeline(self) -> GeneratedPage:
@@ -352,12 +392,20 @@ class SiteRenderer:
             "Each mark is an incident, coloured by its type and stacked by month, so taller stacks are busier "
             "months; a hollow mark's day is not known. Each mark links to its incident."
         )
-        overview = timeaxis.render_axis(marks, f"{len(marks)} incidents, {span}", description)
-        zoomed = [
+        title = f"{len(marks)} incidents, {span}"
+
+        zoomed = lambda: [  # noqa: E731
             {"year": year, "svg": Markup(timeaxis.render_year(marks, year, f"Incidents in {year}", description))}
             for year in years
         ] if len(years) > 1 else []  # fmt: skip
-        return {"overview": Markup(overview), "years": zoomed, "types": self._axis_types()}
+        # the pictures are drawn only when the timeline is rendered (its key: the marks they are drawn from)
+        return {
+            "overview": memo_.Deferred(
+                ("axis", marks, title), lambda: Markup(timeaxis.render_axis(marks, title, description))
+            ),
+            "years": memo_.Deferred(("years", marks, years), zoomed),
+            "types": self._axis_types(),
+        }
 
     def _axis_types(self) -> list[dict[str, Any]]:
         counts: dict[str, int] = {}
@@ -518,7 +566,7 @@ class SiteRenderer:
         )
         return GeneratedPage(
             here,
-            self.render("incident.md.j2", here, meta=meta, i=view, index_details=self.index_details),
+            self.template_text("incident.md.j2", meta=meta, i=view, index_details=self.index_details),
             source=record.path,
         )
 
@@ -632,11 +680,9 @@ class SiteRenderer:
             facts.append({"label": "Coordinates", "value": f"{lat:.2f}, {lon:.2f}{approx}", "url": ""})
         facts += self._name_facts(data.names, data.aliases)
         place_map = None
-        if data.coordinates:
-            place_map = Markup(
-                svgmap.render_place_map(data.coordinates[0], data.coordinates[1], data.name,
-                                        data.coordinates_approximate)
-            )  # fmt: skip
+        if data.coordinates:  # drawn only if the page is rendered (see memo.Deferred)
+            drawn = (data.coordinates[0], data.coordinates[1], data.name, data.coordinates_approximate)
+            place_map = memo_.Deferred(("place map", drawn), lambda: Markup(svgmap.render_place_map(*drawn)))
         incidents = self.c.by_place.get(record.id, ())
         view = {
             "name": data.name,
@@ -775,9 +821,9 @@ class SiteRenderer:
         return pages
 
     def _series_page(self, here: str, title: str, lede: str, entries: list[dict[str, Any]]) -> GeneratedPage:
-        template = self.env.get_template("series.md.j2")
-        return GeneratedPage(here, template.render(meta=page_meta(title, lede), title=title, lede=lede,
-                                                   entries=entries))  # fmt: skip
+        meta = page_meta(title, lede)
+        return GeneratedPage(here, self.render("series.md.j2", here, meta=meta, title=title, lede=lede,
+                                               entries=entries))  # fmt: skip
 
     def redirects(self) -> list[GeneratedPage]:
         """A page at each old incident id that sends the reader to the current one."""

@@ -44,6 +44,8 @@ class SiteOutput:
     files: dict[str, bytes] = field(default_factory=dict)
     # the day each generated page's content last changed, from history (the sitemap's lastmod); empty without
     modified: dict[str, dt.date] = field(default_factory=dict)
+    # the pages whose Markdown this build rendered; the others came from the memo (generator/render/memo.py)
+    rendered: tuple[str, ...] = ()
 
 
 def type_stylesheet(chronology: Chronology) -> bytes:
@@ -74,6 +76,7 @@ def render_site(
     parallel_min: int = PARALLEL_MIN_INCIDENTS,
     memo: memo_.Store | None = None,
     fragments: memo_.Fragments | None = None,
+    pieces: memo_.Fragments | None = None,
 ) -> SiteOutput:
     """Render every page and file of the site (pure: same chronology and history, same bytes).
 
@@ -85,7 +88,9 @@ def render_site(
     ``processes``: worker processes for the incident pages of a large chronology (``generator.render.parallel``;
     0: none); the output is the same either way. ``memo``: where incident pages rendered before are kept by the
     key of their inputs (``generator.render.memo``); ``fragments``: where pieces of the site-wide pages and
-    exports are kept between ``mkdocs serve`` rebuilds (``memo.Fragments``); the output is the same either way.
+    exports are kept between ``mkdocs serve`` rebuilds (``memo.Fragments``); ``pieces``: where the exports'
+    pieces (calendar events, feeds) are kept, across builds too (``fragments`` when not given); the output is the
+    same either way.
     """
     renderer = SiteRenderer(
         chronology,
@@ -99,19 +104,23 @@ def render_site(
     )
     # the workers render the incidents (those not in the memo) while this process does everything else, then
     # the pages are gathered
+    renderer.memo = memo  # the other pages by what they show (SiteRenderer.render)
+    if pieces is not None:
+        renderer.record_text = pieces.record_text  # each record's repr once, for every key made of it
     known, todo = memo_.partition(memo, renderer)
     incidents = IncidentPages(renderer, processes, parallel_min, records=[record for record, _ in todo])
 
     def incident_pages() -> list[GeneratedPage]:
         rendered = incidents.result()
         memo_.keep(memo, todo, rendered)
+        renderer.rendered.extend(page.path for page in rendered)
         if not known:
             return rendered
         fresh = iter(rendered)
         return [known[r.id] if r.id in known else next(fresh) for r in chronology.incidents]
 
     try:
-        return _render_rest(renderer, incident_pages, memo, fragments)
+        return _render_rest(renderer, incident_pages, memo, pieces or fragments)
     finally:
         incidents.close()
 
@@ -120,7 +129,7 @@ def _render_rest(
     renderer: SiteRenderer,
     incident_pages: Callable[[], list[GeneratedPage]],
     memo: memo_.Store | None,
-    fragments: memo_.Fragments | None = None,
+    pieces: memo_.Fragments | None = None,
 ) -> SiteOutput:
     """Everything but the incident pages here, while ``incidents`` may still be rendering them elsewhere."""
     chronology, site_url, directory_urls = renderer.c, renderer.site_url, renderer.directory_urls
@@ -132,11 +141,11 @@ def _render_rest(
     revised = revisions(chronology, renderer.history)
     files.update(
         render_exports(
-            chronology, site_url=site_url, directory_urls=directory_urls, revised=revised, fragments=fragments
+            chronology, site_url=site_url, directory_urls=directory_urls, revised=revised, fragments=pieces
         )
     )
     files.update(social_card_files(chronology, renderer.social_cards, memo))
-    exported = export_pages(chronology, directory_urls=directory_urls)
+    exported = export_pages(chronology, directory_urls=directory_urls, render=renderer.render)
     pages = {page.path: page for page in renderer.all_pages(incident_pages=incident_pages)}
     for path, text in (
         ("reference/error-codes.md", error_codes_markdown()),
@@ -144,8 +153,9 @@ def _render_rest(
     ):
         pages[path] = GeneratedPage(path, text, in_nav=True)
     pages.update((page.path, page) for page in exported)
+    renderer.rendered += ["reference/error-codes.md", "reference/fields.md"]  # small: made every time
     modified = page_dates(chronology, renderer.history, revised)
-    return SiteOutput(pages, dict(sorted(files.items())), modified)
+    return SiteOutput(pages, dict(sorted(files.items())), modified, tuple(renderer.rendered))
 
 
 def social_card_files(chronology: Chronology, mode: str, memo: memo_.Store | None = None) -> dict[str, bytes]:

@@ -2,7 +2,9 @@
 inline SVG made at build time.
 
 Marks that fall in the same month (or, zoomed to a year, the same week) are stacked, so how busy a period
-was shows as height. Each mark is a link to its incident, named by its date and title; it carries the same
+was shows as height. Each mark is a link to its incident, named by its date and title (``aria-label``; the
+page's script makes its tooltip ``<title>`` when the pointer comes over it, so a page of a thousand marks
+carries a thousand elements fewer as it loads); it carries the same
 ``data-*`` attributes as the timeline's entries, so the page's filters hide and show both alike. One SVG shows
 every year; one more per year shows that year by weeks ("zoomed"), for the page's year control to reveal.
 
@@ -127,13 +129,11 @@ def _mark_elements(stacks: dict[int, list[Mark]], column: float, baseline: float
             slug = css_slug(mark.kind)
             kind = f' class="fl-type--{slug}"' if slug else ""
             href = safe_href(mark.href)
-            title = f"<title>{_esc(mark.label)}</title>"
             if href is None:
-                out.append(f"<g{kind}{_attributes(mark)}>{rect}{title}</g>")
-            else:
+                out.append(f"<g{kind}{_attributes(mark)}>{rect}<title>{_esc(mark.label)}</title></g>")
+            else:  # named by aria-label; its tooltip <title> is made on hover (fault-lines.js), not per mark
                 out.append(
-                    f'<a{kind} href="{_esc(href)}" aria-label="{_esc(mark.label)}"{_attributes(mark)}>'
-                    f"{rect}{title}</a>"
+                    f'<a{kind} href="{_esc(href)}" aria-label="{_esc(mark.label)}"{_attributes(mark)}>{rect}</a>'
                 )
     return out
 

@@ -545,7 +545,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=5,
         metavar="K",
-        help="edits timed under a real mkdocs serve (0: none)",
+        help="edits timed under a real mkdocs serve --dirty, as make serve runs it (0: none; FL_SERVE_PLAIN=1: plain serve)",
     )
     parser.add_argument(
         "--hugo-serve-edits",

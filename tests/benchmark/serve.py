@@ -1,8 +1,11 @@
-"""Edit-to-preview latency of a real ``mkdocs serve``: start it on a loopback port, save an edit to one
-incident's title, and poll the served page until it shows the new title; the serve process's memory after each
-save. Used by ``bench.py`` (``--serve``) and on its own:
+"""Edit-to-preview latency of a real ``mkdocs serve --dirty`` (what ``make serve`` runs; generator/serve_dirty.py):
+start it on a loopback port, save an edit to one incident's title, and poll the served page until it shows the new
+title; the serve process's memory after each save. Used by ``bench.py`` (``--serve-edits``) and on its own:
 
-    python -m tests.benchmark.serve PROJECT [--edits 5] [--port 8765]
+    python -m tests.benchmark.serve PROJECT [--edits 5] [--port 8765] [--plain]
+
+``--plain`` (or FL_SERVE_PLAIN=1 in the environment, for ``bench.py``) times plain ``mkdocs serve`` instead, which
+empties the site folder and writes every page after each save.
 
 With FL_SERVE_VERBOSE=1 in the environment, the server logs with ``-v`` into PROJECT/serve.log (each rebuild and
 the file events that started it) instead of ``-q``.
@@ -69,12 +72,21 @@ def _cpu_s(pid: int) -> float:
 
 
 def measure_serve(
-    project: Path, incident: Path, page_url: str, edits: int = 5, port: int = 8765, code: Path | None = None
+    project: Path,
+    incident: Path,
+    page_url: str,
+    edits: int = 5,
+    port: int = 8765,
+    code: Path | None = None,
+    dirty: bool | None = None,
 ) -> dict[str, Any]:
     """Start ``mkdocs serve`` in ``project``, then save ``edits`` edits to ``incident``'s title, each time
     timing how long the page at ``page_url`` (a path under the server) takes to show it and the CPU time the
     server spent meanwhile (on a shared machine, wall time also counts waiting for a core). ``code``: the
-    checkout whose ``generator`` the server imports (default: the installed one)."""
+    checkout whose ``generator`` the server imports (default: the installed one); ``dirty``: ``mkdocs serve
+    --dirty`` (default: unless FL_SERVE_PLAIN=1)."""
+    if dirty is None:
+        dirty = not os.environ.get("FL_SERVE_PLAIN")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
     if code is not None:
         env["PYTHONPATH"] = str(code)
@@ -83,6 +95,7 @@ def measure_serve(
         "-m",
         "mkdocs",
         "serve",
+        *(["--dirty"] if dirty else []),
         *(["-v"] if os.environ.get("FL_SERVE_VERBOSE") else ["-q"]),
         "-a",
         f"127.0.0.1:{port}",
@@ -92,7 +105,7 @@ def measure_serve(
         "/"
     )  # serve mounts the site at site_url's path
     url = f"http://127.0.0.1:{port}/" + "/".join(part for part in (mount, page_url.strip("/")) if part) + "/"
-    return time_edits(
+    return {"serve_mode": "dirty" if dirty else "plain"} | time_edits(
         command,
         cwd=project,
         env=env,
@@ -171,11 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incident", type=Path, help="the incident file to edit (default: the first one)")
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--plain", action="store_true", help="plain mkdocs serve, without --dirty")
     args = parser.parse_args(argv)
     project = args.project.resolve()
     incident = args.incident or sorted((project / "content" / "incidents").rglob("*.md"))[0]
     page = f"incidents/{incident.stem}/"
-    print(json.dumps(measure_serve(project, incident.resolve(), page, args.edits, args.port), indent=2))
+    result = measure_serve(project, incident.resolve(), page, args.edits, args.port, dirty=not args.plain)
+    print(json.dumps(result, indent=2))
     return 0
 
 

@@ -1,5 +1,5 @@
 """Traditional and simplified Chinese both match, in Chromium: a name the record writes in one script is found
-by the other, in the timeline's words filter and in site search; the page shows the name only as written.
+by the other, in the timeline's and the map's words filters and in site search; the page shows the name only as written.
 
 The fixture writes 釣魚島 (traditional) for the Senkaku Islands and 东海 (simplified) for the East China Sea;
 the build adds 钓鱼岛 and 東海 to what is searched (generator/render/hanzi.py, OpenCC)."""
@@ -44,6 +44,36 @@ def test_the_words_filter_finds_a_name_in_either_script(
     assert sorted(visible_entries(page)) == sorted(expected)
     if place == "senkaku-islands":
         assert visible_entries(page) == [COAST_GUARD]
+
+
+def map_rows(page: Any, selector: str = ":visible") -> list[str]:
+    return sorted(
+        page.locator(f".fl-map-table tbody tr{selector}").evaluate_all("els => els.map(e => e.dataset.flId)")
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "place"),
+    [
+        ("钓鱼岛", "senkaku-islands"),  # simplified; the record writes 釣魚島
+        ("尖閣", "senkaku-islands"),  # the Japanese name, shown nowhere on the map page
+        ("東海", "east-china-sea"),  # traditional; the record writes 东海
+        ("독도", "liancourt-rocks"),  # the Korean name
+    ],
+)
+def test_the_maps_words_filter_finds_other_names_and_scripts(
+    site: Site, page: Any, words: str, place: str
+) -> None:
+    page.goto(site.url + "map/")
+    expected = map_rows(page, f'[data-places~="{place}"]')
+    assert expected
+    page.get_by_text("Filter incidents").click()  # folded on the map
+    page.get_by_label("Words").fill(words)
+    assert map_rows(page) == expected
+    markers = page.locator("svg.fl-map a[data-fl-id]:not([hidden])").evaluate_all(
+        "els => [...new Set(els.map(e => e.dataset.flId))].sort()"
+    )
+    assert markers == expected  # the markers follow their rows
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from mkdocs_project import make_project, mkdocs_build
 from test_pages import axe_violations, describe
 
 PHONE = {"width": 375, "height": 740}
+SMALL_PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
 COAST_GUARD = "2024-05-02-coast-guard-near-islands"
 PATROL = "2025-12-09-joint-bomber-patrol"
@@ -126,13 +127,16 @@ THEME_TABLE = """() => {
 }"""
 
 
+TABLE_PAGES = {**PAGES, "map": "map/", "data": "data/"}
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", ["stats", "methodology", "incident"])
+@pytest.mark.parametrize("name", ["stats", "methodology", "incident", "map", "data"])
 def test_tables_look_like_the_themes_and_fit_or_scroll_in_their_own_box(
     history_site: Site, open_page: Any, name: str, scheme: str
 ) -> None:
     for viewport in (DESKTOP, PHONE):
-        page = open_page(history_site.url + PAGES[name], viewport, color_scheme=scheme)
+        page = open_page(history_site.url + TABLE_PAGES[name], viewport, color_scheme=scheme)
         found = page.evaluate(THEME_TABLE)
         assert found["ours"], f"no table on {name}"
         for table in found["ours"]:
@@ -288,7 +292,7 @@ CHART_TEXT = """() => [...document.querySelectorAll('.md-content svg.fl-chart')]
     }); })"""
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+@pytest.mark.parametrize("viewport", [SMALL_PHONE, PHONE, DESKTOP], ids=["320", "375", "1280"])
 def test_chart_text_is_11_px_or_more_whole_and_inside_its_chart(
     history_site: Site, open_page: Any, viewport: dict[str, int]
 ) -> None:

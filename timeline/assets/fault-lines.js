@@ -44,7 +44,7 @@
        items of one incident share data-fl-id and are shown or hidden together; its words are all of theirs. */
     var byId = {};
     var entries = [];
-    toArray(container.querySelectorAll(".fl-timeline > li.fl-entry, [data-fl-item]")).forEach(function (el) {
+    function register(el) {
       var id = el.getAttribute("data-fl-id") || el.id;
       var entry = byId[id];
       if (!entry) {
@@ -52,9 +52,11 @@
         entries.push(entry);
       }
       entry.elements.push(el);
+      entry.text = entry.compact = null; /* its words are read again, with this item's */
       /* the facets are read from the item that carries them (an entry or a row, not a mark that refers to it) */
       if (el.hasAttribute("data-type") && !entry.element.hasAttribute("data-type")) entry.element = el;
-    });
+    }
+    toArray(container.querySelectorAll(".fl-timeline > li.fl-entry, [data-fl-item]")).forEach(register);
     /* an entry's words, read when words are first filtered by, not as the page loads (hundreds of entries) */
     function readWords(entry) {
       entry.text = entry.elements.map(function (el) {
@@ -127,6 +129,7 @@
     /* Show the matching entries; hide month and year headings (and their table-of-contents links) left empty. */
     var filtered = false; /* whether anything may be hidden by an earlier filter */
     function apply(state) {
+      place(state.year || ""); /* a year's axis joins the page before the filter reaches its marks */
       var filtering = parameters.some(function (name) { return state[name]; });
       var shown = total;
       if (filtering || filtered) { /* no filter, nothing hidden (as the page loads): nothing to show or hide */
@@ -155,12 +158,38 @@
     var zoomButtons = toArray(container.querySelectorAll("[data-fl-zoom-to]"));
     var yearSelect = selects.filter(function (select) { return select.name === "year"; })[0];
     /* the time axis and the map: a mark or marker per incident, one tab stop each, arrow keys between them */
-    var axes = toArray(container.querySelectorAll("svg.fl-axis, svg.fl-map"));
+    var axes = [];
+    /* each year's axis waits in a <template> (not styled or laid out as the page loads) until first zoomed to */
+    var waiting = {};
+    toArray(container.querySelectorAll("template[data-fl-zoom-template]")).forEach(function (template) {
+      waiting[template.getAttribute("data-fl-zoom-template")] = template;
+    });
+
+    function place(year) {
+      var template = waiting[year];
+      if (!template) return;
+      delete waiting[year];
+      var fragment = document.importNode(template.content, true);
+      var added = toArray(fragment.querySelectorAll("[data-fl-zoom]"));
+      var items = toArray(fragment.querySelectorAll("[data-fl-item]"));
+      var svgs = toArray(fragment.querySelectorAll("svg.fl-axis"));
+      template.parentNode.replaceChild(fragment, template);
+      panels = panels.concat(added);
+      items.forEach(register);
+      svgs.forEach(setupAxis);
+    }
 
     function zoom(year) {
       if (!panels.length) return;
       var shown = panels.some(function (p) { return p.getAttribute("data-fl-zoom") === year; }) ? year : "";
-      panels.forEach(function (p) { p.hidden = p.getAttribute("data-fl-zoom") !== shown; });
+      panels.forEach(function (p) {
+        p.hidden = p.getAttribute("data-fl-zoom") !== shown;
+        /* a year shown for the first time opens at its newest end, as the overview does (it had no width before) */
+        if (!p.hidden && !scrolled.has(p)) {
+          scrolled.add(p);
+          p.scrollLeft = p.scrollWidth;
+        }
+      });
       zoomButtons.forEach(function (b) {
         b.setAttribute("aria-pressed", String(b.getAttribute("data-fl-zoom-to") === shown));
       });
@@ -182,7 +211,19 @@
       });
     }
 
-    axes.forEach(function (svg) {
+    /* a mark's name as a tooltip: its <title>, made when the pointer first comes over it (one element less per
+       incident as the page loads; the link's aria-label names it for assistive technology) */
+    function tooltip(event) {
+      var mark = event.target.closest && event.target.closest("a[aria-label]");
+      if (!mark || mark.querySelector("title")) return;
+      var title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = mark.getAttribute("aria-label");
+      mark.appendChild(title);
+    }
+
+    function setupAxis(svg) {
+      axes.push(svg);
+      if (svg.classList.contains("fl-axis")) svg.addEventListener("mouseover", tooltip);
       svg.addEventListener("keydown", function (event) {
         var marks = marksOf(svg);
         var index = marks.indexOf(document.activeElement);
@@ -200,11 +241,14 @@
         if (!event.target.matches(MARKS)) return;
         marksOf(svg).forEach(function (a) { a.setAttribute("tabindex", a === event.target ? "0" : "-1"); });
       });
-    });
+    }
+    toArray(container.querySelectorAll("svg.fl-axis, svg.fl-map")).forEach(setupAxis);
 
     /* on a narrow screen the axis scrolls sideways: start at its newest end, as the list below does */
-    toArray(container.querySelectorAll(".fl-axis-scroll")).forEach(function (box) {
+    var scrolled = new Set();
+    toArray(container.querySelectorAll(".fl-axis-scroll:not([hidden])")).forEach(function (box) {
       box.scrollLeft = box.scrollWidth;
+      scrolled.add(box);
     });
 
     zoomButtons.forEach(function (button) {
@@ -242,18 +286,29 @@
       var year = null;
       var month = null;
       var seen = new Set();
-      toArray(container.children).forEach(function (element) {
-        if (element.tagName === "H2") year = element;
-        else if (element.tagName === "H3") month = element;
-        else if (element.classList.contains("fl-timeline")) {
-          var visible = element.querySelector("li.fl-entry:not([hidden])") !== null;
-          element.hidden = !visible;
-          if (visible) {
-            if (year) seen.add(year);
-            if (month) seen.add(month);
+      /* the page's headings and lists in order; a month's heading and list are in a .fl-month, hidden when empty */
+      function walk(parent) {
+        var any = false;
+        toArray(parent.children).forEach(function (element) {
+          if (element.tagName === "H2") year = element;
+          else if (element.tagName === "H3") month = element;
+          else if (element.classList.contains("fl-month")) {
+            element.hidden = !walk(element);
+            if (!element.hidden) any = true;
           }
-        }
-      });
+          else if (element.classList.contains("fl-timeline")) {
+            var visible = element.querySelector("li.fl-entry:not([hidden])") !== null;
+            element.hidden = !visible;
+            if (visible) {
+              any = true;
+              if (year) seen.add(year);
+              if (month) seen.add(month);
+            }
+          }
+        });
+        return any;
+      }
+      walk(container);
       toArray(container.querySelectorAll("h2[id], h3[id]")).forEach(function (heading) {
         if (heading.compareDocumentPosition(root) & Node.DOCUMENT_POSITION_FOLLOWING) return;
         heading.hidden = !seen.has(heading);
