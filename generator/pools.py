@@ -41,14 +41,42 @@ def kill_workers() -> int:
     """End every worker process of every pool now (SIGKILL: a worker holds nothing to clean up, and one forked
     a moment ago may not have dropped the build's handler yet); how many were sent the signal.
 
+    Besides the pools' own lists, every child process this process has (read from /proc where there is one) is
+    ended too: a worker forked while the signal arrived is not yet in its pool's list, and one of a pool already
+    shut down and forgotten may still be alive; left behind, such a worker waits forever for a task that never
+    comes, holding the build's output pipe open (a CI step that reads it never ends).
+
     Safe in a signal handler: it takes no lock and does not wait (the pools are left as they are; the process
     is about to exit)."""
-    killed = 0
+    pids: set[int] = set(_children())
     for pool in list(_live):
-        for pid in list((getattr(pool, "_processes", None) or {}).keys()):
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed += 1
-            except (ProcessLookupError, PermissionError):
-                pass
+        pids.update((getattr(pool, "_processes", None) or {}).keys())
+    killed = 0
+    for pid in sorted(pids):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            killed += 1
+        except (ProcessLookupError, PermissionError):
+            pass
     return killed
+
+
+def _children() -> list[int]:
+    """The processes whose parent is this one, from /proc (none where there is no /proc)."""
+    me = os.getpid()
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    children = []
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rpartition(b")")[2].split()  # after the name, which may hold spaces
+        except OSError:
+            continue
+        if len(fields) > 1 and fields[1] == str(me).encode():
+            children.append(int(name))
+    return children

@@ -3,6 +3,7 @@ killed leaves the previous site/ (or ``build --out`` folder) exactly as it was, 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
@@ -156,6 +157,19 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _process_group(pgid: int) -> set[int]:
+    """The live processes of process group ``pgid`` (a build started in a session of its own), from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
 def _gone(pid: int) -> bool:
     """Whether ``pid`` has ended (no process, or a zombie waiting to be reaped)."""
     try:
@@ -214,7 +228,15 @@ def test_sigterm_stops_the_build_and_its_workers_at_once(tmp_path: Path) -> None
         stopped = time.monotonic()
         process.wait(timeout=60)
         waited = time.monotonic() - stopped
-        reader.join()
+        reader.join(timeout=30)  # the log ends when no process holds the build's output any more
+        left = _process_group(process.pid)
+        info = {pid: Path(f"/proc/{pid}/cmdline").read_bytes()[:80] for pid in left}
+        for pid in left:  # nothing of the build may outlive it (and none may hang this test)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        assert not reader.is_alive() and not left, (
+            f"processes of the build went on after it stopped ({stage}, {whom}): {left} {info}"
+        )
         log = "".join(output)
         assert process.returncode == 128 + signal.SIGTERM, log
         assert "build terminated" in log
