@@ -366,6 +366,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 pieces=self._fragments
                 if self._caching
                 else None,  # the exports' pieces (on disk, see _start_cache)
+                pack=self.command != "serve",  # serve: reused pages as text, not compressed each rebuild
             )
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None

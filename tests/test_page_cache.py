@@ -244,6 +244,10 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
                 edit(root / incident_path(CHANGED), "scrambled fighters", "scrambled two fighters")
             config = load_config(str(root / name), site_dir=str(tmp_path / "served"))
             build(config)
+            if step == 1:  # every incident page reused: held as text, not compressed again each rebuild
+                pages = config.plugins["fault-lines"].output.pages
+                reused = [page for path, page in pages.items() if "/incidents/" in f"/{path}"]
+                assert reused and all(page.plain is not None and not page.packed for page in reused)
         config = load_config(str(root / name), site_dir=str(tmp_path / "cold"))
         config.plugins["fault-lines"].config.cache = False  # the same serve build, without the cache
         build(config)

@@ -120,9 +120,10 @@ def incident_key(store: Store, renderer: SiteRenderer, record: IncidentRecord, v
 
 
 def partition(
-    store: Store | None, renderer: SiteRenderer
+    store: Store | None, renderer: SiteRenderer, *, pack: bool = True
 ) -> tuple[dict[str, GeneratedPage], list[tuple[IncidentRecord, str]]]:
-    """The incident pages ``store`` has (by incident id), and the incidents still to render with their keys."""
+    """The incident pages ``store`` has (by incident id), and the incidents still to render with their keys.
+    ``pack``: whether the pages found are held compressed until MkDocs reads them (see GeneratedPage)."""
     from generator.render.pages import GeneratedPage
 
     known: dict[str, GeneratedPage] = {}
@@ -135,7 +136,7 @@ def partition(
             todo.append((record, key))
         else:
             known[record.id] = GeneratedPage(
-                entry["path"], entry["markdown"], entry["source"], entry["in_nav"]
+                entry["path"], entry["markdown"], entry["source"], entry["in_nav"], pack=pack
             )
     return known, todo
 

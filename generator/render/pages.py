@@ -57,15 +57,23 @@ class GeneratedPage:
     packed: bytes
     source: str | None = None
     in_nav: bool = False
+    plain: str | None = None  # the text as it is, for a page not kept compressed (``pack=False``)
 
-    def __init__(self, path: str, markdown: str, source: str | None = None, in_nav: bool = False) -> None:
+    def __init__(
+        self, path: str, markdown: str, source: str | None = None, in_nav: bool = False, *, pack: bool = True
+    ) -> None:
         object.__setattr__(self, "path", path)
-        object.__setattr__(self, "packed", zlib.compress(markdown.encode("utf-8", "surrogatepass"), 1))
+        object.__setattr__(
+            self, "packed", zlib.compress(markdown.encode("utf-8", "surrogatepass"), 1) if pack else b""
+        )
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "in_nav", in_nav)
+        object.__setattr__(self, "plain", None if pack else markdown)
 
     @property
     def markdown(self) -> str:
+        if self.plain is not None:
+            return self.plain
         return zlib.decompress(self.packed).decode("utf-8", "surrogatepass")
 
 

@@ -77,6 +77,7 @@ def render_site(
     memo: memo_.Store | None = None,
     fragments: memo_.Fragments | None = None,
     pieces: memo_.Fragments | None = None,
+    pack: bool = True,
 ) -> SiteOutput:
     """Render every page and file of the site (pure: same chronology and history, same bytes).
 
@@ -90,7 +91,9 @@ def render_site(
     key of their inputs (``generator.render.memo``); ``fragments``: where pieces of the site-wide pages and
     exports are kept between ``mkdocs serve`` rebuilds (``memo.Fragments``); ``pieces``: where the exports'
     pieces (calendar events, feeds) are kept, across builds too (``fragments`` when not given); the output is the
-    same either way.
+    same either way. ``pack``: whether incident pages found in ``memo`` are held compressed until they are read
+    (memory, for ``mkdocs build``); ``mkdocs serve`` holds them as text, as compressing every page again on each
+    rebuild only to read it back cost about a sixth of a rebuild at 1,000 incidents.
     """
     renderer = SiteRenderer(
         chronology,
@@ -107,7 +110,7 @@ def render_site(
     renderer.memo = memo  # the other pages by what they show (SiteRenderer.render)
     if pieces is not None:
         renderer.record_text = pieces.record_text  # each record's repr once, for every key made of it
-    known, todo = memo_.partition(memo, renderer)
+    known, todo = memo_.partition(memo, renderer, pack=pack)
     incidents = IncidentPages(renderer, processes, parallel_min, records=[record for record, _ in todo])
 
     def incident_pages() -> list[GeneratedPage]:
@@ -130,6 +133,7 @@ def _render_rest(
     incident_pages: Callable[[], list[GeneratedPage]],
     memo: memo_.Store | None,
     pieces: memo_.Fragments | None = None,
+    pack: bool = True,
 ) -> SiteOutput:
     """Everything but the incident pages here, while ``incidents`` may still be rendering them elsewhere."""
     chronology, site_url, directory_urls = renderer.c, renderer.site_url, renderer.directory_urls
