@@ -170,6 +170,13 @@ def _process_group(pgid: int) -> set[int]:
     return found
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()[:80].decode(errors="replace")
+    except OSError:
+        return "(ended)"
+
+
 def _gone(pid: int) -> bool:
     """Whether ``pid`` has ended (no process, or a zombie waiting to be reaped)."""
     try:
@@ -230,7 +237,7 @@ def test_sigterm_stops_the_build_and_its_workers_at_once(tmp_path: Path) -> None
         waited = time.monotonic() - stopped
         reader.join(timeout=30)  # the log ends when no process holds the build's output any more
         left = _process_group(process.pid)
-        info = {pid: Path(f"/proc/{pid}/cmdline").read_bytes()[:80] for pid in left}
+        info = {pid: _cmdline(pid) for pid in left}
         for pid in left:  # nothing of the build may outlive it (and none may hang this test)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
