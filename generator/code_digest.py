@@ -27,7 +27,12 @@ def files_digest(folders: Iterable[Path], patterns: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
+# every kind of file the generator reads (its code, templates, map data, share cards' fonts); its licence notes
+# (*.md) are not read
+CODE_PATTERNS = ("*.py", "*.j2", "*.json", "*.css", "*.js", "*.ttf")
+
+
 @functools.cache
 def generator_digest() -> str:
     """A hash of this generator's code, templates and data files (its version, edits included)."""
-    return files_digest([_GENERATOR], ("*.py", "*.j2", "*.json", "*.css", "*.js"))
+    return files_digest([_GENERATOR], CODE_PATTERNS)

@@ -386,3 +386,23 @@ def test_check_reuses_its_cache_and_says_what_an_uncached_check_says(tmp_path: P
     assert run_cli("check", str(root)) == unsafe  # from the cache this time
     edit(root / incident_path(CHANGED), "scrambled fighters <script>alert(1)</script>", "scrambled fighters")
     assert run_cli("check", str(root)) == first
+
+
+def test_every_file_the_generator_reads_is_in_its_version() -> None:
+    # the caches' keys hold a hash of the generator's files (code_digest.generator_digest): a kind of file it reads
+    # but does not hash (the share cards' fonts were one) would let a cached page outlive an edit of that file
+    from fnmatch import fnmatch
+
+    from generator.code_digest import CODE_PATTERNS
+
+    generator = Path(__file__).resolve().parent.parent / "generator"
+    unhashed = [
+        path.relative_to(generator).as_posix()
+        for path in generator.rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".md"  # licence notes, not read
+        and not any(fnmatch(path.name, pattern) for pattern in CODE_PATTERNS)
+    ]
+    assert unhashed == []
+    assert any(fnmatch("DejaVuSans.ttf", pattern) for pattern in CODE_PATTERNS)
