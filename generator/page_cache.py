@@ -111,7 +111,8 @@ def _unpack(label: str, blob: Any) -> Any:
         return None
 
 
-def _hash(*parts: str) -> str:
+def hash_parts(*parts: str) -> str:
+    """A hash of ``parts`` as one sequence (each part ended, so ("ab", "c") and ("a", "bc") differ)."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass"))
@@ -161,7 +162,7 @@ def site_key(config: Any, plugin_config: Any, command: str = "build") -> str:
     ]
     configuration["plugins"] = {name: _plain(dict(plugin.config)) for name, plugin in config.plugins.items()}
     configuration["fault-lines"] = _plain(dict(plugin_config))
-    return _hash(
+    return hash_parts(
         f"format {FORMAT}",
         command,
         *versions,
@@ -186,7 +187,7 @@ def nav_signature(nav: Any) -> str:
         ]
 
     homepage = getattr(nav, "homepage", None)
-    return _hash(json.dumps([items(nav.items), getattr(homepage, "url", None)]))
+    return hash_parts(json.dumps([items(nav.items), getattr(homepage, "url", None)]))
 
 
 def output_key(conversion: str, nav: str, page: Page) -> str:
@@ -194,7 +195,7 @@ def output_key(conversion: str, nav: str, page: Page) -> str:
     theme shows of the page's place in it."""
     neighbours = [[p.title, p.url] if p is not None else None for p in (page.previous_page, page.next_page)]
     ancestors = [str(a.title) for a in page.ancestors]
-    return _hash(
+    return hash_parts(
         conversion,
         nav,
         json.dumps(
@@ -364,7 +365,7 @@ class PageCache:
                 pass
 
     def conversion_key(self, page: Page, markdown: str) -> str:
-        return _hash(self.site, page.file.src_uri, page.file.dest_uri, page.url, markdown)
+        return hash_parts(self.site, page.file.src_uri, page.file.dest_uri, page.url, markdown)
 
     def get(self, key: str, files: Files) -> _Entry | None:
         """The entry of ``key`` (without its large texts), if there is one and the files its links point to are

@@ -41,7 +41,6 @@ loop. ``--dirty`` is MkDocs' own switch for this, and ``File.is_modified`` the o
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
 import os
@@ -52,15 +51,9 @@ from typing import Any
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator.page_cache import hash_parts
+
 DIRTY_WARNING = "A 'dirty' build is being performed"
-
-
-def _hash(*parts: str) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _toc(items: Iterable[Any]) -> list[Any]:
@@ -73,7 +66,7 @@ def _toc(items: Iterable[Any]) -> list[Any]:
 def content_key(site: str, page: Page) -> str:
     """What a page the page cache does not hold gives its template: its converted HTML, title, front matter and
     table of contents (with the site's key)."""
-    return _hash(
+    return hash_parts(
         site,
         page.file.src_uri,
         page.url,
@@ -85,7 +78,7 @@ def content_key(site: str, page: Page) -> str:
 def page_key(base: str, page: Page, errors: str) -> str:
     """The key of a page's output under ``serve``: ``base`` (what its template is given) with its inclusion (a
     draft is marked) and the content errors shown over every page."""
-    return _hash(base, str(page.file.inclusion), errors)
+    return hash_parts(base, str(page.file.inclusion), errors)
 
 
 class _NoDirtyWarning(logging.Filter):
