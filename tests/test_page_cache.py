@@ -406,3 +406,49 @@ def test_every_file_the_generator_reads_is_in_its_version() -> None:
     ]
     assert unhashed == []
     assert any(fnmatch("DejaVuSans.ttf", pattern) for pattern in CODE_PATTERNS)
+
+
+def test_the_themes_files_are_read_again_only_when_one_changed(tmp_path: Path, monkeypatch) -> None:
+    # every serve rebuild asks for the hash of the theme's templates (a folder of some 14,000 files with the
+    # icons): it is read again only when a file was added, removed or written, and then it is what it should be
+    import os
+
+    from generator.code_digest import files_digest
+
+    theme = tmp_path / "theme"
+    (theme / "partials" / "deep").mkdir(parents=True)
+    (theme / "base.html").write_text("<html>{{ page }}</html>")
+    (theme / "partials" / "deep" / "nav.html").write_text("<nav></nav>")
+    (theme / "partials" / "icon.svg").write_text("<svg/>")
+    patterns = ("*.html", "*.xml", "*.json")
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    first = files_digest([theme], patterns)
+    assert sorted(reads) == ["base.html", "nav.html"]
+    reads.clear()
+    assert files_digest([theme], patterns) == first and reads == []
+
+    nav = theme / "partials" / "deep" / "nav.html"
+    nav.write_text("<nav>x</nav>")  # one byte more, in a folder two levels down
+    changed = files_digest([theme], patterns)
+    assert changed != first
+    stat = nav.stat()
+    nav.write_text("<nav>y</nav>")  # the same size, and the same modification time: its change time moves
+    os.utime(nav, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert files_digest([theme], patterns) not in (first, changed)
+    (theme / "partials" / "deep" / "footer.html").write_text("<footer/>")  # a new file in a listed folder
+    added = files_digest([theme], patterns)
+    (theme / "partials" / "deep" / "footer.html").unlink()
+    assert files_digest([theme], patterns) not in (added, first)
+    (theme / "partials" / "more.json").write_text("{}")
+    assert files_digest([theme], patterns) != added
+    (theme / "partials" / "other.svg").write_text("<svg/>")  # not a template: not in the hash
+    before = files_digest([theme], patterns)
+    (theme / "partials" / "other.svg").write_text("<svg>changed</svg>")
+    assert files_digest([theme], patterns) == before
