@@ -666,4 +666,3 @@ def test_history_is_read_again_only_after_a_new_commit(repo: Path, monkeypatch: 
     git(repo, "commit", "-q", "--allow-empty", "-m", "Touch", date="2025-12-15T08:30:00+00:00")
     history_module.last_changed(repo, ["content/vocabulary.yml"])
     assert len(logs) == 4  # a new commit: read again
-
