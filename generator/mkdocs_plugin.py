@@ -650,6 +650,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         is not in the site folder; the search index gets the others' entries. With plugins whose page events the
         keys do not cover, every page is written."""
         self._dirty.remove_gone(files, config.site_dir)
+        self._dirty.keep_files(files)
         pages = in_build_order(files)
         keys: dict[str, str] = {}
         if known_plugins(config, FaultLinesPlugin):
