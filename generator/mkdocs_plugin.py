@@ -59,7 +59,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from generator import check_cache, material_theme
-from generator.check import Memo
+from generator.check import Made, Memo
 from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
 from generator.history import file_history, last_changed
@@ -170,6 +170,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self.result: Result | None = None
         self.load_cache: LoadCache = {}  # parsed files, kept across `mkdocs serve` rebuilds (see load.load)
         self.check_memo: Memo = {}  # and each file's own problems (see generator.check.Memo)
+        self.check_made: Made = {}  # and their models and records (see generator.check.Made)
         self.output: SiteOutput | None = None
         self.final_site_dir: str | None = None
         self.serve_errors = ""  # under `mkdocs serve`, the content errors every page shows until fixed
@@ -317,7 +318,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if kept:  # the parsed files and their own problems the last build or check left on disk
             self.load_cache, self.check_memo = check_cache.load(self.root)
             before = check_cache.state(self.load_cache, self.check_memo)
-        result = run(self.root, cache=self.load_cache, processes=reading, memo=self.check_memo)
+        result = run(
+            self.root,
+            cache=self.load_cache,
+            processes=reading,
+            memo=self.check_memo,
+            made=self.check_made if self.command == "serve" else None,
+        )
         if kept and check_cache.state(self.load_cache, self.check_memo) != before:
             check_cache.write(self.root, self.load_cache, self.check_memo)
         if self.command != "serve":

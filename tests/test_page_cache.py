@@ -9,6 +9,7 @@ import re
 import sqlite3
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -236,6 +237,17 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
     logger.addHandler(handler)
     previous_level = logger.level
     logger.setLevel(logging.INFO)
+    import generator.render.memo as memo_module
+
+    digested: list[str] = []  # the records whose digest (a pydantic repr: slow) each build computed
+    real_digest = memo_module.record_digest
+
+    def counted_digest(record: Any) -> str:
+        digested.append(getattr(record, "id", type(record).__name__))
+        return real_digest(record)
+
+    monkeypatch.setattr(memo_module, "record_digest", counted_digest)
+    per_build: list[list[str]] = []
     try:
         config = load_config(str(root / name), site_dir=str(tmp_path / "served"))
         config.plugins.on_startup(command="serve", dirty=False)
@@ -243,7 +255,9 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
             if step == 2:
                 edit(root / incident_path(CHANGED), "scrambled fighters", "scrambled two fighters")
             config = load_config(str(root / name), site_dir=str(tmp_path / "served"))
+            digested.clear()
             build(config)
+            per_build.append(sorted(digested))
             if step == 1:  # every incident page reused: held as text, not compressed again each rebuild
                 pages = config.plugins["fault-lines"].output.pages
                 reused = [page for path, page in pages.items() if "/incidents/" in f"/{path}"]
@@ -258,6 +272,41 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
     assert counts[0][0] == 0 and counts[1][1] == 0 and 0 < counts[2][1] < counts[2][0] and len(counts) == 3
     assert not (root / ".cache").exists()
     assert site_files(tmp_path / "served") == site_files(tmp_path / "cold")
+    # an unchanged file's record is the same object at the next rebuild: its digest is not computed again;
+    # after the edit, only the edited incident's is
+    assert len(per_build[0]) > 5 and per_build[1] == [] and per_build[2] == [CHANGED], per_build
+
+
+def test_serve_keeps_entries_decoded_and_each_load_is_a_fresh_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.page_cache as page_cache_module
+    from generator.page_cache import PageCache
+
+    cache = PageCache()
+    cache.start("site", None, remember=True)  # as under `mkdocs serve`: in memory only
+    cache.put({"key": "k", "toc": [["A", "a", 2, []]], "entries": [{"location": "x/", "text": "one"}]})
+    decompressed: list[int] = []
+    real = page_cache_module.zlib.decompress
+
+    def counted(data: bytes, *args: Any) -> bytes:
+        decompressed.append(len(data))
+        return real(data, *args)
+
+    monkeypatch.setattr(page_cache_module.zlib, "decompress", counted)
+    first = cache.load("k")
+    assert first is not None and len(decompressed) == 1
+    first["entries"][0]["text"] = "changed by the build that read it"
+    first["hit"] = True
+    for _ in range(3):
+        again = cache.load("k")
+        assert again == {"key": "k", "toc": [["A", "a", 2, []]], "entries": [{"location": "x/", "text": "one"}],
+                         "texts": {}}  # fmt: skip
+    assert len(decompressed) == 1  # read once, kept decoded
+    cache.put({"key": "k", "toc": [], "entries": []})  # a new entry of the same key: read from the new data
+    assert cache.load("k") == {"key": "k", "toc": [], "entries": [], "texts": {}} and len(decompressed) == 2
+    cache.finish()
+    cache.start("site", None, remember=True)
+    cache.finish()  # a build that did not use it: let go
+    assert cache.load("k") is None
 
 
 def serve_build(root: Path, site: Path, *, cache: bool = True) -> None:
