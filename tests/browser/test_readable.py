@@ -195,7 +195,9 @@ def test_the_data_pages_file_names_stay_whole_and_the_table_scrolls_on_a_phone(
     names = [f["name"] for f in found["files"]]
     assert {"data/incidents.json", "data/incidents.schema.json", "feed.xml"} <= set(names), names
     # every file name on one line, whole: not "data / /inc / iden / ts.j / son"
-    broken = [f for f in found["files"] if f["rects"] != 1 or f["lines"] != 1 or f["height"] > 1.5 * f["line"]]
+    broken = [
+        f for f in found["files"] if f["rects"] != 1 or f["lines"] != 1 or f["height"] > 1.5 * f["line"]
+    ]
     assert broken == [], broken
     assert found["box"]
     if viewport is not DESKTOP:  # the names do not fit a phone: the table scrolls in its own box ...
