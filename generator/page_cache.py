@@ -327,6 +327,7 @@ class PageCache:
     def __init__(self) -> None:
         self._memory: dict[str, tuple[bytes, dict[str, bytes]]] = {}
         self._decoded: dict[str, bytes] = {}  # under serve: entries (their JSON) read since they were kept
+        self._intact: set[str] = set()  # under serve: entries whose texts, held in memory, were checked
         self._used: set[str] = set()
         self._remember = False
         self._db: sqlite3.Connection | None = None
@@ -341,6 +342,7 @@ class PageCache:
         if site != self.site or not remember:
             self._memory.clear()  # entries of another site key can never be found again
             self._decoded.clear()
+            self._intact.clear()
         self.close()
         self.site, self.folder, self._remember = site, folder, remember
         self._used.clear()
@@ -399,6 +401,8 @@ class PageCache:
         sums = entry.get("texts")
         if not isinstance(sums, dict) or set(sums) != set(_TEXTS):
             return False
+        if key in self._intact:
+            return True  # its texts in memory were found intact: they cannot have changed since
         kept = self._memory.get(key)
         if kept is not None and set(kept[1]) >= set(sums):
             blobs = [kept[1][name] for name in sums]
@@ -407,10 +411,13 @@ class PageCache:
             if row is None:
                 return False
             blobs = list(row)
-        return all(
+        intact = all(
             isinstance(blob, bytes) and zlib.crc32(blob) == crc and _labelled(f"{key}\0{name}", blob)
             for blob, (name, crc) in zip(blobs, sums.items(), strict=True)
         )
+        if intact and kept is not None and set(kept[1]) >= set(sums):
+            self._intact.add(key)
+        return intact
 
     def _row(self, key: str, columns: str) -> tuple[Any, ...] | None:
         db = self._open()
@@ -483,6 +490,7 @@ class PageCache:
         if self._remember:
             self._memory[key] = (data, texts)
             self._decoded.pop(key, None)  # read from the new data when it is next asked for
+            self._intact.discard(key)
         self._used.add(key)
         self.written += 1
         db = self._open()
@@ -500,6 +508,7 @@ class PageCache:
         for key in self._memory.keys() - self._used:
             del self._memory[key]
             self._decoded.pop(key, None)
+            self._intact.discard(key)
         namespace = self.namespace
         db = self._open()
         if db is not None:

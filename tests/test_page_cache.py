@@ -248,6 +248,17 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
         return real_digest(record)
 
     monkeypatch.setattr(memo_module, "record_digest", counted_digest)
+    import generator.render.pages as pages_module
+
+    bodies: list[str] = []  # actor and place bodies converted (Markdown to HTML) by each build
+    real_body = pages_module.body_html
+
+    def counted_body(body: str, *args: Any, **kwargs: Any) -> str:
+        bodies.append(body)
+        return real_body(body, *args, **kwargs)
+
+    monkeypatch.setattr(pages_module, "body_html", counted_body)
+    bodies_per_build: list[list[str]] = []
     per_build: list[list[str]] = []
     try:
         config = load_config(str(root / name), site_dir=str(tmp_path / "served"))
@@ -257,8 +268,10 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
                 edit(root / incident_path(CHANGED), "scrambled fighters", "scrambled two fighters")
             config = load_config(str(root / name), site_dir=str(tmp_path / "served"))
             digested.clear()
+            bodies.clear()
             build(config)
             per_build.append(sorted(digested))
+            bodies_per_build.append(list(bodies))
             if step == 1:  # every incident page reused: held as text, not compressed again each rebuild
                 pages = config.plugins["fault-lines"].output.pages
                 reused = [page for path, page in pages.items() if "/incidents/" in f"/{path}"]
@@ -276,6 +289,9 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
     # an unchanged file's record is the same object at the next rebuild: its digest is not computed again;
     # after the edit, only the edited incident's is
     assert len(per_build[0]) > 5 and per_build[1] == [] and per_build[2] == [CHANGED], per_build
+    # nor is a body converted again while its text and its links' targets are the same: only the edited one is
+    assert len(bodies_per_build[0]) > 3 and bodies_per_build[1] == [], bodies_per_build
+    assert [("scrambled two fighters" in body) for body in bodies_per_build[2]] == [True], bodies_per_build[2]
 
 
 def test_serve_keeps_entries_decoded_and_each_load_is_a_fresh_copy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -304,10 +320,20 @@ def test_serve_keeps_entries_decoded_and_each_load_is_a_fresh_copy(monkeypatch: 
     assert len(decompressed) == 1  # read once, kept decoded
     cache.put({"key": "k", "toc": [], "entries": []})  # a new entry of the same key: read from the new data
     assert cache.load("k") == {"key": "k", "toc": [], "entries": [], "texts": {}} and len(decompressed) == 2
+    cache.put({"key": "t", "toc": [], "content": "<p>html</p>", "output": "<html>page</html>"})
+    checked: list[int] = []
+    real_crc = page_cache_module.zlib.crc32
+    monkeypatch.setattr(
+        page_cache_module.zlib, "crc32", lambda data, *a: checked.append(1) or real_crc(data, *a)
+    )
+    assert cache.get("t", None) is not None and checked  # type: ignore[arg-type]  # no links to look up
+    checked.clear()
+    assert cache.get("t", None) is not None and checked == []  # type: ignore[arg-type]  # held, checked once
+    assert cache.text("t", "output") == "<html>page</html>"
     cache.finish()
     cache.start("site", None, remember=True)
     cache.finish()  # a build that did not use it: let go
-    assert cache.load("k") is None
+    assert cache.load("k") is None and cache.load("t") is None
 
 
 def serve_build(root: Path, site: Path, *, cache: bool = True) -> None:
