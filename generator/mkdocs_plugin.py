@@ -274,13 +274,17 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         on_env) sit in its oldest generation, which it seldom scans on its own: without this, every rebuild
         added the size of a build to the server's memory. Done between saves (:class:`IdleCollection`); here
         only when a save came before it could be."""
-        if self.command == "serve" and self._idle.build_started():
+        if self.command != "serve":
+            return
+        self.result = self.output = None  # the chronology and rendered pages: freed as they are let go
+        if self._idle.build_started():
             self._release_build()
             gc.collect()
 
     def _release_build(self) -> None:
-        """Let go of what the last build held (its chronology, pages, navigation and environment)."""
-        self.result = self.output = None
+        """Let go of the last build's MkDocs objects (its navigation, pages and environment: they reference each
+        other, so only the cycle collector frees them). Its ``result`` and ``output`` stay readable until the
+        next build starts."""
         self._nav = self._env = None
         self._entries.clear()
         self._cached_outputs.clear()
