@@ -351,6 +351,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             log.info("%s", history.unavailable)
         self._start_cache(config)
         log.debug("rendering %d incidents (%d worker processes)", len(result.chronology.incidents), processes)
+        lazy = self.command != "serve"
+        written: dict[str, File] = {}  # under `mkdocs build`, the data files as soon as they are made
+
+        def write_out(path: str, data: bytes) -> None:
+            written[path] = self._written_out(config, path, data)
+
         try:
             self.output = render_site(
                 result.chronology,
@@ -367,6 +373,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                 if self._caching
                 else None,  # the exports' pieces (on disk, see _start_cache)
                 pack=self.command != "serve",  # serve: reused pages as text, not compressed each rebuild
+                sink=write_out if lazy else None,
             )
         except BodyError as exc:  # a body the renderer failed on: the file's error, not a traceback
             raise PluginError(str(exc)) from None
@@ -376,8 +383,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                      f"{len(self.output.pages) - rendered:,}")  # fmt: skip
         gc.freeze()  # and so do the rendered pages
         # memory: under `mkdocs build`, each page's text stays compressed until MkDocs reads it (see
-        # on_page_read_source), and the exports are written out now (see _written_out)
-        lazy = self.command != "serve"
+        # on_page_read_source), and the exports were written out as soon as they were made (see _written_out)
         for page in self.output.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             if files.get_file_from_path(page.path) is not None:
@@ -385,6 +391,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             text = "" if lazy else page.markdown
             files.append(File.generated(config, page.path, content=text, inclusion=inclusion))
         self._add_contributing(files, config)
+        for file in written.values():
+            files.append(file)
         for path, data in self.output.files.items():
             files.append(self._written_out(config, path, data) if lazy else File.generated(
                 config, path, content=data, inclusion=InclusionLevel.NOT_IN_NAV
