@@ -272,3 +272,32 @@ def test_a_worker_lets_go_of_each_page_html_once_built(project: Path, tmp_path: 
     done = same_site_as_alone(project, tmp_path, HELD_AFTER_TASK)
     held = [int(n) for n in re.findall(r"^HELD (\d+)$", done.stdout, re.MULTILINE)]
     assert held and held == [0] * len(held), held
+
+
+DEFAULT_PROCESSES = """
+import logging, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+import generator.mkdocs_plugin as plugin
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+plugin.PARALLEL_MIN_PAGES = 1  # a site of any size would have page workers by the old default
+config = load_config("mkdocs.yml", site_dir=sys.argv[1])
+config.plugins["fault-lines"].config.processes = None
+config.plugins["fault-lines"].config.cache = False
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+"""
+
+
+@pytest.mark.skipif(usable_processes() == 0, reason="one core: no workers by default anyway")
+def test_no_page_workers_unless_processes_is_set(project: Path, tmp_path: Path) -> None:
+    # memory: a page worker ends up with its own copy of most of the build's memory (see on_env)
+    done = subprocess.run(
+        [sys.executable, "-c", DEFAULT_PROCESSES, str(tmp_path / "site")],
+        cwd=project, env=build_env(), capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "built by" not in done.stderr and (tmp_path / "site" / "index.html").is_file()
+    shared = run_build(project, tmp_path / "shared", "")  # processes: 1
+    assert re.search(r"\d+ of \d+ pages built by 1 worker process\b", shared.stderr), shared.stderr
