@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator import changenotes
 from generator.diagnostics import Diagnostic
@@ -22,6 +23,12 @@ INCIDENTS = "content/incidents"
 GIT_CONFIG = ("-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "color.ui=never")
 SHALLOW_NOTE = "history unavailable in a shallow clone (fetch the full history: git fetch --unshallow)"
 NO_GIT_NOTE = "history unavailable: the site was not built from a git checkout"
+
+
+# The last answer of file_history and of last_changed, by the commit it was read at: a history is read from
+# commits only (never the working tree), so the same HEAD gives the same answer. Under `mkdocs serve` every
+# save rebuilds, and reading every version of every incident again cost most of a rebuild of the real record.
+_LAST: dict[str, tuple[tuple[object, ...], Any]] = {}
 
 
 class HistoryError(Exception):
@@ -219,9 +226,12 @@ def file_history(root: Path, paths: Iterable[str] | None = None, *, notes: bool 
     except HistoryError:  # no git, or not a repository
         return History(unavailable=NO_GIT_NOTE)
     try:
-        git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+        head = git(root, "rev-parse", "--verify", "--quiet", "HEAD").strip()
     except HistoryError:  # a repository without any commit yet
         return History()
+    key = ("file_history", str(root.resolve()), head, None if paths is None else tuple(sorted(paths)), notes)
+    if _LAST.get("file_history", (None,))[0] == key:  # the same commit: the same history (mkdocs serve)
+        return _LAST["file_history"][1]
     output = git(root, "log", "-z", "--no-renames", "--no-merges", "--relative", "--name-only",
                  LOG_FORMAT, "HEAD", "--", "content/")  # fmt: skip
     wanted = set(paths) if paths is not None else None
@@ -234,7 +244,9 @@ def file_history(root: Path, paths: Iterable[str] | None = None, *, notes: bool 
                 changes.setdefault(name, []).append(change)
     if notes:
         changes = _with_notes(root, changes)
-    return History({path: tuple(items) for path, items in changes.items()}, head=latest)
+    history = History({path: tuple(items) for path, items in changes.items()}, head=latest)
+    _LAST["file_history"] = (key, history)
+    return history
 
 
 def _with_notes(root: Path, changes: dict[str, list[Change]]) -> dict[str, list[Change]]:
@@ -290,14 +302,17 @@ def last_changed(root: Path, paths: Iterable[str]) -> dict[str, dt.date]:
     try:
         if not wanted or is_shallow(root):
             return {}
-        git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+        head = git(root, "rev-parse", "--verify", "--quiet", "HEAD").strip()
     except HistoryError:
         return {}
-    output = git(root, "log", "-z", "--no-renames", "--no-merges", "--relative", "--name-only",
-                 LOG_FORMAT, "HEAD", "--", *wanted)  # fmt: skip
-    found: dict[str, dt.date] = {}
-    for change, names in _parse_log(output):  # newest first: the first commit naming a path is its last
-        day = dt.datetime.fromisoformat(change.timestamp).astimezone(dt.UTC).date()
-        for name in names:
-            found.setdefault(name, day)
-    return {path: found[path] for path in wanted if path in found}
+    key = ("last_changed", str(root.resolve()), head, tuple(wanted))
+    if _LAST.get("last_changed", (None,))[0] != key:
+        output = git(root, "log", "-z", "--no-renames", "--no-merges", "--relative", "--name-only",
+                     LOG_FORMAT, "HEAD", "--", *wanted)  # fmt: skip
+        found: dict[str, dt.date] = {}
+        for change, names in _parse_log(output):  # newest first: the first commit naming a path is its last
+            day = dt.datetime.fromisoformat(change.timestamp).astimezone(dt.UTC).date()
+            for name in names:
+                found.setdefault(name, day)
+        _LAST["last_changed"] = (key, {path: found[path] for path in wanted if path in found})
+    return dict(_LAST["last_changed"][1])

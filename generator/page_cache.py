@@ -102,12 +102,26 @@ def _unpack_text(label: str, blob: Any) -> str | None:
 
 def _unpack(label: str, blob: Any) -> Any:
     """What :func:`_pack` stored under ``label``, or ``None`` (nothing, damaged, or another entry's)."""
+    return _parsed(_unpacked_json(label, blob))
+
+
+def _unpacked_json(label: str, blob: Any) -> bytes | None:
+    """The JSON :func:`_pack` stored under ``label``, or ``None`` (nothing, damaged, or another entry's)."""
     if not isinstance(blob, bytes):
         return None
     try:
         head, _, body = zlib.decompress(blob).partition(b"\n")
-        return orjson.loads(body) if head == label.encode() else None
-    except (zlib.error, orjson.JSONDecodeError, UnicodeError):
+    except zlib.error:
+        return None
+    return body if head == label.encode() else None
+
+
+def _parsed(body: bytes | None) -> Any:
+    if body is None:
+        return None
+    try:
+        return orjson.loads(body)
+    except (orjson.JSONDecodeError, UnicodeError):
         return None
 
 
@@ -312,6 +326,8 @@ class PageCache:
 
     def __init__(self) -> None:
         self._memory: dict[str, tuple[bytes, dict[str, bytes]]] = {}
+        self._decoded: dict[str, bytes] = {}  # under serve: entries (their JSON) read since they were kept
+        self._intact: set[str] = set()  # under serve: entries whose texts, held in memory, were checked
         self._used: set[str] = set()
         self._remember = False
         self._db: sqlite3.Connection | None = None
@@ -325,6 +341,8 @@ class PageCache:
         keep the entries in memory too, for the next build of this process (``mkdocs serve``)."""
         if site != self.site or not remember:
             self._memory.clear()  # entries of another site key can never be found again
+            self._decoded.clear()
+            self._intact.clear()
         self.close()
         self.site, self.folder, self._remember = site, folder, remember
         self._used.clear()
@@ -383,6 +401,8 @@ class PageCache:
         sums = entry.get("texts")
         if not isinstance(sums, dict) or set(sums) != set(_TEXTS):
             return False
+        if key in self._intact:
+            return True  # its texts in memory were found intact: they cannot have changed since
         kept = self._memory.get(key)
         if kept is not None and set(kept[1]) >= set(sums):
             blobs = [kept[1][name] for name in sums]
@@ -391,10 +411,13 @@ class PageCache:
             if row is None:
                 return False
             blobs = list(row)
-        return all(
+        intact = all(
             isinstance(blob, bytes) and zlib.crc32(blob) == crc and _labelled(f"{key}\0{name}", blob)
             for blob, (name, crc) in zip(blobs, sums.items(), strict=True)
         )
+        if intact and kept is not None and set(kept[1]) >= set(sums):
+            self._intact.add(key)
+        return intact
 
     def _row(self, key: str, columns: str) -> tuple[Any, ...] | None:
         db = self._open()
@@ -406,17 +429,27 @@ class PageCache:
             return None
 
     def load(self, key: str) -> _Entry | None:
-        """The entry of ``key``, without its large texts (see :meth:`text`), if there is one."""
+        """The entry of ``key``, without its large texts (see :meth:`text`), if there is one. Under ``mkdocs
+        serve`` an entry read once is kept decompressed (its JSON; each load parses it into new objects, which
+        the caller may change): every rebuild looks up every incident's entry."""
+        decoded = self._decoded.get(key)
+        if decoded is not None:
+            entry = orjson.loads(decoded)
+            self._used.add(key)
+            return entry  # type: ignore[no-any-return]
         kept = self._memory.get(key)
         blob = kept[0] if kept is not None else None
         if blob is None:
             row = self._row(key, "data")
             blob = row[0] if row is not None else None
-        entry = _unpack(key, blob)
+        body = _unpacked_json(key, blob)
+        entry = _parsed(body)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        if self._remember and kept is None:
-            self._memory[key] = (blob, {})  # type: ignore[assignment]
+        if self._remember:
+            if kept is None:
+                self._memory[key] = (blob, {})  # type: ignore[assignment]
+            self._decoded[key] = body  # type: ignore[assignment]
         self._used.add(key)
         return entry
 
@@ -456,6 +489,8 @@ class PageCache:
             return  # not JSON (a lone surrogate, ...): not cached
         if self._remember:
             self._memory[key] = (data, texts)
+            self._decoded.pop(key, None)  # read from the new data when it is next asked for
+            self._intact.discard(key)
         self._used.add(key)
         self.written += 1
         db = self._open()
@@ -472,6 +507,8 @@ class PageCache:
         remove the namespaces (site keys) no build used for a week."""
         for key in self._memory.keys() - self._used:
             del self._memory[key]
+            self._decoded.pop(key, None)
+            self._intact.discard(key)
         namespace = self.namespace
         db = self._open()
         if db is not None:

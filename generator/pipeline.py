@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.check import Memo, check
+from generator.check import Made, Memo, check
 from generator.codes import RECORD_CODES
 from generator.diagnostics import Diagnostic, Diagnostics
 from generator.load import Document, LoadCache, load_iter
@@ -54,10 +54,12 @@ def run(
     chronology: bool = True,
     processes: int | None = None,
     memo: Memo | None = None,
+    made: Made | None = None,
 ) -> Result:
     """Load and check every content file under ``root/content`` (``cache`` and ``processes``: see ``load``;
     with ``chronology=False`` the Result has no Chronology, for callers that only want the diagnostics;
-    ``memo``: each document's own problems from earlier runs, see ``generator.check.Memo``)."""
+    ``memo``: each document's own problems from earlier runs, see ``generator.check.Memo``; ``made``: their
+    models and records, see ``generator.check.Made``)."""
     with _cyclic_gc_paused():
         collector = Diagnostics()
         problems: list[Diagnostic] = []
@@ -68,7 +70,7 @@ def run(
                 documents.append(document)
                 yield document
 
-        built, found = check(loading(), today=today, chronology=chronology, memo=memo)
+        built, found = check(loading(), today=today, chronology=chronology, memo=memo, made=made)
         collector.extend(problems)
         collector.extend(found)
         if collector.has_errors:

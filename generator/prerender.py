@@ -17,28 +17,35 @@ _BLANK_LINES = re.compile(r"(\n\n+)")
 
 
 def stash(markdown: str, prefix: str) -> tuple[str, dict[str, str]]:
-    """Markdown with each raw-HTML block replaced by a token, and the blocks by token."""
+    """Markdown with each raw-HTML block replaced by a token, and the blocks by token.
+
+    A raw block may span blank lines (a month of the timeline: its heading and cards in one box): Markdown
+    passes the whole element through up to its closing tag, so the whole span is one token. A block whose
+    element does not close where a block ends, or that asks Markdown to read inside it (``markdown=``), is left
+    to Markdown, and nothing inside it is swapped."""
     blocks = _BLANK_LINES.split(markdown)  # blocks at even indexes, the blank lines between them at odd ones
     chunks: dict[str, str] = {}
-    open_tag, depth = "", 0  # a raw block that spans blank lines: nothing inside it is swapped
-    for index in range(0, len(blocks), 2):
-        block = blocks[index]
-        if open_tag:
-            depth += block.count(f"<{open_tag}") - block.count(f"</{open_tag}>")
-            open_tag = open_tag if depth > 0 else ""
-            continue
-        match = _BLOCK_START.match(block)
+    index = 0
+    while index < len(blocks):
+        match = _BLOCK_START.match(blocks[index])
         if not match:
+            index += 2
             continue
         tag = match.group(1)
-        depth = block.count(f"<{tag}") - block.count(f"</{tag}>")
-        if depth != 0 or not block.endswith(f"</{tag}>"):
-            open_tag = tag if depth > 0 else ""  # the element may not close where the block ends
-            continue
-        token = f"{prefix}x{index // 2}x"
-        chunks[token] = block
-        blocks[index] = token
+        last, depth = index, blocks[index].count(f"<{tag}") - blocks[index].count(f"</{tag}>")
+        while depth > 0 and last + 2 < len(blocks):  # the element goes on past a blank line
+            last += 2
+            depth += blocks[last].count(f"<{tag}") - blocks[last].count(f"</{tag}>")
+        span = "".join(blocks[index : last + 1])
+        if depth == 0 and blocks[last].endswith(f"</{tag}>") and not _READ_INSIDE.search(span):
+            token = f"{prefix}x{index // 2}x"
+            chunks[token] = span
+            blocks[index : last + 1] = [token] + [""] * (last - index)
+        index = last + 2
     return "".join(blocks), chunks
+
+
+_READ_INSIDE = re.compile(r"<[a-z][^>]*\smarkdown=")  # md_in_html: Markdown reads inside this element
 
 
 _TOKEN = re.compile(r"(.*)x\d+x", re.DOTALL)
@@ -72,17 +79,53 @@ _EXCLUDED_START = re.compile(r"<(div|dl|ol|ul|table|nav|figure)\b[^>]*\sdata-sea
 _HEADING = re.compile(r"<h[1-6][\s>]")
 
 
-def search_excluded(chunks: dict[str, str]) -> set[str]:
-    """The tokens of blocks that Material's search parser reads only to skip (see :func:`search_view`)."""
-    excluded = set()
+def search_excluded(chunks: dict[str, str]) -> dict[str, str]:
+    """What Material's search parser reads of each block only to skip it (see :func:`search_view`): by token,
+    the block without it ("" for a block skipped whole; a month of the timeline without its list of cards)."""
+    excluded = {}
     for token, block in chunks.items():
-        match = _EXCLUDED_START.match(block)
-        if match and not _HEADING.search(block) and len(re.findall(f"<{match.group(1)}[\\s>]", block)) == 1:
-            excluded.add(token)
+        if _skipped_whole(block):
+            excluded[token] = ""
+        elif "data-search-exclude" in block:
+            trimmed = _without_skipped(block)
+            if trimmed != block:
+                excluded[token] = trimmed
     return excluded
 
 
-def search_view(html: str, chunks: dict[str, str], excluded: set[str]) -> str:
+def _skipped_whole(element: str) -> bool:
+    """Whether ``element`` is one excluded element the parser skips from its start to its end: no heading in it
+    (a heading opens a section even where it is skipped) and no nested element of its name (the parser would
+    leave the exclusion at the namesake's end)."""
+    match = _EXCLUDED_START.match(element)
+    return bool(
+        match and not _HEADING.search(element) and len(re.findall(f"<{match.group(1)}[\\s>]", element)) == 1
+    )
+
+
+def _without_skipped(block: str) -> str:
+    """``block`` without the excluded elements inside it that stand on lines of their own and are skipped whole:
+    what is left out joins a line break to a line break, which the parser reads as the same whitespace."""
+    kept, at = [], 0
+    for match in _NESTED_EXCLUDED.finditer(block):
+        start = match.start() + 1  # after its line break
+        if start < at:
+            continue  # inside an element already left out
+        end_tag = f"</{match.group(1)}>"
+        close = block.find(end_tag, start)
+        end = close + len(end_tag)
+        if close < 0 or block[end : end + 1] != "\n" or not _skipped_whole(block[start:end]):
+            continue
+        kept.append(block[at:start])
+        at = end
+    kept.append(block[at:])
+    return "".join(kept)
+
+
+_NESTED_EXCLUDED = re.compile(r"\n<(div|dl|ol|ul|table|nav|figure)\b[^>]*\sdata-search-exclude[\s>=]")
+
+
+def search_view(html: str, chunks: dict[str, str], excluded: dict[str, str]) -> str:
     """The converted page as :func:`restore` makes it, without the search-excluded blocks: the same index.
 
     Material's search plugin parses every page's HTML and throws away what ``data-search-exclude`` marks; its
@@ -94,5 +137,5 @@ def search_view(html: str, chunks: dict[str, str], excluded: set[str]) -> str:
     if not excluded or first_heading is None:
         return restore(html, chunks)
     start = first_heading.start()
-    kept = {token: ("" if token in excluded else block) for token, block in chunks.items()}
+    kept = {token: excluded.get(token, block) for token, block in chunks.items()}
     return restore(html[:start], chunks) + restore(html[start:], kept)

@@ -28,7 +28,10 @@ And what ``--dirty`` leaves wrong is put right:
   written page at once, the others right after the written page they follow (:meth:`DirtyPages.indexed_after`);
   Material's own dirty-reload merge, which assumes one changed page and appends it at the end, is turned off
   (:func:`complete_search_index`);
-* MkDocs' warning about inaccurate navigation is not given (it would abort every build of a ``strict`` site).
+* MkDocs' warning about inaccurate navigation is not given (it would abort every build of a ``strict`` site);
+* a generated file (an export, a feed, a share card) is written only when its bytes differ from those the last
+  build wrote there (:meth:`DirtyPages.keep_files`): by itself ``--dirty`` writes every one of them again at each
+  save, some 300 files on the real record, and rewriting a file in place can wait for the disk.
 
 Requests wait while MkDocs builds (its live-reload server), so no half-written site is ever served. With plugins
 whose page events the keys do not cover (any but ``search`` and ``fault-lines``) every page is written.
@@ -41,6 +44,7 @@ loop. ``--dirty`` is MkDocs' own switch for this, and ``File.is_modified`` the o
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -93,6 +97,9 @@ class DirtyPages:
 
     def __init__(self) -> None:
         self._written: dict[str, str] = {}  # a page's output file -> the key of the output written there
+        self._files: dict[
+            str, tuple[str, int]
+        ] = {}  # a generated file's output -> (hash, size) written there
         self._outputs: set[str] = set()  # every file the last build put in the site folder (MkDocs' files)
         self._keys: dict[str, str] = {}  # page (src_uri) -> the key of its output in this build
         self._kept: set[str] = set()  # pages not written in this build (their output is in the folder)
@@ -118,6 +125,28 @@ class DirtyPages:
         """``File.is_modified`` of a page: whether MkDocs reads and writes it in this build."""
         return file.src_uri not in self._kept
 
+    def keep_files(self, files: Files) -> None:
+        """Each generated file that is not a page (exports, feeds, share cards: made in memory) is written by
+        MkDocs only when its bytes are not already in the site folder from the last build."""
+        for file in files:
+            if file.generated_by and not file.is_documentation_page():
+                file.is_modified = functools.partial(self._file_modified, file)  # type: ignore[method-assign]
+
+    def _file_modified(self, file: File) -> bool:
+        """``File.is_modified`` of a generated file: False when the last build wrote the same bytes to its
+        output and a file of that size is still there; otherwise True (and MkDocs writes it now)."""
+        data = file.content_bytes
+        written = (hashlib.blake2b(data, digest_size=32).hexdigest(), len(data))
+        dest = os.path.normpath(file.abs_dest_path)
+        if self._files.get(dest) == written:
+            try:
+                if os.stat(dest).st_size == written[1]:
+                    return False
+            except OSError:
+                pass  # removed meanwhile: written again
+        self._files[dest] = written
+        return True
+
     def remove_gone(self, files: Files, site_dir: str) -> list[str]:
         """Remove from the site folder the files of the previous build this one does not have (and folders
         left empty by them); the site-wide files (search index, sitemap, 404 page) are written by every build."""
@@ -130,6 +159,7 @@ class DirtyPages:
                 continue  # never outside the site folder
             path.unlink(missing_ok=True)
             self._written.pop(name, None)
+            self._files.pop(name, None)
             folder = path.parent
             while folder != site and folder.is_relative_to(site) and not any(folder.iterdir()):
                 folder.rmdir()
@@ -178,8 +208,9 @@ class DirtyPages:
         self._after = {}
 
     def forget(self) -> None:
-        """A build failed part way: the next one writes every page again."""
+        """A build failed part way: the next one writes every page and file again."""
         self._written.clear()
+        self._files.clear()
 
 
 def in_build_order(files: Files) -> list[Page]:

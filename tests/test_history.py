@@ -634,3 +634,35 @@ def test_file_versions_reads_many_versions_in_one_call(repo: Path) -> None:
     assert found[f"{head}:{incident_path(PATROL)}"] == (repo / incident_path(PATROL)).read_text()
     assert found[f"{head}:content/missing.md"] is None
     assert found[f"{head}:content"] is None  # a folder is not a file's version
+
+
+def test_history_is_read_again_only_after_a_new_commit(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `mkdocs serve` rebuilds at every save: the same commit gives the same history, so git's log and every
+    # version's text are read once per commit, not once per save; a new commit is seen at the next build
+    import generator.history as history_module
+
+    logs: list[tuple[str, ...]] = []
+    real = history_module.git
+
+    def counting(root: Path, *args: str) -> str:
+        if args[0] == "log":
+            logs.append(args)
+        return real(root, *args)
+
+    monkeypatch.setattr(history_module, "git", counting)
+    first = history_module.file_history(repo)
+    write(repo, incident_path(PATROL), valid_incident(summary="Saved, not committed: history is the same."))
+    again = history_module.file_history(repo)
+    assert again is first and len(logs) == 1
+    dates = history_module.last_changed(repo, ["content/vocabulary.yml"])
+    assert history_module.last_changed(repo, ["content/vocabulary.yml"]) == dates and len(logs) == 2
+
+    commit(repo, "Correct the summary", "2025-12-14T08:30:00+00:00")
+    after = history_module.file_history(repo)
+    assert len(logs) == 3
+    changes = after[incident_path(PATROL)]
+    assert [c.message for c in changes] == ["Correct the summary", "Add the first incidents"]
+    assert changes[0].note.startswith("Summary corrected")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Touch", date="2025-12-15T08:30:00+00:00")
+    history_module.last_changed(repo, ["content/vocabulary.yml"])
+    assert len(logs) == 4  # a new commit: read again

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -236,6 +238,28 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
     logger.addHandler(handler)
     previous_level = logger.level
     logger.setLevel(logging.INFO)
+    import generator.render.memo as memo_module
+
+    digested: list[str] = []  # the records whose digest (a pydantic repr: slow) each build computed
+    real_digest = memo_module.record_digest
+
+    def counted_digest(record: Any) -> str:
+        digested.append(getattr(record, "id", type(record).__name__))
+        return real_digest(record)
+
+    monkeypatch.setattr(memo_module, "record_digest", counted_digest)
+    import generator.render.pages as pages_module
+
+    bodies: list[str] = []  # actor and place bodies converted (Markdown to HTML) by each build
+    real_body = pages_module.body_html
+
+    def counted_body(body: str, *args: Any, **kwargs: Any) -> str:
+        bodies.append(body)
+        return real_body(body, *args, **kwargs)
+
+    monkeypatch.setattr(pages_module, "body_html", counted_body)
+    bodies_per_build: list[list[str]] = []
+    per_build: list[list[str]] = []
     try:
         config = load_config(str(root / name), site_dir=str(tmp_path / "served"))
         config.plugins.on_startup(command="serve", dirty=False)
@@ -243,7 +267,11 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
             if step == 2:
                 edit(root / incident_path(CHANGED), "scrambled fighters", "scrambled two fighters")
             config = load_config(str(root / name), site_dir=str(tmp_path / "served"))
+            digested.clear()
+            bodies.clear()
             build(config)
+            per_build.append(sorted(digested))
+            bodies_per_build.append(list(bodies))
             if step == 1:  # every incident page reused: held as text, not compressed again each rebuild
                 pages = config.plugins["fault-lines"].output.pages
                 reused = [page for path, page in pages.items() if "/incidents/" in f"/{path}"]
@@ -258,6 +286,54 @@ def test_serve_rebuilds_reuse_the_cache_in_memory(tmp_path: Path, monkeypatch: p
     assert counts[0][0] == 0 and counts[1][1] == 0 and 0 < counts[2][1] < counts[2][0] and len(counts) == 3
     assert not (root / ".cache").exists()
     assert site_files(tmp_path / "served") == site_files(tmp_path / "cold")
+    # an unchanged file's record is the same object at the next rebuild: its digest is not computed again;
+    # after the edit, only the edited incident's is
+    assert len(per_build[0]) > 5 and per_build[1] == [] and per_build[2] == [CHANGED], per_build
+    # nor is a body converted again while its text and its links' targets are the same: only the edited one is
+    assert len(bodies_per_build[0]) > 3 and bodies_per_build[1] == [], bodies_per_build
+    assert [("scrambled two fighters" in body) for body in bodies_per_build[2]] == [True], bodies_per_build[2]
+
+
+def test_serve_keeps_entries_decoded_and_each_load_is_a_fresh_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.page_cache as page_cache_module
+    from generator.page_cache import PageCache
+
+    cache = PageCache()
+    cache.start("site", None, remember=True)  # as under `mkdocs serve`: in memory only
+    cache.put({"key": "k", "toc": [["A", "a", 2, []]], "entries": [{"location": "x/", "text": "one"}]})
+    decompressed: list[int] = []
+    real = page_cache_module.zlib.decompress
+
+    def counted(data: bytes, *args: Any) -> bytes:
+        decompressed.append(len(data))
+        return real(data, *args)
+
+    monkeypatch.setattr(page_cache_module.zlib, "decompress", counted)
+    first = cache.load("k")
+    assert first is not None and len(decompressed) == 1
+    first["entries"][0]["text"] = "changed by the build that read it"
+    first["hit"] = True
+    for _ in range(3):
+        again = cache.load("k")
+        assert again == {"key": "k", "toc": [["A", "a", 2, []]], "entries": [{"location": "x/", "text": "one"}],
+                         "texts": {}}  # fmt: skip
+    assert len(decompressed) == 1  # read once, kept decoded
+    cache.put({"key": "k", "toc": [], "entries": []})  # a new entry of the same key: read from the new data
+    assert cache.load("k") == {"key": "k", "toc": [], "entries": [], "texts": {}} and len(decompressed) == 2
+    cache.put({"key": "t", "toc": [], "content": "<p>html</p>", "output": "<html>page</html>"})
+    checked: list[int] = []
+    real_crc = page_cache_module.zlib.crc32
+    monkeypatch.setattr(
+        page_cache_module.zlib, "crc32", lambda data, *a: checked.append(1) or real_crc(data, *a)
+    )
+    assert cache.get("t", None) is not None and checked  # type: ignore[arg-type]  # no links to look up
+    checked.clear()
+    assert cache.get("t", None) is not None and checked == []  # type: ignore[arg-type]  # held, checked once
+    assert cache.text("t", "output") == "<html>page</html>"
+    cache.finish()
+    cache.start("site", None, remember=True)
+    cache.finish()  # a build that did not use it: let go
+    assert cache.load("k") is None and cache.load("t") is None
 
 
 def serve_build(root: Path, site: Path, *, cache: bool = True) -> None:
@@ -406,3 +482,88 @@ def test_every_file_the_generator_reads_is_in_its_version() -> None:
     ]
     assert unhashed == []
     assert any(fnmatch("DejaVuSans.ttf", pattern) for pattern in CODE_PATTERNS)
+
+
+def test_the_themes_files_are_read_again_only_when_one_changed(tmp_path: Path, monkeypatch) -> None:
+    # every serve rebuild asks for the hash of the theme's templates (a folder of some 14,000 files with the
+    # icons): it is read again only when a file was added, removed or written, and then it is what it should be
+    import os
+
+    from generator.code_digest import files_digest
+
+    theme = tmp_path / "theme"
+    (theme / "partials" / "deep").mkdir(parents=True)
+    (theme / "base.html").write_text("<html>{{ page }}</html>")
+    (theme / "partials" / "deep" / "nav.html").write_text("<nav></nav>")
+    (theme / "partials" / "icon.svg").write_text("<svg/>")
+    patterns = ("*.html", "*.xml", "*.json")
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    first = files_digest([theme], patterns)
+    assert sorted(reads) == ["base.html", "nav.html"]
+    reads.clear()
+    assert files_digest([theme], patterns) == first and reads == []
+
+    nav = theme / "partials" / "deep" / "nav.html"
+    nav.write_text("<nav>x</nav>")  # one byte more, in a folder two levels down
+    changed = files_digest([theme], patterns)
+    assert changed != first
+    stat = nav.stat()
+    nav.write_text("<nav>y</nav>")  # the same size, and the same modification time: its change time moves
+    os.utime(nav, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert files_digest([theme], patterns) not in (first, changed)
+    (theme / "partials" / "deep" / "footer.html").write_text("<footer/>")  # a new file in a listed folder
+    added = files_digest([theme], patterns)
+    (theme / "partials" / "deep" / "footer.html").unlink()
+    assert files_digest([theme], patterns) not in (added, first)
+    (theme / "partials" / "more.json").write_text("{}")
+    assert files_digest([theme], patterns) != added
+    (theme / "partials" / "other.svg").write_text("<svg/>")  # not a template: not in the hash
+    before = files_digest([theme], patterns)
+    (theme / "partials" / "other.svg").write_text("<svg>changed</svg>")
+    assert files_digest([theme], patterns) == before
+
+
+def test_serve_frees_the_last_build_between_saves_not_on_the_next_saves_path() -> None:
+    # the cycle collection that frees a build (0.13 s at 1,000 incidents) runs while the preview waits for the
+    # next save; a save that comes first frees it itself; a collection and a build never overlap
+    import threading
+
+    from generator.mkdocs_plugin import IdleCollection
+
+    released: list[str] = []
+    idle = IdleCollection(lambda: released.append(threading.current_thread().name))
+    idle.DELAY_S = 0.05  # type: ignore[misc]
+    assert idle.build_started() is False  # the first build: nothing to free
+    idle.build_ended()
+    time.sleep(0.5)
+    assert len(released) == 1 and released[0] != threading.current_thread().name  # freed in the background
+    assert idle.build_started() is False  # already freed: the build does not collect
+    idle.build_ended()
+    assert idle.build_started() is True  # a save before the delay: this build frees the last one itself
+    time.sleep(0.5)
+    assert len(released) == 1  # the older build's timer found a newer build: it did nothing
+    idle.build_ended()
+
+    started = threading.Event()
+    order: list[str] = []
+
+    def slow_release() -> None:
+        started.set()
+        time.sleep(0.3)
+        order.append("collected")
+
+    slow = IdleCollection(slow_release)
+    slow.DELAY_S = 0.01  # type: ignore[misc]
+    slow.build_started()
+    slow.build_ended()
+    assert started.wait(5)
+    slow.build_started()  # waits for the collection under way
+    order.append("build")
+    assert order == ["collected", "build"]

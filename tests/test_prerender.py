@@ -15,10 +15,10 @@ pytestmark = pytest.mark.slow
 
 
 def test_stash_swaps_only_closed_raw_html_blocks() -> None:
-    page = "## Actors\n\n<dl class='x'>\n<dt>a</dt>\n</dl>\n\n<div>\n<p>open\n\n</div>\n\n*text*"
+    page = "## Actors\n\n<dl class='x'>\n<dt>a</dt>\n</dl>\n\n<div>\n<p>open\n\n</div> tail\n\n*text*"
     skeleton, chunks = stash(page, "tok")
     assert list(chunks.values()) == ["<dl class='x'>\n<dt>a</dt>\n</dl>"]
-    assert skeleton == "## Actors\n\ntokx1x\n\n<div>\n<p>open\n\n</div>\n\n*text*"
+    assert skeleton == "## Actors\n\ntokx1x\n\n<div>\n<p>open\n\n</div> tail\n\n*text*"
     assert restore("<h2>Actors</h2>\n<p>tokx1x</p>\n<div>", chunks) == (
         "<h2>Actors</h2>\n<dl class='x'>\n<dt>a</dt>\n</dl>\n\n<div>"
     )
@@ -52,12 +52,25 @@ def test_a_token_written_by_a_contributor_is_never_replaced() -> None:
     )
 
 
-def test_nothing_inside_a_raw_block_that_spans_blank_lines_is_swapped() -> None:
-    # Markdown passes the whole <div> through verbatim, so a token inside it would never come back
+def test_a_raw_block_that_spans_blank_lines_is_swapped_whole() -> None:
+    # Markdown passes the whole <div> through verbatim up to its closing tag (a month of the timeline: its
+    # heading and cards in one box), so it is one token; nothing inside it is swapped on its own
     page = "<div class='a'>\n<p>one</p>\n\n<p>two</p>\n\n<div>\n<p>x</p>\n</div>\n</div>\n\n<p>after</p>"
     skeleton, chunks = stash(page, "tok")
-    assert list(chunks.values()) == ["<p>after</p>"]
-    assert skeleton == page.replace("<p>after</p>", "tokx3x")
+    assert list(chunks.values()) == [page.removesuffix("\n\n<p>after</p>"), "<p>after</p>"]
+    assert skeleton == "tokx0x\n\ntokx3x"
+    assert restore("<p>tokx0x</p>\n<p>tokx3x</p>", chunks) == page
+
+
+def test_a_raw_block_markdown_reads_inside_or_that_does_not_close_is_left_to_markdown() -> None:
+    for page in (
+        '<div markdown="1">\n*a*\n\n<p>b</p>\n</div>\n\n<p>after</p>',  # md_in_html reads inside it
+        "<div>\n<p>a</p>\n\n<p>b</p></div> tail\n\n<p>after</p>",  # text after its closing tag
+        "<div>\n<p>a</p>\n\n<p>never closed</p>\n\n<p>after</p>",
+    ):
+        skeleton, chunks = stash(page, "tok")
+        assert len(chunks) <= 1 and all(chunk == "<p>after</p>" for chunk in chunks.values()), page
+        assert skeleton.startswith(page[: page.index("\n\n")])
 
 
 def test_runs_of_blank_lines_do_not_hide_a_block() -> None:
@@ -76,10 +89,29 @@ def test_search_view_leaves_out_only_blocks_the_search_parser_skips_whole() -> N
         "tokx6x": "<ol data-search-exclude>\n<li>before any heading</li>\n</ol>",
     }
     # a nested namesake ends Material's exclusion early, and a heading starts a section: both stay
-    assert search_excluded(chunks) == {"tokx1x", "tokx6x"}
+    assert search_excluded(chunks) == {"tokx1x": "", "tokx6x": ""}
     html = "<p>tokx6x</p>\n<h2 id='a'>A</h2>\n<p>tokx1x</p>\n<p>tokx3x</p>\n"
     view = search_view(html, chunks, search_excluded(chunks))
     assert "before any heading" in view and "skipped" not in view and "inner" in view
+
+
+def test_search_view_leaves_out_excluded_lists_inside_a_block() -> None:
+    # a month of the timeline: its heading is indexed, its list of cards (excluded) is not read at all
+    from generator.prerender import search_excluded, search_view
+
+    month = (
+        '<div class="fl-month">\n<h3 id="m">May</h3>\n\n<ol class="fl-timeline" data-search-exclude>\n'
+        "<li>card one</li>\n</ol>\n\n<p>kept</p>\n"
+        "<ul data-search-exclude><li>nested <ul><li>namesake</li></ul></li></ul>\n"  # ends early: stays
+        '<ol data-search-exclude>\n<li><h4 id="t">heading</h4></li>\n</ol>\n'  # a heading: stays
+        "<ul data-search-exclude><li>not on a line of its own</li></ul> text\n</div>"
+    )
+    excluded = search_excluded({"tokx1x": month})
+    trimmed = excluded["tokx1x"]
+    assert "card one" not in trimmed and "<h3" in trimmed and "kept" in trimmed
+    assert "namesake" in trimmed and "heading" in trimmed and "not on a line of its own" in trimmed
+    view = search_view("<h2 id='y'>2025</h2>\n<p>tokx1x</p>\n", {"tokx1x": month}, excluded)
+    assert "card one" not in view and 'id="m"' in view
 
 
 def test_a_generated_page_whose_front_matter_mkdocs_cannot_read_stops_the_build() -> None:

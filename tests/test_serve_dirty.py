@@ -199,12 +199,23 @@ def test_nothing_changed_writes_no_page(served: tuple[Path, Server]) -> None:
     is the same files as before."""
     root, server = served
     before = site_files(server.site)
+    times = {path: path.stat().st_mtime_ns for path in server.site.rglob("*") if path.is_file()}
     path = root / incident_path(CHANGED)
     builds = server.builds
     path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     server.wait_for_builds(builds + 1)
     assert server.written()[0] == 0
     assert site_files(server.site) == before
+    # nor any generated file (exports, feeds, share cards): only what every build writes (the search index, the
+    # sitemap, the 404 page) is written again
+    rewritten = sorted(
+        path.relative_to(server.site).as_posix()
+        for path, ns in times.items()
+        if path.stat().st_mtime_ns != ns
+    )
+    assert set(rewritten) <= {"404.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz"}, (
+        rewritten
+    )
 
 
 def test_kept_pages_are_indexed_in_a_cold_builds_order_and_gone_files_removed(tmp_path: Path) -> None:

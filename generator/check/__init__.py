@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from generator.check import (
     bodies,
@@ -35,6 +36,13 @@ Memo = dict[str, tuple[Diagnostic, ...]]
 bodies, evidence) by :func:`document_key`, kept between runs by the caller (``faultlines check``'s cache, the
 MkDocs plugin under ``mkdocs serve``): a run checks again only the documents that changed, and always runs the
 checks across documents (references, identity, rules, warnings)."""
+
+
+Made = dict[int, tuple[Document, Any, Any]]
+"""Under ``mkdocs serve``: each document this run validated, by its identity, with its model and the Record made
+of it. A document the load cache kept (its file unchanged) is the same object at the next rebuild, so its model
+and Record are the same objects too: what is keyed by a record (its digest, in generator/render/memo.py) is not
+computed again, and its front matter is not validated again (a model is frozen, so it is what validation gave)."""
 
 
 def document_key(document: Document) -> str:
@@ -84,12 +92,15 @@ def check(
     today: dt.date | None = None,
     chronology: bool = True,
     memo: Memo | None = None,
+    made: Made | None = None,
 ) -> tuple[Chronology | None, list[Diagnostic]]:
     """Validate every document; the Chronology (when free of errors) and every diagnostic found.
 
     ``chronology=False``: only the diagnostics are wanted (``faultlines check``), the Chronology, whose
     indexes take a tenth of the check, is not built and ``None`` is returned in its place. ``memo``: each
-    document's own problems from earlier runs (see :data:`Memo`); left holding this run's."""
+    document's own problems from earlier runs (see :data:`Memo`); left holding this run's. ``made``: the models
+    and records of earlier runs (see :data:`Made`); left holding this run's."""
+    earlier, now = (made if made is not None else {}), {}
     problems: list[Diagnostic] = []
     used: Memo = {}
     keys: dict[int, str] = {}  # id(document) -> its key, while ``loaded`` holds it
@@ -103,7 +114,14 @@ def check(
         problems.extend(_memoised(memo, used, key, lambda document=document: _own(document)))
         if document.data is None:
             continue
-        record, errors = validate(document)
+        known = earlier.get(id(document))
+        if known is not None and known[0] is document:
+            record, errors = known[1], []
+            now[id(document)] = known
+        else:
+            record, errors = validate(document)
+            if record is not None and made is not None:
+                now[id(document)] = (document, record, None)
         problems.extend(errors)
         if record is None:
             if document.kind in partial:
@@ -152,16 +170,35 @@ def check(
     if memo is not None:
         memo.clear()
         memo.update(used)
+    _keep(made, now)
     problems = _one_per_spot(problems)
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
         return None, problems
+
+    def record(document: Document, model: Any) -> Record[Any]:
+        held = now.get(id(document))
+        if held is not None and held[2] is not None:
+            return held[2]  # the Record an earlier run made of this very document
+        made_now = Record(document.id, document.path, model, document.body, document.body_line)
+        if held is not None:
+            now[id(document)] = (document, model, made_now)
+        return made_now
+
     chronology = build_chronology(
         vocabulary[1],
-        [Record(d.id, d.path, r, d.body, d.body_line) for d, r in incidents],
-        [Record(d.id, d.path, r, d.body, d.body_line) for d, r in actors],
-        [Record(d.id, d.path, r, d.body, d.body_line) for d, r in places],
+        [record(d, r) for d, r in incidents],
+        [record(d, r) for d, r in actors],
+        [record(d, r) for d, r in places],
     )
+    _keep(made, now)
     return chronology, problems
+
+
+def _keep(made: Made | None, now: Made) -> None:
+    """Leave ``made`` holding this run's documents only (memory: not every version of every file)."""
+    if made is not None:
+        made.clear()
+        made.update(now)
 
 
 def _own(document: Document) -> list[Diagnostic]:

@@ -218,6 +218,7 @@ class Fragments:
         self._kept: dict[bytes, Any] = {}
         self._used: dict[bytes, Any] = {}
         self._records: dict[int, tuple[Any, str]] = {}
+        self._records_used: dict[int, tuple[Any, str]] = {}  # this build's: kept for the next (see finish)
         self._store: Store | None = None
         self.hits = self.misses = 0
 
@@ -232,7 +233,8 @@ class Fragments:
         reused meanwhile."""
         held = self._records.get(id(record))
         if held is None or held[0] is not record:
-            held = self._records[id(record)] = (record, record_digest(record))
+            held = (record, record_digest(record))
+        self._records[id(record)] = self._records_used[id(record)] = held
         return held[1]
 
     def get(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
@@ -281,10 +283,13 @@ class Fragments:
     def finish(self) -> None:
         """The build is done: keep what it used, for the next one."""
         self._kept, self._used = self._used, {}
-        self._records.clear()
+        # the records this build used: under `mkdocs serve` an unchanged file's record is the same object at the
+        # next rebuild (generator.check.Made), and its digest is not computed again
+        self._records, self._records_used = self._records_used, {}
         self.hits = self.misses = 0
 
     def clear(self) -> None:
         self._kept.clear()
         self._used.clear()
         self._records.clear()
+        self._records_used.clear()

@@ -23,7 +23,7 @@ from generator.render import memo as memo_
 from generator.render.cards import card_path
 from generator.render.citations import CitationContext, cited_sources
 from generator.render.filters import item_ref, other_names, timeline_filters
-from generator.render.text import body_html, escape, page_text
+from generator.render.text import WIKI_LINK, body_html, escape, page_text
 from generator.render.urls import display_host, page_path, page_url, relative
 
 if TYPE_CHECKING:
@@ -227,8 +227,17 @@ class SiteRenderer:
         return None
 
     def body(self, here: str, record: Record[Any]) -> Markup:
+        """An actor's or place's body as HTML. Under ``mkdocs serve`` (``fragments``) kept between rebuilds by its
+        text and what its links resolve to: every save renders every actor and place page's inputs again."""
         where = f"{record.path}:{record.body_line}"
-        return Markup(body_html(record.body, lambda target: self.link_target(here, target), where=where))
+
+        def make() -> str:
+            return body_html(record.body, lambda target: self.link_target(here, target), where=where)
+
+        if self.fragments is None:
+            return Markup(make())
+        links = [self.link_target(here, match.group(1).strip()) for match in WIKI_LINK.finditer(record.body)]
+        return Markup(self.fragments.get(("body", here, record.body, repr(links)), make))
 
     def term(self, here: str, group: str, key: str) -> dict[str, str]:
         entry = getattr(self.vocab, group)[key]

@@ -48,7 +48,7 @@ def turn_off(piece: str) -> None:
 
         nav_cache.NavCache.start = start_disabled  # type: ignore[method-assign]
     elif piece == "search":
-        mkdocs_plugin.search_excluded = lambda chunks: set()  # no search views: pages indexed whole
+        mkdocs_plugin.search_excluded = lambda chunks: {}  # no search views: pages indexed whole
     elif piece != "none":
         raise SystemExit(f"unknown piece {piece!r}; one of {', '.join(PIECES)}")
 
