@@ -101,16 +101,17 @@ def _portable(record: logging.LogRecord) -> logging.LogRecord:
 def _build_chunk(start: int, stop: int) -> list[Built]:
     """In a worker: build pages ``start:stop`` of the job."""
     assert _job is not None, "workers are forked after the job is set"
-    return _build_pages(_job, start, stop, release=True)
+    built = _build_pages(_job, start, stop)
+    for page in _job.pages[start:stop]:
+        # memory: the build lets go of a page's HTML once it writes the page (its on_post_page); a worker, which
+        # runs no such step, would otherwise hold the HTML of every page it built
+        page.content = ""
+    return built
 
 
-def _build_pages(
-    job: _Job, start: int, stop: int, built: list[Built] | None = None, *, release: bool = False
-) -> list[Built]:
+def _build_pages(job: _Job, start: int, stop: int, built: list[Built] | None = None) -> list[Built]:
     """Build pages ``start:stop`` of ``job`` as ``mkdocs.commands.build._build_page`` does, without writing;
-    appended to ``built``, which keeps the pages built before one that fails. ``release`` (in a worker): let go
-    of each page's HTML once its output is made, as the build does once it writes a page (its ``on_post_page``)
-    -- a worker runs no ``on_post_page``, and would otherwise hold the HTML of every page it built."""
+    appended to ``built``, which keeps the pages built before one that fails."""
     built = [] if built is None else built
     for page, name in zip(job.pages[start:stop], job.templates[start:stop], strict=True):
         before = len(job.entries) if job.entries is not None else 0
@@ -132,8 +133,6 @@ def _build_pages(
         finally:
             page.active = False
             job.config._current_page = None
-        if release:
-            page.content = ""
         entries = None
         if job.entries is not None:
             entries = job.entries[before:]
