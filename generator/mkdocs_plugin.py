@@ -65,7 +65,6 @@ from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
 from generator.history import file_history, last_changed
 from generator.load import LoadCache
-from generator.nav_cache import NavCache, anchor_title, title_id
 from generator.page_cache import (
     PageCache,
     RecordingFiles,
@@ -115,6 +114,7 @@ from generator.render.text import BodyError
 from generator.selection import Selection, report
 from generator.serve_dirty import DirtyPages, complete_search_index, content_key, in_build_order, page_key
 from generator.standalone import fill_markers
+from generator.titles import anchor_title, title_id
 
 log = logging.getLogger("mkdocs.plugins.fault-lines")
 SERVE_ERRORS = (
@@ -149,7 +149,7 @@ class FaultLinesConfig(Config):
     # share cards (og:image): one per incident up to 1,000 incidents and the site's beyond ("auto"), always one
     # per incident ("incidents"), the site's only ("site"), or none ("off"); see generator/render/cards.py
     social_cards = c.Choice(("auto", "incidents", "site", "off"), default="auto")
-    # reuse work between generated pages (generator/prerender.py, generator/nav_cache.py); the output is the same
+    # reuse work between generated pages (generator/prerender.py); the output is the same
     prerendered_html = c.Type(bool, default=True)
     # worker processes for `mkdocs build` (generator/page_workers.py, generator/render/parallel.py); by default
     # one per core but one, for chronologies of 1,000 incidents or more; 0: none; a number: that many, any size
@@ -179,7 +179,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._lock: BuildLock | None = None
         self._placeholder = placeholder()
         self._stashed: dict[str, dict[str, str]] = {}  # page -> its raw-HTML blocks, between the two events
-        self._nav_cache = NavCache()
         self._search_views: dict[str, tuple[str, str]] = {}  # page -> (its content, the lighter search view)
         self._search_worker: str | None = None  # Material's search worker file (on_config)
         self._workers = PageWorkers()
@@ -578,7 +577,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self._nav = nav
-        self._nav_cache.start(nav, enabled=self.config.prerendered_html)
         self._search_views.clear()
         self._indexing = self._index_search_view(config)
         self._packed.clear()
@@ -626,7 +624,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     @event_priority(-100)  # the last of the event: the workers see the environment MkDocs builds with
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        env.globals["fault_lines_nav"] = self._nav_cache
         # `mkdocs serve` injects an inline script that reloads the page after a rebuild: the preview's
         # Content-Security-Policy lets it run (overrides/main.html); a built site never does
         env.globals["fault_lines_serve"] = self.command == "serve"

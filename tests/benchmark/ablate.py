@@ -4,9 +4,9 @@
 
 PIECE is one of ``none``, ``workers`` (generator/page_workers.py: pages built by forked processes),
 ``render_workers`` (generator/render/parallel.py: incident pages rendered by forked processes), ``prerender``
-(generator/prerender.py: raw-HTML blocks not parsed by Markdown; the search view needs it), ``nav``
-(generator/nav_cache.py: sidebars rendered once per kind of page) or ``search`` (the search view: Material's
-search plugin reads each generated page without the blocks it does not index). The piece is turned off in this
+(generator/prerender.py: raw-HTML blocks not parsed by Markdown; the search view needs it) or ``search`` (the
+search view: Material's search plugin reads each generated page without the blocks it does not index). (The
+sidebar cache, ``nav``, was measured here and removed: it no longer earned its place.) The piece is turned off in this
 process only, by replacing it with what MkDocs does without it; the site must come out the same (the benchmark
 compares it with the build with everything on). Used by ``bench.py --ablate``, which reads the last line of
 the output: the CPU seconds of this process alone and of its workers (``{"self_cpu_s": …, "workers_cpu_s": …}``).
@@ -20,13 +20,13 @@ import resource
 import sys
 from typing import Any
 
-PIECES = ("none", "workers", "render_workers", "prerender", "nav", "search")
+PIECES = ("none", "workers", "render_workers", "prerender", "search")
 
 
 def turn_off(piece: str) -> None:
     """Replace ``piece`` with what MkDocs does without it."""
 
-    from generator import mkdocs_plugin, nav_cache, page_workers
+    from generator import mkdocs_plugin, page_workers
 
     if piece == "workers":
         page_workers.PageWorkers.start = lambda self, *args, **kwargs: None  # type: ignore[method-assign]
@@ -40,13 +40,6 @@ def turn_off(piece: str) -> None:
         site.IncidentPages = InThisProcess  # type: ignore[misc]
     elif piece == "prerender":
         mkdocs_plugin.FaultLinesPlugin._prerendered = lambda self, page: False  # type: ignore[method-assign]
-    elif piece == "nav":
-        start = nav_cache.NavCache.start
-
-        def start_disabled(self: Any, nav: Any, *, enabled: bool) -> None:
-            start(self, nav, enabled=False)
-
-        nav_cache.NavCache.start = start_disabled  # type: ignore[method-assign]
     elif piece == "search":
         mkdocs_plugin.search_excluded = lambda chunks: {}  # no search views: pages indexed whole
     elif piece != "none":

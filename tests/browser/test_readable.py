@@ -168,6 +168,43 @@ def test_a_wide_table_scrolls_from_the_keyboard_on_a_phone(history_site: Site, o
     )
 
 
+# each file name in the Data page's files table (the File column, and the schemas named under Contents): its text,
+# its line boxes, one line's height; and the table's box
+DATA_FILES = """() => {
+  const table = document.querySelector('table.fl-exports'), box = table.parentElement;
+  return {files: [...table.querySelectorAll('tbody code')].map(code => {
+      const range = document.createRange();
+      range.selectNodeContents(code);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      return {name: code.textContent, rects: code.getClientRects().length, lines: tops.size,
+              height: code.getBoundingClientRect().height, line: parseFloat(getComputedStyle(code).lineHeight)
+                || code.getBoundingClientRect().height};
+    }),
+    box: box.matches('.fl-table-scroll[tabindex="0"][role="region"]'),
+    scrolls: box.scrollWidth > box.clientWidth,
+    page: document.documentElement.scrollWidth, viewport: window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, SMALL_PHONE, DESKTOP], ids=["375", "320", "1280"])
+def test_the_data_pages_file_names_stay_whole_and_the_table_scrolls_on_a_phone(
+    history_site: Site, open_page: Any, viewport: dict[str, int]
+) -> None:
+    page = open_page(history_site.url + "data/", viewport)
+    found = page.evaluate(DATA_FILES)
+    names = [f["name"] for f in found["files"]]
+    assert {"data/incidents.json", "data/incidents.schema.json", "feed.xml"} <= set(names), names
+    # every file name on one line, whole: not "data / /inc / iden / ts.j / son"
+    broken = [
+        f for f in found["files"] if f["rects"] != 1 or f["lines"] != 1 or f["height"] > 1.5 * f["line"]
+    ]
+    assert broken == [], broken
+    assert found["box"]
+    if viewport is not DESKTOP:  # the names do not fit a phone: the table scrolls in its own box ...
+        assert found["scrolls"], found
+    assert found["page"] <= found["viewport"], found  # ... never the page
+
+
 # --- sources and citations -----------------------------------------------------------------------------------
 
 
