@@ -101,7 +101,12 @@ def _portable(record: logging.LogRecord) -> logging.LogRecord:
 def _build_chunk(start: int, stop: int) -> list[Built]:
     """In a worker: build pages ``start:stop`` of the job."""
     assert _job is not None, "workers are forked after the job is set"
-    return _build_pages(_job, start, stop)
+    built = _build_pages(_job, start, stop)
+    for page in _job.pages[start:stop]:
+        # memory: the build lets go of a page's HTML once it writes the page (its on_post_page); a worker, which
+        # runs no such step, would otherwise hold the HTML of every page it built
+        page.content = ""
+    return built
 
 
 def _build_pages(job: _Job, start: int, stop: int, built: list[Built] | None = None) -> list[Built]:

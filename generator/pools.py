@@ -16,6 +16,8 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
+from generator.memory import give_back
+
 _live: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
 
 
@@ -26,7 +28,9 @@ def _start_worker(initializer: Callable[[], None] | None) -> None:
 
 
 def fork_pool(processes: int, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
-    """A pool of ``processes`` forked workers (they inherit this process's memory: nothing is re-imported)."""
+    """A pool of ``processes`` forked workers (they inherit this process's memory: nothing is re-imported; the
+    allocator's free memory is given back first, so that they do not inherit that too)."""
+    give_back()
     pool = ProcessPoolExecutor(
         processes,
         mp_context=multiprocessing.get_context("fork"),

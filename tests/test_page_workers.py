@@ -252,3 +252,52 @@ def test_no_workers_for_serve_or_dirty_builds(command: str, dirty: bool) -> None
     plugin.load_config({"processes": 1})
     plugin.on_startup(command=command, dirty=dirty)
     assert plugin._processes() == (0, False)
+
+
+# a patch for run_build: after each task, the worker says how much page HTML it still holds for the task's pages
+HELD_AFTER_TASK = """
+build_chunk = workers._build_chunk
+def measured(start, stop):
+    built = build_chunk(start, stop)
+    held = sum(len(page.content or "") for page in workers._job.pages[start:stop])
+    print("HELD", held, flush=True)
+    return built
+workers._build_chunk = measured
+"""
+
+
+def test_a_worker_lets_go_of_each_page_html_once_built(project: Path, tmp_path: Path) -> None:
+    # the build lets go of a page's HTML when it writes the page; a worker, which writes nothing, did not, and
+    # held the HTML of every page it built (~300 MB at 10,000 incidents)
+    done = same_site_as_alone(project, tmp_path, HELD_AFTER_TASK)
+    held = [int(n) for n in re.findall(r"^HELD (\d+)$", done.stdout, re.MULTILINE)]
+    assert held and held == [0] * len(held), held
+
+
+DEFAULT_PROCESSES = """
+import logging, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+import generator.mkdocs_plugin as plugin
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+plugin.PARALLEL_MIN_PAGES = 1  # a site of any size would have page workers by the old default
+config = load_config("mkdocs.yml", site_dir=sys.argv[1])
+config.plugins["fault-lines"].config.processes = None
+config.plugins["fault-lines"].config.cache = False
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+"""
+
+
+@pytest.mark.skipif(usable_processes() == 0, reason="one core: no workers by default anyway")
+def test_no_page_workers_unless_processes_is_set(project: Path, tmp_path: Path) -> None:
+    # memory: a page worker ends up with its own copy of most of the build's memory (see on_env)
+    done = subprocess.run(
+        [sys.executable, "-c", DEFAULT_PROCESSES, str(tmp_path / "site")],
+        cwd=project, env=build_env(), capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "built by" not in done.stderr and (tmp_path / "site" / "index.html").is_file()
+    shared = run_build(project, tmp_path / "shared", "")  # processes: 1
+    assert re.search(r"\d+ of \d+ pages built by 1 worker process\b", shared.stderr), shared.stderr

@@ -78,6 +78,7 @@ def render_site(
     fragments: memo_.Fragments | None = None,
     pieces: memo_.Fragments | None = None,
     pack: bool = True,
+    sink: Callable[[str, bytes], None] | None = None,
 ) -> SiteOutput:
     """Render every page and file of the site (pure: same chronology and history, same bytes).
 
@@ -94,6 +95,9 @@ def render_site(
     same either way. ``pack``: whether incident pages found in ``memo`` are held compressed until they are read
     (memory, for ``mkdocs build``); ``mkdocs serve`` holds them as text, as compressing every page again on each
     rebuild only to read it back cost about a sixth of a rebuild at 1,000 incidents.
+    ``sink``: given, each file (the exports, the stylesheet, the share cards) is handed to it, in the order of
+    its path, as soon as the files are made, before the pages are rendered, and is not kept in the output
+    (memory: about 140 MB at 10,000 incidents); the same files either way.
     """
     renderer = SiteRenderer(
         chronology,
@@ -123,7 +127,7 @@ def render_site(
         return [known[r.id] if r.id in known else next(fresh) for r in chronology.incidents]
 
     try:
-        return _render_rest(renderer, incident_pages, memo, pieces or fragments)
+        return _render_rest(renderer, incident_pages, memo, pieces or fragments, sink=sink)
     finally:
         incidents.close()
 
@@ -134,6 +138,7 @@ def _render_rest(
     memo: memo_.Store | None,
     pieces: memo_.Fragments | None = None,
     pack: bool = True,
+    sink: Callable[[str, bytes], None] | None = None,
 ) -> SiteOutput:
     """Everything but the incident pages here, while ``incidents`` may still be rendering them elsewhere."""
     chronology, site_url, directory_urls = renderer.c, renderer.site_url, renderer.directory_urls
@@ -149,6 +154,9 @@ def _render_rest(
         )
     )
     files.update(social_card_files(chronology, renderer.social_cards, memo))
+    if sink is not None:  # written out now, not held while the pages are rendered
+        for path in sorted(files):
+            sink(path, files.pop(path))
     exported = export_pages(chronology, directory_urls=directory_urls, render=renderer.render)
     pages = {page.path: page for page in renderer.all_pages(incident_pages=incident_pages)}
     for path, text in (

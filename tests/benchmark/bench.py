@@ -4,7 +4,7 @@
 
 For each N it writes a synthetic content tree (see ``corpus.py``) next to a copy of the repository's
 ``mkdocs.yml`` and ``timeline/``, and measures ``faultlines check`` (wall time, with interpreter start-up),
-load → check → render_site in this process, a full ``mkdocs build`` (wall time, peak memory of the child),
+load → check → render_site in this process, a full ``mkdocs build`` (wall time, peak memory of its process tree),
 the output and search-index sizes, one incident page's HTML, and a bare Material build of N plain Markdown
 pages of the same length with the same theme settings and search and a short navigation: the floor.
 Not a test.
@@ -38,23 +38,61 @@ PLUGIN_MARKER = "  - fault-lines:\n"
 
 # A small parent for every measured command: Linux keeps a process's peak RSS across exec, so a command forked
 # straight from this (large) process would report at least this process's peak; this one starts at ~10 MB.
+#
+# Peak memory of a tree of processes: the kernel's ru_maxrss of a waited-for child is the largest peak of any
+# ONE process of its tree, which is unfair both ways for a build with worker processes: it ignores a worker
+# running beside the build (two processes of 800 MB report 800), and it counts in full the pages a forked worker
+# still shares with its parent. So the parent also samples, every 0.1 s, the proportional set size (PSS: each
+# shared page divided among the processes that map it) of every process of the tree, and adds them up: the
+# memory the tree holds at that moment, shared pages counted once. The peak reported is the larger of the two
+# (for one process, its peak RSS; a short spike between two samples is still caught by ru_maxrss).
 _PARENT = """
-import json, os, sys
+import json, os, sys, time
+def tree(root):
+    kids = {}
+    for name in os.listdir('/proc'):
+        if name.isdigit():
+            try:
+                with open('/proc/' + name + '/stat', 'rb') as f:
+                    kids.setdefault(int(f.read().rpartition(b')')[2].split()[1]), []).append(int(name))
+            except (OSError, IndexError, ValueError):
+                pass
+    found = [root]
+    for pid in found:
+        found.extend(kids.get(pid, ()))
+    return found
+def pss(pid):
+    try:
+        with open('/proc/%d/smaps_rollup' % pid, 'rb') as f:
+            for line in f:
+                if line.startswith(b'Pss:'):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 pid = os.fork()
 if pid == 0:
     os.execv(sys.argv[2], sys.argv[2:])
-_, status, usage = os.wait4(pid, 0)
+sampled = os.path.exists('/proc/self/smaps_rollup')
+peak = 0
+while True:
+    done, status, usage = os.wait4(pid, os.WNOHANG if sampled else 0)
+    if done:
+        break
+    peak = max(peak, sum(pss(p) for p in tree(pid)))
+    time.sleep(0.1)
 with open(sys.argv[1], "w") as out:
-    json.dump([os.waitstatus_to_exitcode(status), usage.ru_maxrss, usage.ru_utime + usage.ru_stime], out)
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_maxrss, usage.ru_utime + usage.ru_stime, peak], out)
 """
 
 
 def _run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int, str, float]:
-    """(wall seconds, exit status, peak RSS in KiB of the child, stderr, CPU seconds) of one command, measured
-    from a small parent process (see ``_PARENT``).
+    """(wall seconds, exit status, peak memory in KiB of the command's process tree, stderr, CPU seconds) of one
+    command, measured from a small parent process (see ``_PARENT``: the larger of the tree's summed PSS, sampled,
+    and the largest process's own peak RSS).
 
-    CPU seconds (user + system of the child) are reported next to wall time: on a shared machine the wall
-    time also counts waiting for the CPU."""
+    CPU seconds (user + system of the child and every process of its tree it waited for) are reported next to
+    wall time: on a shared machine the wall time also counts waiting for the CPU."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
     with tempfile.NamedTemporaryFile(suffix=".json") as usage_file:
         start = time.perf_counter()
@@ -67,8 +105,8 @@ def _run(command: list[str], cwd: Path | None = None) -> tuple[float, int, int, 
             text=True,
         )
         elapsed = time.perf_counter() - start
-        status, peak, cpu = json.loads(Path(usage_file.name).read_text() or "[1, 0, 0]")
-    return elapsed, status, peak, process.stderr, cpu
+        status, largest, cpu, tree = json.loads(Path(usage_file.name).read_text() or "[1, 0, 0, 0]")
+    return elapsed, status, max(largest, tree), process.stderr, cpu
 
 
 def _tree_size(folder: Path) -> tuple[int, int]:
