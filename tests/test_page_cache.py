@@ -567,3 +567,21 @@ def test_serve_frees_the_last_build_between_saves_not_on_the_next_saves_path() -
     slow.build_started()  # waits for the collection under way
     order.append("build")
     assert order == ["collected", "build"]
+
+
+def test_a_kept_json_piece_is_parsed_once_across_serve_rebuilds() -> None:
+    # the data tables join one JSON piece per incident: under `mkdocs serve` a piece kept between rebuilds is the
+    # same string, so its value is reused instead of parsed again; a new piece (a changed incident) is parsed
+    from generator.render.memo import Fragments
+
+    fragments = Fragments()
+    kept = fragments.get(("table", "a"), lambda: '{"record": {"id": "a"}}')
+    first = fragments.parsed(kept)
+    fragments.finish()  # the next rebuild
+    again = fragments.get(("table", "a"), lambda: '{"record": {"id": "changed?"}}')
+    assert again is kept and fragments.parsed(again) is first
+    changed = fragments.get(("table", "b"), lambda: '{"record": {"id": "b"}}')
+    assert fragments.parsed(changed) == {"record": {"id": "b"}}
+    fragments.finish()
+    fragments.finish()  # a rebuild that used neither: both let go
+    assert fragments.parsed('{"record": {"id": "a"}}') is not first

@@ -223,7 +223,7 @@ def render_tables(
             for r in chronology.incidents
         ]
         if all(piece is not None for piece in pieces):
-            parts = [orjson.loads(piece) for piece in pieces]
+            parts = [fragments.parsed(piece) for piece in pieces]  # type: ignore[arg-type]
             return _tables(chronology, links, [part["record"] for part in parts],
                            "".join(part["csv"] for part in parts),
                            "".join(part["actors_csv"] for part in parts))  # fmt: skip
