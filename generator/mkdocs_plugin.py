@@ -198,9 +198,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._unread: dict[str, GeneratedPage] = {}  # `mkdocs build`: generated pages MkDocs has not read yet
         self._observer: Any = None  # the file events content/ is watched by under `mkdocs serve`
         self._dirty = DirtyPages()  # under `mkdocs serve --dirty`: the pages MkDocs writes (see _plan_writes)
-        self._idle = IdleCollection(
-            self._release_build
-        )  # under `mkdocs serve`: the last build freed between saves
+        # under `mkdocs serve`: the last build is freed between saves
+        self._idle = IdleCollection(self._release_build)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
