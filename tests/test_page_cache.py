@@ -585,3 +585,18 @@ def test_a_kept_json_piece_is_parsed_once_across_serve_rebuilds() -> None:
     fragments.finish()
     fragments.finish()  # a rebuild that used neither: both let go
     assert fragments.parsed('{"record": {"id": "a"}}') is not first
+
+
+def test_a_build_holds_no_parsed_piece() -> None:
+    # under `mkdocs build` (pieces in the page cache on disk) the parsed pieces are not held until the build ends
+    from generator.page_cache import PageCache
+    from generator.render.memo import Fragments
+
+    cache = PageCache()
+    cache.start("site", None)
+    fragments = Fragments()
+    fragments.use(cache)
+    piece = fragments.get(("table", "a"), lambda: '{"record": {"id": "a"}}')
+    assert fragments.parsed(piece) == {"record": {"id": "a"}}
+    assert fragments.parsed(piece) is not fragments.parsed(piece)  # parsed each time, nothing kept
+    assert fragments._parsed == {} and fragments._parsed_used == {}
