@@ -170,9 +170,9 @@ def check(
     if memo is not None:
         memo.clear()
         memo.update(used)
-    _keep(made, now)
     problems = _one_per_spot(problems)
     if any(p.severity == "error" for p in problems) or vocabulary is None or not chronology:
+        _keep(made, now)
         return None, problems
 
     def record(document: Document, model: Any) -> Record[Any]:
