@@ -21,6 +21,7 @@ Every speed-up keeps the output byte-identical (tests build each way and compare
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import gc
@@ -33,7 +34,7 @@ import shutil
 import signal
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +110,13 @@ from generator.render.site import (
     SiteOutput,
     render_site,
     search_index_mode,
+    site_renderer,
 )
 from generator.render.text import BodyError
+from generator.render.urls import page_path
 from generator.selection import Selection, report
 from generator.serve_dirty import DirtyPages, complete_search_index, content_key, in_build_order, page_key
+from generator.serve_preview import Base, SavedFirst, build_page, can_stage, saved_pages, staged
 from generator.standalone import fill_markers
 from generator.titles import anchor_title, title_id
 
@@ -200,6 +204,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         self._dirty = DirtyPages()  # under `mkdocs serve --dirty`: the pages MkDocs writes (see _plan_writes)
         # under `mkdocs serve`: the last build is freed between saves
         self._idle = IdleCollection(self._release_build)
+        # under `mkdocs serve --dirty`: a saved incident's page first, then the rest (generator/serve_preview.py)
+        self._preview = SavedFirst()
+        self._files: Files | None = None
+        self._saving_first = False  # while the saved pages are made, before the whole build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -226,6 +234,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return self._root
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.command == "serve":
+            self._preview.build_starts()  # the whole site: what was saved so far, and the last build let go
         self._collect_previous_build()
         self._search_worker = self._material_search_worker(config)
         self._placeholder = placeholder()  # a new one for every build (serve rebuilds too)
@@ -284,9 +294,11 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         """Let go of the last build's MkDocs objects (its navigation, pages and environment: they reference each
         other, so only the cycle collector frees them). Its ``result`` and ``output`` stay readable until the
         next build starts."""
-        self._nav = self._env = None
+        self._nav = self._env = self._files = None
         self._entries.clear()
         self._cached_outputs.clear()
+        if self._preview.base is not None:  # kept for the next save's page, without the pages' texts
+            self._preview.slim(self._preview.base.files)
 
     def _check_site_dir(self, config: MkDocsConfig, base: Path) -> None:
         """Refuse a ``site_dir`` MkDocs would empty (it cleans it before building) or the swap would replace: one
@@ -636,6 +648,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         if self._search_worker:
             env.globals["fault_lines_search_worker"] = self._search_worker
         self._env = env
+        self._files = files
         if self._caching:
             env.bytecode_cache = self._cache.bytecode_cache()  # the theme's templates, compiled once
         cached = self._cached_output(self._nav, files) if self._caching else []
@@ -868,6 +881,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self._saving_first:
+            return self._saved_output(page, output)
         if self._caching:
             self._cache_output(page, output)  # the template's output, as the cache keeps it
         if self.command != "serve" and page.file.src_uri in self._generated_paths:
@@ -876,6 +891,19 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         output = self._with_errors(output)
         if self._serving_dirty:
             self._dirty.wrote(page, output)
+        return output
+
+    def _saved_output(self, page: Page, output: str) -> str:
+        """A saved page made before the whole build: written only when it differs from the page in the site folder
+        (MkDocs writes no empty output); if written, the whole build writes it again (its record of what the
+        folder holds no longer says which output is there)."""
+        try:
+            same = Path(page.file.abs_dest_path).read_bytes() == output.encode("utf-8", "xmlcharrefreplace")
+        except OSError:
+            same = False
+        if same:
+            return ""
+        self._dirty.forget_page(page.file)
         return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -906,6 +934,12 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             self._entries.clear()
         if self._serving_dirty:
             self._dirty.finish()
+            whole = not self.serve_errors and self.output is not None and self._files is not None
+            self._preview.build_ended(
+                Base(config, self._files, self._nav, self._env)  # type: ignore[arg-type]
+                if whole and known_plugins(config, FaultLinesPlugin)
+                else None
+            )
             log.info(
                 "serve --dirty: %s of %s pages written", f"{self._dirty.written:,}", f"{self._dirty.pages:,}"
             )
@@ -933,6 +967,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        self._preview.build_ended(None)
         if self.command == "serve":
             self._idle.build_ended()
         self._dirty.forget()  # the next build writes every page again
@@ -957,7 +992,55 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         self._watch_content(server)
+        if self._serving_dirty and self._observer is not None and can_stage(server):
+            # a saved incident's page first (generator/serve_preview.py): told which files changed by the
+            # file events; without them (a polled folder) every save rebuilds the whole site at once
+            content = str(self.root / "content")
+            self._observer.schedule(self._preview.handler(), content, recursive=True, event_filter=_CHANGES)
+            server.builder = staged(server, server.builder, self._saved_first)
         return server
+
+    def _saved_first(self) -> bool:
+        """Write the pages of the incidents saved since the last build, before the whole site is built again
+        (generator/serve_preview.py); False, having written nothing, when only a whole build will do."""
+        base, saved = self._preview.base, self._preview.take()
+        if base is None or not saved or not known_plugins(base.config, FaultLinesPlugin):
+            return False
+        with self._idle.paused():
+            caching, self._caching = self._caching, False  # nothing of this step goes into the page cache
+            self._saving_first = True
+            try:
+                return self._build_saved(base, saved)
+            except Exception as exc:  # the whole build that follows reports whatever it is
+                log.debug("saved page not shown first (%s: %s)", type(exc).__name__, exc)
+                return False
+            finally:
+                self._caching, self._saving_first = caching, False
+
+    def _build_saved(self, base: Base, saved: list[Path]) -> bool:
+        result = run(
+            self.root, cache=self.load_cache, processes=1, memo=self.check_memo, made=self.check_made
+        )
+        if result.failed(self.config.strict) or result.chronology is None:
+            return False  # the whole build shows the errors
+        found = saved_pages(
+            saved, self.root, result.chronology, base.files, lambda i: page_path("incidents", i)
+        )
+        if found is None:
+            return False
+        renderer = site_renderer(
+            result.chronology,
+            directory_urls=base.config.use_directory_urls,
+            site_url=base.config.site_url or "",
+            history=file_history(self.root),
+            search_index=self.config.search_index,
+            social_cards=self.config.social_cards,
+        )
+        pages = [(renderer.incident(record), file) for record, file in found]
+        for generated, file in pages:
+            build_page(file, generated.markdown, base)  # written only if it changed (see _saved_output)
+        log.info("saved: %s", ", ".join(file.src_uri for _, file in pages))
+        return True
 
     def _watch_content(self, server: LiveReloadServer) -> None:
         """Rebuild when a file under content/ changes, told by the system's file events (inotify on Linux).
@@ -1035,6 +1118,12 @@ class IdleCollection:
         timer = threading.Timer(self.DELAY_S, self._collect, args=(build,))
         timer.daemon = True  # never keeps the server from stopping
         timer.start()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """No collection while the block runs (a saved page being made from the last build's objects)."""
+        with self._lock:
+            yield
 
     def _collect(self, build: int) -> None:
         with self._lock:

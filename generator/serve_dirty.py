@@ -203,6 +203,10 @@ class DirtyPages:
         else:  # MkDocs writes no empty page; an unkeyed one is written every time
             self._written.pop(dest, None)
 
+    def forget_page(self, file: File) -> None:
+        """``file``'s page was written outside a build (generator/serve_preview.py): the next build writes it."""
+        self._written.pop(os.path.normpath(file.abs_dest_path), None)
+
     def finish(self) -> None:
         """The build is done: nothing of its pages is held (memory: the next build's are new objects)."""
         self._after = {}

@@ -63,6 +63,32 @@ def type_stylesheet(chronology: Chronology) -> bytes:
     return ("\n".join(lines) + "\n" + charts.CHART_CSS + svgmap.MAP_CSS + timeaxis.AXIS_CSS).encode()
 
 
+def site_renderer(
+    chronology: Chronology,
+    *,
+    edit_base: str = "",
+    directory_urls: bool = True,
+    history: History | None = None,
+    site_url: str = "",
+    search_index: str = "auto",
+    social_cards: str = "auto",
+    fragments: memo_.Fragments | None = None,
+) -> SiteRenderer:
+    """The renderer :func:`render_site` renders with, for these options (``search_index`` and ``social_cards`` as
+    the plugin's options: "auto" decided by the number of incidents). Also used alone, to render one incident's
+    page the way a build does (``mkdocs serve``'s saved page first, generator/serve_preview.py)."""
+    return SiteRenderer(
+        chronology,
+        edit_base=edit_base,
+        directory_urls=directory_urls,
+        history=history,
+        site_url=site_url,
+        search_index=search_index_mode(search_index, len(chronology.incidents)),
+        social_cards=cards_mode(social_cards, len(chronology.incidents)),
+        fragments=fragments,
+    )
+
+
 def render_site(
     chronology: Chronology,
     *,
@@ -99,14 +125,14 @@ def render_site(
     its path, as soon as the files are made, before the pages are rendered, and is not kept in the output
     (memory: about 140 MB at 10,000 incidents); the same files either way.
     """
-    renderer = SiteRenderer(
+    renderer = site_renderer(
         chronology,
         edit_base=edit_base,
         directory_urls=directory_urls,
         history=history,
         site_url=site_url,
-        search_index=search_index_mode(search_index, len(chronology.incidents)),
-        social_cards=cards_mode(social_cards, len(chronology.incidents)),
+        search_index=search_index,
+        social_cards=social_cards,
         fragments=fragments,
     )
     # the workers render the incidents (those not in the memo) while this process does everything else, then

@@ -188,6 +188,7 @@ def measure_hugo_serve(site: Path, project: Path, incident: Path, edits: int = 5
         log_path=site / "server.log",
         incident=incident,
         url=url,
+        site_url=f"http://127.0.0.1:{port}/incidents/",  # the list of every incident
         edits=edits,
         prefix="hugo_serve",
         name="hugo server",

@@ -1,6 +1,7 @@
 """Edit-to-preview latency of a real ``mkdocs serve --dirty`` (what ``make serve`` runs; generator/serve_dirty.py):
 start it on a loopback port, save an edit to one incident's title, and poll the served page until it shows the new
-title; the serve process's memory after each save. Used by ``bench.py`` (``--serve-edits``) and on its own:
+title, then the timeline until it shows it too (the whole site rebuilt: generator/serve_preview.py shows the
+saved page first); the serve process's CPU and memory after each save. Used by ``bench.py`` (``--serve-edits``) and on its own:
 
     python -m tests.benchmark.serve PROJECT [--edits 5] [--port 8765] [--plain]
 
@@ -79,12 +80,14 @@ def measure_serve(
     port: int = 8765,
     code: Path | None = None,
     dirty: bool | None = None,
+    site_url: str | None = "timeline/",
 ) -> dict[str, Any]:
     """Start ``mkdocs serve`` in ``project``, then save ``edits`` edits to ``incident``'s title, each time
     timing how long the page at ``page_url`` (a path under the server) takes to show it and the CPU time the
     server spent meanwhile (on a shared machine, wall time also counts waiting for a core). ``code``: the
     checkout whose ``generator`` the server imports (default: the installed one); ``dirty``: ``mkdocs serve
-    --dirty`` (default: unless FL_SERVE_PLAIN=1)."""
+    --dirty`` (default: unless FL_SERVE_PLAIN=1); ``site_url``: a page that lists the incident, polled after
+    ``page_url`` until it shows the edit too (None: not polled)."""
     if dirty is None:
         dirty = not os.environ.get("FL_SERVE_PLAIN")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
@@ -104,14 +107,18 @@ def measure_serve(
     mount = urlsplit(config.get("site_url") or "/").path.strip(
         "/"
     )  # serve mounts the site at site_url's path
-    url = f"http://127.0.0.1:{port}/" + "/".join(part for part in (mount, page_url.strip("/")) if part) + "/"
+
+    def served(path: str) -> str:
+        return f"http://127.0.0.1:{port}/" + "/".join(part for part in (mount, path.strip("/")) if part) + "/"
+
     return {"serve_mode": "dirty" if dirty else "plain"} | time_edits(
         command,
         cwd=project,
         env=env,
         log_path=project / "serve.log",
         incident=incident,
-        url=url,
+        url=served(page_url),
+        site_url=served(site_url) if site_url else None,
         edits=edits,
         prefix="serve",
         name="mkdocs serve",
@@ -129,11 +136,13 @@ def time_edits(
     edits: int,
     prefix: str,
     name: str,
+    site_url: str | None = None,
 ) -> dict[str, Any]:
     """Start the server ``command``, wait until ``url`` answers, then save ``edits`` edits to ``incident``'s
-    title a second apart, timing each until ``url`` shows it, with the server's CPU and memory; the incident is
-    put back and the server stopped whatever happens. Results are named ``<prefix>_startup_s`` and so on (used
-    for ``mkdocs serve`` here and ``hugo server`` in hugo.py)."""
+    title a second apart, timing each until ``url`` shows it, and then until ``site_url`` (a list of incidents)
+    shows it too, with the server's CPU (the whole rebuild's: until the list shows it) and memory; the incident
+    is put back and the server stopped whatever happens. Results are named ``<prefix>_startup_s`` and so on
+    (used for ``mkdocs serve`` here and ``hugo server`` in hugo.py)."""
     original = incident.read_text(encoding="utf-8")
     title = re.search(r"^title: (.*)$", original, re.MULTILINE)
     assert title is not None, f"{incident} has no title line"
@@ -149,18 +158,27 @@ def time_edits(
             time.sleep(POLL_S)
         result[f"{prefix}_startup_s"] = time.perf_counter() - start
         memory = [_memory_mb(server.pid)[0]]
-        latencies, cpu = [], []
+        latencies, site_latencies, page_cpu, cpu = [], [], [], []
         for n in range(1, edits + 1):
             marker = f"Edited title {n} {time.time_ns()}"
             time.sleep(1.0)  # a save a second apart: the watcher sees each one
             before = _cpu_s(server.pid)
+            saved = time.perf_counter()
             incident.write_text(original.replace(title.group(0), f"title: {marker}", 1), encoding="utf-8")
-            latencies.append(_wait_for(url, marker, time.perf_counter() + TIMEOUT_S))
+            latencies.append(_wait_for(url, marker, saved + TIMEOUT_S))
+            page_cpu.append(_cpu_s(server.pid) - before)
+            if site_url:  # the whole site: the next save starts from a server at rest
+                _wait_for(site_url, marker, saved + TIMEOUT_S)
+                site_latencies.append(time.perf_counter() - saved)
             cpu.append(_cpu_s(server.pid) - before)
             time.sleep(0.5)  # let the server settle before reading its memory
             memory.append(_memory_mb(server.pid)[0])
         result[f"{prefix}_latency_s"] = statistics.median(latencies)
         result[f"{prefix}_latencies_s"] = [round(x, 3) for x in latencies]
+        result[f"{prefix}_page_cpu_s"] = statistics.median(page_cpu)
+        if site_latencies:
+            result[f"{prefix}_site_latency_s"] = statistics.median(site_latencies)
+            result[f"{prefix}_site_latencies_s"] = [round(x, 3) for x in site_latencies]
         result[f"{prefix}_rebuild_cpu_s"] = statistics.median(cpu)
         result[f"{prefix}_rss_mb"] = [round(x) for x in memory]
         result[f"{prefix}_peak_mb"] = _memory_mb(server.pid)[1]
