@@ -17,6 +17,9 @@ The build's steps, by MkDocs event:
    the cache, written, and its HTML let go.
 7. ``on_post_build``: the cache drops what this build did not use; the staging folder replaces ``site/``.
 
+Under ``mkdocs serve --dirty`` only the pages whose output changed are written (generator/serve_dirty.py), and a
+saved incident's own page is written before the whole build (``on_serve``, generator/serve_preview.py).
+
 Every speed-up keeps the output byte-identical (tests build each way and compare)."""
 
 from __future__ import annotations
