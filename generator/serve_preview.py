@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +42,12 @@ GRACE_S = 0.3
 """Between the saved pages and the rest of the build: browsers told to reload fetch the page (and its styles and
 scripts) meanwhile; a request that comes later waits for the whole build, as during any build."""
 
-CONTENT_SUFFIXES = (
-    ".md",
-    ".yml",
-    ".yaml",
-)  # the files the loader reads; an editor's other files are not content
+MOST_SAVED = 8
+"""More incidents saved at once (a branch checked out, a search and replace) are not shown first: the whole build
+would wait for their pages, and it rewrites them anyway."""
+
+# the files the loader reads; an editor's other files (swap files, backups) are not content
+CONTENT_SUFFIXES = (".md", ".yml", ".yaml")
 
 
 @dataclass
@@ -130,15 +131,17 @@ class SavedFirst:
 
 
 def saved_pages(
-    saved: Iterable[Path], root: Path, chronology: Any, files: Files, page_path: Callable[[str], str]
+    saved: Sequence[Path], root: Path, chronology: Any, files: Files, page_path: Callable[[str], str]
 ) -> list[tuple[Any, File]] | None:
     """Each saved file's incident record and the file of its page in the last build; None unless every saved
     file is an existing incident whose page that build has (a new, moved or deleted incident, an actor, a
-    place or the vocabulary: the whole site is rebuilt)."""
+    place or the vocabulary: the whole site is rebuilt), and there are at most :data:`MOST_SAVED` of them."""
     root = root.resolve()
     records = {(root / r.path).resolve(): r for r in chronology.incidents}
     incidents = root / "content" / "incidents"
     found: list[tuple[Any, File]] = []
+    if len(saved) > MOST_SAVED:
+        return None
     for path in saved:
         resolved = path.resolve()
         if not resolved.is_relative_to(incidents) or resolved.suffix != ".md":

@@ -128,6 +128,18 @@ def test_other_saves_wait_for_the_whole_build(project: tuple[Path, object], tmp_
     preview.note(FileModifiedEvent(str(root / "content" / "vocabulary.yml")))
     preview.note(FileModifiedEvent(str(incident)))
     assert not plugin._saved_first()  # type: ignore[attr-defined]
+    incidents = sorted((root / "content" / "incidents").rglob("*.md"))
+    assert len(incidents) > 1
+    with (
+        pytest.MonkeyPatch.context() as patch
+    ):  # more incidents at once than MOST_SAVED (a branch checked out)
+        patch.setattr("generator.serve_preview.MOST_SAVED", len(incidents) - 1)
+        for path in incidents:
+            preview.note(FileModifiedEvent(str(path)))
+        assert not plugin._saved_first()  # type: ignore[attr-defined]
+        for path in incidents[1:]:
+            preview.note(FileModifiedEvent(str(path)))
+        assert plugin._saved_first()  # type: ignore[attr-defined]
 
 
 def test_slim_keeps_every_title(project: tuple[Path, object]) -> None:
