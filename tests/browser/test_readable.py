@@ -205,6 +205,41 @@ def test_the_data_pages_file_names_stay_whole_and_the_table_scrolls_on_a_phone(
     assert found["page"] <= found["viewport"], found  # ... never the page
 
 
+# each field name in the Data page's tables of fields and columns (some cells name several: "id, url, title"): its
+# text, and for each of its parts (the words between the break opportunities: spaces, and the <wbr> after each
+# underscore) the number of lines it is drawn on
+DATA_FIELDS = """() => [...document.querySelectorAll('table.fl-data-table th[scope=row] code.fl-field')].map(code => {
+  const parts = [];
+  for (const node of [...code.childNodes].filter(n => n.nodeType === Node.TEXT_NODE)) {
+    for (const word of node.textContent.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      parts.push({text: word[0], lines: new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                                 .map(r => Math.round(r.top))).size});
+    }
+  }
+  return {name: code.textContent, parts, wbr: code.querySelectorAll('wbr').length};
+})"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, SMALL_PHONE, DESKTOP], ids=["375", "320", "1280"])
+def test_the_data_pages_field_names_break_only_after_underscores(
+    history_site: Site, open_page: Any, viewport: dict[str, int]
+) -> None:
+    page = open_page(history_site.url + "data/", viewport)
+    fields = page.evaluate(DATA_FIELDS)
+    names = {f["name"] for f in fields}
+    assert {"coordinates_approximate", "first_day", "id"} <= names, sorted(names)
+    for field in fields:  # the text is the name (a <wbr> after each underscore, nothing else added)
+        assert field["wbr"] == field["name"].count("_"), field
+        assert "".join(part["text"] for part in field["parts"]) == field["name"].replace(" ", ""), field
+    # no part of a name is split across lines: "coordinates_appr / oximate" before
+    split = [f for f in fields if any(part["lines"] != 1 for part in f["parts"])]
+    assert split == [], split
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
 # --- sources and citations -----------------------------------------------------------------------------------
 
 
