@@ -1008,6 +1008,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         (generator/serve_preview.py); False, having written nothing, when only a whole build will do."""
         base, saved = self._preview.base, self._preview.take()
         if base is None or not saved or not known_plugins(base.config, FaultLinesPlugin):
+            why = "no clean last build" if base is None else "no incident saved" if not saved else "plugins"
+            log.debug("saved page first: not this time (%s)", why)
             return False
         with self._idle.paused():
             caching, self._caching = self._caching, False  # nothing of this step goes into the page cache
@@ -1025,11 +1027,13 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             self.root, cache=self.load_cache, processes=1, memo=self.check_memo, made=self.check_made
         )
         if result.failed(self.config.strict) or result.chronology is None:
+            log.debug("saved page first: not this time (the content has errors)")
             return False  # the whole build shows the errors
         found = saved_pages(
             saved, self.root, result.chronology, base.files, lambda i: page_path("incidents", i)
         )
         if found is None:
+            log.debug("saved page first: not this time (not only existing incidents saved: %s)", saved[:3])
             return False
         renderer = site_renderer(
             result.chronology,
@@ -1124,8 +1128,12 @@ class IdleCollection:
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
-        """No collection while the block runs (a saved page being made from the last build's objects)."""
+        """No collection while the block runs (a saved page being made from the last build's objects), nor after
+        it: a collection still to come would hold the interpreter for seconds on a large site (3 s at 10,000
+        incidents) just as browsers fetch the saved page; the whole build that follows frees the last one first
+        (``build_started``)."""
         with self._lock:
+            self._builds += 1  # the collection waiting for its delay gives way
             yield
 
     def _collect(self, build: int) -> None:

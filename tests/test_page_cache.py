@@ -571,6 +571,28 @@ def test_serve_frees_the_last_build_between_saves_not_on_the_next_saves_path() -
     assert order == ["collected", "build"]
 
 
+def test_a_saved_page_made_first_puts_off_the_collection_to_the_whole_build() -> None:
+    # a saved incident's page made before the whole build (generator/serve_preview.py) holds off the collection of
+    # the last build, which would otherwise run right after it, just as browsers fetch the page; the whole build
+    # that follows frees the last one itself
+    import threading
+
+    from generator.mkdocs_plugin import IdleCollection
+
+    released: list[str] = []
+    idle = IdleCollection(lambda: released.append("freed"))
+    idle.DELAY_S = 0.2  # type: ignore[misc]
+    idle.build_started()
+    idle.build_ended()
+    inside = threading.Event()
+    with idle.paused():
+        inside.set()
+        time.sleep(0.4)  # the collection's delay passes while the page is made
+    time.sleep(0.4)
+    assert inside.is_set() and released == []  # it gave way
+    assert idle.build_started() is True and released == []  # the whole build frees it (its own release, gc)
+
+
 def test_a_kept_json_piece_is_parsed_once_across_serve_rebuilds() -> None:
     # the data tables join one JSON piece per incident: under `mkdocs serve` a piece kept between rebuilds is the
     # same string, so its value is reused instead of parsed again; a new piece (a changed incident) is parsed
