@@ -88,6 +88,7 @@ MARKUP_SITES = {
         "time_axis",
     ): "the time axis SVG (render/timeaxis escapes every label and href)",
     ("generator/page_workers.py", "finish"): "a page another process rendered with this environment",
+    ("generator/export/datapage.py", "_breakable"): "field names from the code, each part through page_text",
     (
         "generator/mkdocs_plugin.py",
         "on_page_context",

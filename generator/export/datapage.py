@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.export.feeds import FEED_SIZE
 from generator.export.records import FORMAT_VERSION
 from generator.export.schemas import EXPORT_SCHEMAS, schema_path
 from generator.export.tables import INCIDENT_ACTOR_COLUMNS, INCIDENT_COLUMNS
 from generator.model import Chronology
 from generator.render.pages import GeneratedPage, Render, page_meta, plain_render
+from generator.render.text import page_text
 from generator.render.urls import relative
 from generator.schema import SCHEMAS
 
@@ -105,6 +108,13 @@ def exports(chronology: Chronology) -> list[dict[str, Any]]:
     ]
 
 
+def _breakable(name: str) -> Markup:
+    """A field or column name (``coordinates_approximate``) with a line-break opportunity after each underscore,
+    and nowhere else (the page's style keeps each part whole); each part goes through ``page_text`` as any
+    printed value does."""
+    return Markup("_<wbr>").join(Markup(page_text(part)) for part in name.split("_"))
+
+
 def data_page(
     chronology: Chronology, directory_urls: bool = True, render: Render = plain_render
 ) -> GeneratedPage:
@@ -119,9 +129,9 @@ def data_page(
     ]
     view = {
         "exports": items,
-        "incident_fields": INCIDENT_JSON_FIELDS,
-        "csv_columns": INCIDENT_COLUMNS,
-        "actor_columns": INCIDENT_ACTOR_COLUMNS,
+        "incident_fields": [(_breakable(name), *rest) for name, *rest in INCIDENT_JSON_FIELDS],
+        "csv_columns": [(_breakable(name), *rest) for name, *rest in INCIDENT_COLUMNS],
+        "actor_columns": [(_breakable(name), *rest) for name, *rest in INCIDENT_ACTOR_COLUMNS],
         "feed_size": FEED_SIZE,
         "schema_url": url("schema/incident.schema.json"),
     }
