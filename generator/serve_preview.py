@@ -24,6 +24,7 @@ Memory: the last build's navigation, files and theme are kept between saves, wit
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -199,14 +200,24 @@ def staged(server: Any, builder: Callable[..., None], first: Callable[[], bool])
     ``_wanted_epoch``; the first step makes the two equal for a moment."""
 
     def build(config: Any = None) -> None:
-        if config is None and first():
-            with server._epoch_cond:
-                server._visible_epoch = server._wanted_epoch
-                server._epoch_cond.notify_all()
-            log.info("saved page shown; rebuilding the rest of the site")
-            time.sleep(GRACE_S)
-            with server._epoch_cond:
-                server._wanted_epoch = max(round(time.monotonic() * 1000), server._visible_epoch + 1)
+        if config is None:
+            # no cycle collection from the save until browsers have the page: on a large site one holds the
+            # interpreter for seconds (3 s at 10,000 incidents), and the server's threads with it; the whole
+            # build collects first (the plugin's on_config)
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                if first():
+                    with server._epoch_cond:
+                        server._visible_epoch = server._wanted_epoch
+                        server._epoch_cond.notify_all()
+                    log.info("saved page shown; rebuilding the rest of the site")
+                    time.sleep(GRACE_S)
+                    with server._epoch_cond:
+                        server._wanted_epoch = max(round(time.monotonic() * 1000), server._visible_epoch + 1)
+            finally:
+                if collecting:
+                    gc.enable()
         builder(config)
 
     return build

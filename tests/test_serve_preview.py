@@ -153,3 +153,47 @@ def test_slim_keeps_every_title(project: tuple[Path, object]) -> None:
     assert [page.title for page in pages] == titles
     kept = [page.file.src_uri for page in pages if page.content or page.markdown]
     assert len(kept) <= len(pages) // 10, kept  # only a page whose title comes from its text keeps it
+
+
+def test_staged_builds_show_the_saved_page_then_build_the_whole_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's builder in two steps (serve_preview.staged), on MkDocs' own live-reload server: after the first
+    step the site's epoch is shown (browsers reload, requests are answered), the whole build then runs under a new
+    epoch (requests wait for it); no cycle collection runs from the save until the whole build starts; without
+    a first step, or for the first build (given its configuration), the whole build alone."""
+    import gc
+    import threading
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator import serve_preview
+
+    monkeypatch.setattr(serve_preview, "GRACE_S", 0.05)
+    events: list[tuple[str, bool, int, int]] = []
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=".")
+    try:
+        assert serve_preview.can_stage(server)
+        server._wanted_epoch = 1000
+        server._visible_epoch = 999  # a build is under way: requests wait
+
+        def note(what: str) -> None:
+            events.append((what, gc.isenabled(), server._visible_epoch, server._wanted_epoch))
+
+        shown = threading.Event()
+        build = serve_preview.staged(
+            server, lambda config=None: note("whole"), lambda: (note("first"), shown.is_set())[1]
+        )
+        build()  # nothing to show first
+        shown.set()
+        build()
+        build({"config": "of the first build"})
+    finally:
+        server.server_close()
+    assert gc.isenabled()
+    assert events[0][:2] == ("first", False) and events[1] == ("whole", True, 999, 1000)
+    first, whole = events[2], events[3]
+    assert first == ("first", False, 999, 1000)
+    assert whole[0] == "whole" and whole[1] is True
+    assert (
+        whole[2] == 1000 and whole[3] > 1000
+    )  # the saved page's epoch shown, the whole build's still to come
+    assert [e[0] for e in events[4:]] == ["whole"]

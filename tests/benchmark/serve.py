@@ -56,6 +56,17 @@ def _wait_for(url: str, text: str, deadline: float) -> float:
     raise TimeoutError(f"{url} never showed {text!r}")
 
 
+def _wait_at_rest(pid: int, quiet_s: float = 1.0, longest_s: float = 120.0) -> None:
+    """Until the server ``pid`` has used almost no CPU for ``quiet_s`` (after a build it still frees the last one:
+    seconds at 10,000 incidents), at most ``longest_s``."""
+    deadline = time.perf_counter() + longest_s
+    while time.perf_counter() < deadline:
+        before = _cpu_s(pid)
+        time.sleep(quiet_s)
+        if _cpu_s(pid) - before < 0.05 * quiet_s:
+            return
+
+
 def _memory_mb(pid: int) -> tuple[float, float]:
     """(resident, peak resident) MB of ``pid`` now."""
     fields = {}
@@ -162,6 +173,7 @@ def time_edits(
         for n in range(1, edits + 1):
             marker = f"Edited title {n} {time.time_ns()}"
             time.sleep(1.0)  # a save a second apart: the watcher sees each one
+            _wait_at_rest(server.pid)  # and on a server at rest (the last build's cleanup done)
             before = _cpu_s(server.pid)
             saved = time.perf_counter()
             incident.write_text(original.replace(title.group(0), f"title: {marker}", 1), encoding="utf-8")
