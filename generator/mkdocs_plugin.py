@@ -69,6 +69,7 @@ from generator.code_digest import CACHE_DIR
 from generator.diagnostics import format_text
 from generator.history import file_history, last_changed
 from generator.load import LoadCache
+from generator.memory import give_back
 from generator.page_cache import (
     PageCache,
     RecordingFiles,
@@ -1142,6 +1143,7 @@ class IdleCollection:
                 return  # a newer build started (it frees this one), or this one is freed already
             self._release()
             gc.collect()
+            give_back()  # what the build freed goes back to the system, not only to the allocator's free lists
             self._freed = True
 
 

@@ -169,6 +169,7 @@ def time_edits(
             time.sleep(POLL_S)
         result[f"{prefix}_startup_s"] = time.perf_counter() - start
         memory = [_memory_mb(server.pid)[0]]
+        at_rest = [memory[0]]
         latencies, site_latencies, page_cpu, cpu = [], [], [], []
         for n in range(1, edits + 1):
             marker = f"Edited title {n} {time.time_ns()}"
@@ -185,6 +186,8 @@ def time_edits(
             cpu.append(_cpu_s(server.pid) - before)
             time.sleep(0.5)  # let the server settle before reading its memory
             memory.append(_memory_mb(server.pid)[0])
+            _wait_at_rest(server.pid)  # and once it has freed the last build (mkdocs serve: a second later)
+            at_rest.append(_memory_mb(server.pid)[0])
         result[f"{prefix}_latency_s"] = statistics.median(latencies)
         result[f"{prefix}_latencies_s"] = [round(x, 3) for x in latencies]
         result[f"{prefix}_page_cpu_s"] = statistics.median(page_cpu)
@@ -193,6 +196,7 @@ def time_edits(
             result[f"{prefix}_site_latencies_s"] = [round(x, 3) for x in site_latencies]
         result[f"{prefix}_rebuild_cpu_s"] = statistics.median(cpu)
         result[f"{prefix}_rss_mb"] = [round(x) for x in memory]
+        result[f"{prefix}_rest_rss_mb"] = [round(x) for x in at_rest]
         result[f"{prefix}_peak_mb"] = _memory_mb(server.pid)[1]
     finally:
         incident.write_text(original, encoding="utf-8")
