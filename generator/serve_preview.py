@@ -138,7 +138,7 @@ def saved_pages(
     file is an existing incident whose page that build has (a new, moved or deleted incident, an actor, a
     place or the vocabulary: the whole site is rebuilt), and there are at most :data:`MOST_SAVED` of them."""
     root = root.resolve()
-    records = {(root / r.path).resolve(): r for r in chronology.incidents}
+    records = {r.path: r for r in chronology.incidents}  # by their path from the root, as the loader gives it
     incidents = root / "content" / "incidents"
     found: list[tuple[Any, File]] = []
     if len(saved) > MOST_SAVED:
@@ -147,7 +147,7 @@ def saved_pages(
         resolved = path.resolve()
         if not resolved.is_relative_to(incidents) or resolved.suffix != ".md":
             return None
-        record = records.get(resolved)
+        record = records.get(resolved.relative_to(root).as_posix())
         if record is None:
             return None
         file = files.get_file_from_path(page_path(record.id))
