@@ -923,8 +923,6 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
-        if self.command == "serve":
-            self._idle.build_ended()
         self._unread = {}
         if self.serve_errors:
             _forget_strict_counts()  # the preview stays up, showing the errors, instead of aborting
@@ -947,6 +945,10 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             log.info(
                 "serve --dirty: %s of %s pages written", f"{self._dirty.written:,}", f"{self._dirty.pages:,}"
             )
+        if self.command == "serve":
+            # the build is over only now: the collection must not free what the steps above still use (at
+            # 10,000 incidents the page cache's finish alone can outlast its delay)
+            self._idle.build_ended()
         if self.command != "serve" and not self.staging_dir:
             write_marker(Path(config.site_dir))  # a build in place (atomic: false) marks its output too
         summary = self._workers.summary()

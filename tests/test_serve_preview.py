@@ -197,3 +197,32 @@ def test_staged_builds_show_the_saved_page_then_build_the_whole_site(monkeypatch
         whole[2] == 1000 and whole[3] > 1000
     )  # the saved page's epoch shown, the whole build's still to come
     assert [e[0] for e in events[4:]] == ["whole"]
+
+
+def test_the_last_build_is_kept_however_long_its_end_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collection that frees a build between saves starts only once the build has ended: at 10,000 incidents
+    the page cache's finish outlasted its delay, the collection let go of the build's files meanwhile, and the first
+    save after start-up was never shown first."""
+    import time
+
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_plugin import IdleCollection
+    from generator.page_cache import PageCache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765238400")
+    monkeypatch.setattr(IdleCollection, "DELAY_S", 0.0)
+    finish = PageCache.finish
+    monkeypatch.setattr(PageCache, "finish", lambda self: (time.sleep(0.5), finish(self))[1])
+    root = write_tree(tmp_path / "project", minimal_files())
+    copy_site_sources(root)
+    config = load_config(str(root / with_cache(root, "")), site_dir=str(tmp_path / "served"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        serve_build(root, tmp_path / "served")
+        time.sleep(0.3)
+        assert config.plugins["fault-lines"]._preview.base is not None  # type: ignore[attr-defined]
+    finally:
+        config.plugins.on_shutdown()
