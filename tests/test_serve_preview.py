@@ -8,6 +8,7 @@ test_serve_dirty.py times nothing but checks the site after every save with this
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -51,9 +52,9 @@ def serve_build(root: Path, site: Path) -> str:
     return serve_url
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, object]]:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765238400")
+@contextlib.contextmanager
+def served_project(tmp_path: Path) -> Iterator[tuple[Path, object]]:
+    """The fixture tree, built once as `mkdocs serve --dirty` builds it: its root and the plugin."""
     root = write_tree(tmp_path / "project", minimal_files())
     copy_site_sources(root)
     from mkdocs.config import load_config
@@ -65,6 +66,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[P
         yield root, config.plugins["fault-lines"]
     finally:
         config.plugins.on_shutdown()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, object]]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765238400")
+    with served_project(tmp_path) as served:
+        yield served
 
 
 def test_the_saved_page_first_is_the_whole_builds_page(project: tuple[Path, object], tmp_path: Path) -> None:
@@ -207,8 +215,6 @@ def test_the_last_build_is_kept_however_long_its_end_takes(
     save after start-up was never shown first."""
     import time
 
-    from mkdocs.config import load_config
-
     from generator.mkdocs_plugin import IdleCollection
     from generator.page_cache import PageCache
 
@@ -216,13 +222,6 @@ def test_the_last_build_is_kept_however_long_its_end_takes(
     monkeypatch.setattr(IdleCollection, "DELAY_S", 0.0)
     finish = PageCache.finish
     monkeypatch.setattr(PageCache, "finish", lambda self: (time.sleep(0.5), finish(self))[1])
-    root = write_tree(tmp_path / "project", minimal_files())
-    copy_site_sources(root)
-    config = load_config(str(root / with_cache(root, "")), site_dir=str(tmp_path / "served"))
-    config.plugins.on_startup(command="serve", dirty=True)
-    try:
-        serve_build(root, tmp_path / "served")
+    with served_project(tmp_path) as (_, plugin):
         time.sleep(0.3)
-        assert config.plugins["fault-lines"]._preview.base is not None  # type: ignore[attr-defined]
-    finally:
-        config.plugins.on_shutdown()
+        assert plugin._preview.base is not None  # type: ignore[attr-defined]
