@@ -5,21 +5,24 @@ rebuilding them all takes seconds on a large chronology, and the page the writer
 them. So when every content file saved since the last build is an incident whose page that build made, the
 server's builder (:func:`staged`) works in two steps, as Hugo's "fast render" does:
 
-1. **The saved pages** (:meth:`SavedFirst.ready` says whether it may): the content is checked as in a build
-   (unchanged files are not read again); with no error, each saved incident's page is rendered and written with
-   the last build's navigation, theme and configuration, through MkDocs' own page steps and every plugin's page
-   events; browsers reload and show it.
+1. **The saved pages** (the plugin's ``_saved_first``, given the files :class:`SavedFirst` noted): the content is
+   checked as in a build (unchanged files are not read again); with no error, each saved incident's page is
+   rendered by the build's own renderer and written with the last build's navigation, theme and configuration,
+   through MkDocs' own page steps and every plugin's page events (only if its bytes changed); browsers reload and
+   show it.
 2. **The whole site**, a moment later (:data:`GRACE_S`, time for the browsers to fetch the page): the usual
-   build, exact and complete, and browsers reload again. It writes the saved pages again too, so whatever the
-   first step showed, the site served is the one a cold build makes (generator/serve_dirty.py).
+   build, exact and complete, and browsers reload again. It writes a saved page again whenever the first step
+   wrote it, so whatever that step showed, the site served is the one a cold build makes
+   (generator/serve_dirty.py). No cycle collection runs from the save until the whole build starts.
 
-Anything else saved (an actor, a place, the vocabulary, a new or deleted incident), an error in the content, a
-last build with errors, another plugin with page events, or no file events (a polled folder): the whole site
-at once, as before. The first step writes only the saved pages' own files, while requests wait as during any
-build; the search index, the sitemap and the lists are the last build's until the second step.
+Anything else saved (an actor, a place, the vocabulary, a new or deleted incident, more than :data:`MOST_SAVED`
+incidents), an error in the content, a last build with errors, another plugin with page events, or no file
+events (a polled folder): the whole site at once, as before. The first step writes only the saved pages' own
+files, while requests wait as during any build; the search index, the sitemap and the lists are the last
+build's until the second step.
 
 Memory: the last build's navigation, files and theme are kept between saves, without the pages' texts
-(:meth:`SavedFirst.slim`); a build frees them when it starts.
+(:meth:`SavedFirst.slim`); a build lets them go when it starts.
 """
 
 from __future__ import annotations
