@@ -53,12 +53,15 @@ def test_this_process_takes_back_the_tasks_a_slow_worker_has_not_started(
     monkeypatch.setattr(parallel, "_CHUNK", 1)
     monkeypatch.setattr(parallel, "_render_chunk", _slow_render_chunk)
     renderer = SiteRenderer(result.chronology, site_url="https://example.org/")
-    incidents = IncidentPages(renderer, 1, minimum=1)
+    # each incident four times: a worker holds at most two tasks ahead (the pool's call queue), so most of them
+    # are still waiting when this process looks; with three tasks, all three could be on their way by then
+    records = list(result.chronology.incidents) * 4
+    incidents = IncidentPages(renderer, 1, minimum=1, records=records)
     futures = list(incidents.futures)
     pages = incidents.result()
     assert any(future.cancelled() for future in futures), "nothing was taken back from the slow worker"
     serial = SiteRenderer(result.chronology, site_url="https://example.org/")
-    assert pages == [serial.incident(record) for record in result.chronology.incidents]
+    assert pages == [serial.incident(record) for record in records]
 
 
 def test_no_workers_while_another_thread_runs() -> None:
