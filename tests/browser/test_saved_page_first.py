@@ -24,7 +24,7 @@ def test_the_saved_incident_shows_before_the_whole_build(tmp_path: Path, context
         server.wait_for_builds(1)
         page = context.new_page()
         page.goto(server.url + f"incidents/{CHANGED}/", wait_until="load")
-        heading = "() => document.querySelector('article h1').textContent"
+        heading = "() => document.querySelector('article h1')?.textContent ?? ''"  # null while reloading
         assert "Joint bomber patrol" in page.evaluate(heading)
         path = root / incident_path(CHANGED)
         path.write_text(
