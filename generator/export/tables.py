@@ -172,14 +172,23 @@ def _csv_lines(rows: Iterable[Sequence[object]]) -> str:
 
 
 def table_piece(chronology: Chronology, record: IncidentRecord, links: Links) -> str | None:
-    """One incident's part of the tables, as JSON text: its record (incidents.json) and its CSV lines (in
-    incidents.csv and incident_actors.csv); ``None`` when its record is not plain JSON for orjson."""
+    """One incident's part of the tables, as JSON text: its record as incidents.json prints it (:func:`record_json`)
+    and its CSV lines (in incidents.csv and incident_actors.csv); ``None`` when its record is not plain JSON for
+    orjson."""
     i = incident_record(chronology, record, links)
     try:
-        return orjson.dumps({"record": i, "csv": _csv_lines(incident_rows([i])),
+        return orjson.dumps({"record": record_json(i).decode("utf-8"), "csv": _csv_lines(incident_rows([i])),
                              "actors_csv": _csv_lines(_actor_rows(i))}).decode()  # fmt: skip
     except orjson.JSONEncodeError:
         return None
+
+
+def record_json(value: Any) -> bytes:
+    """``value`` as :func:`to_json` prints it inside a list that is a value of the top object (two levels in: every
+    line indented by four more spaces), without the final newline; orjson only (``JSONEncodeError`` otherwise).
+    A JSON string holds no raw line break, so indenting every line is indenting the value."""
+    text = orjson.dumps(value, option=_ORJSON_OPTIONS & ~orjson.OPT_APPEND_NEWLINE)
+    return b"    " + text.replace(b"\n", b"\n    ")
 
 
 def table_key(
@@ -211,40 +220,58 @@ def render_tables(
 ) -> dict[str, bytes]:
     """Every JSON and CSV file under data/. ``fragments``: where each incident's part (:func:`table_piece`) is
     kept by everything it is made from (:func:`table_key`), so that only the changed incidents' are made again;
-    the bytes are the same either way."""
+    the bytes are the same either way.
+
+    Memory: incidents.json is put together from each incident's text, not from one list of every record (at
+    10,000 incidents the records as Python objects took about 350 MB at once, for 70 MB of files)."""
+    records: list[bytes] = []
+    rows: list[str] = []
+    actor_rows: list[str] = []
+    context = ""
     if fragments is not None:
         context = hashlib.sha256(
             f"{links!r}\0{fragments.record_text(chronology.vocabulary)}".encode()
         ).hexdigest()
-        pieces = [
-            fragments.get(
-                table_key(chronology, r, context, fragments), lambda r=r: table_piece(chronology, r, links)
-            )
-            for r in chronology.incidents
-        ]
-        if all(piece is not None for piece in pieces):
-            parts = [fragments.parsed(piece) for piece in pieces]  # type: ignore[arg-type]
-            return _tables(chronology, links, [part["record"] for part in parts],
-                           "".join(part["csv"] for part in parts),
-                           "".join(part["actors_csv"] for part in parts))  # fmt: skip
-    incidents = [incident_record(chronology, r, links) for r in chronology.incidents]
-    actor_rows = [row for i in incidents for row in _actor_rows(i)]
-    return _tables(chronology, links, incidents, _csv_lines(incident_rows(incidents)), _csv_lines(actor_rows))
+    for r in chronology.incidents:
+        if fragments is not None:
+            key = table_key(chronology, r, context, fragments)
+            piece = fragments.get(key, lambda r=r: table_piece(chronology, r, links))
+        else:
+            piece = table_piece(chronology, r, links)
+        if piece is None:  # not plain JSON for orjson: the whole file as to_json writes it
+            return _tables(chronology, links, None, "", "")
+        part = fragments.parsed(piece) if fragments is not None else orjson.loads(piece)
+        # as bytes: a text with one letter beyond ASCII is held at 2 or 4 bytes a letter
+        records.append(part["record"].encode("utf-8"))
+        rows.append(part["csv"])
+        actor_rows.append(part["actors_csv"])
+    return _tables(chronology, links, records, "".join(rows), "".join(actor_rows))
 
 
 def _tables(
-    chronology: Chronology, links: Links, incidents: list[dict[str, Any]], rows: str, actor_rows: str
+    chronology: Chronology, links: Links, records: list[bytes] | None, rows: str, actor_rows: str
 ) -> dict[str, bytes]:
+    """The files under data/ from each incident's :func:`record_json` text and the CSV lines; ``records`` None:
+    every record made again and incidents.json written by :func:`to_json` (a record orjson refuses)."""
     header = {
         "version": FORMAT_VERSION,
         "title": chronology.vocabulary.title,
         "licence": LICENCE,
         "updated": latest_date(chronology).isoformat(),
     }
+    if records is None:
+        incidents = [incident_record(chronology, r, links) for r in chronology.incidents]
+        incidents_json = to_json({**header, "count": len(incidents), "incidents": incidents})
+        rows = _csv_lines(incident_rows(incidents))
+        actor_rows = _csv_lines(row for i in incidents for row in _actor_rows(i))
+    else:
+        incidents_json = _spliced(
+            to_json({**header, "count": len(records), "incidents": []}), "incidents", records
+        )
     actors = [actor_record(chronology, a, links) for a in chronology.actors]
     places = [place_record(chronology, p, links) for p in chronology.places]
     return {
-        "data/incidents.json": to_json({**header, "count": len(incidents), "incidents": incidents}),
+        "data/incidents.json": incidents_json,
         "data/actors.json": to_json({**header, "count": len(actors), "actors": actors}),
         "data/places.json": to_json({**header, "count": len(places), "places": places}),
         "data/incidents.csv": to_csv([c for c, _, _ in INCIDENT_COLUMNS], ()) + rows.encode("utf-8"),
@@ -252,6 +279,24 @@ def _tables(
         + actor_rows.encode("utf-8"),
         "data/datapackage.json": to_json(data_package(chronology.vocabulary.title, header["updated"])),
     }
+
+
+def _spliced(text: bytes, key: str, items: list[bytes]) -> bytes:
+    """``text`` (:func:`to_json` of an object whose ``key`` is an empty list, not its last key) with that list
+    holding ``items`` (each a :func:`record_json` text): the bytes :func:`to_json` writes for the whole object,
+    made in one piece (memory). The key's line is found by its two-space indent: no other line of a top-level
+    object's text starts so (a JSON string holds no raw line break)."""
+    line = b'\n  "' + key.encode() + b'": [],\n'
+    if text.count(line) != 1:
+        raise ValueError(f"no single top-level {key!r} list to fill")
+    if not items:
+        return text
+    head, tail = text.split(line)
+    parts = [head, line[:-3] + b"\n"]  # the line without its "],"
+    for item in items:
+        parts += (item, b",\n")
+    parts[-1] = b"\n  ],\n"
+    return b"".join((*parts, tail))
 
 
 def data_package(title: str, updated: str) -> dict[str, Any]:
