@@ -517,7 +517,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
             self._entries[src] = entry
             if "meta" in entry:  # its front matter as MkDocs read it: not parsed again
                 self._unread.pop(src, None)  # read here
-                read = functools.partial(_read_from_entry, page, entry, text)
+                read = functools.partial(_read_from_entry, page, entry)
                 page.read_source = read  # type: ignore[method-assign]
             page.render = functools.partial(_render_from_entry, page, entry)  # type: ignore[method-assign]
             return
@@ -753,7 +753,8 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
                     "it would be published as text (please report this)"
                 )
             if self._entries.get(page.file.src_uri, {}).get("hit"):
-                return markdown  # converted from the cache
+                # converted from the cache: its Markdown is not read again (MkDocs would keep it to the end)
+                return ""
             markdown, self._stashed[page.file.src_uri] = stash(markdown, self._placeholder)
             return markdown
         if page.file.generated_by or self.result is None or self.result.chronology is None:
@@ -1173,15 +1174,14 @@ def _text(file: File) -> str:
         return ""
 
 
-def _read_from_entry(page: Page, entry: dict[str, Any], text: str, config: MkDocsConfig) -> None:
+def _read_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig) -> None:
     """``Page.read_source`` for a page in the cache: its front matter as it was read when the entry was made
-    (the entry's key covers the page's whole text), and its Markdown, which is not converted again."""
-    end = _FRONT_MATTER_END.search(text, 4) if text.startswith("---") else None
-    page.markdown = text[end.end() :] if end else text
+    (the entry's key covers the page's whole text). Its Markdown is not converted again, nor kept: a generated
+    page's Markdown after conversion is its blocks' random tokens (see ``placeholder``), which no template can
+    print in a reproducible site. Used once: the page lets go of it (and of the entry)."""
+    page.markdown = ""
     page.meta = entry["meta"]
-
-
-_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
+    page.__dict__.pop("read_source", None)
 
 
 def _plain_json(value: Any) -> bool:
@@ -1196,6 +1196,7 @@ def _plain_json(value: Any) -> bool:
 def _render_from_entry(page: Page, entry: dict[str, Any], config: MkDocsConfig, files: Files) -> None:
     """``Page.render`` for a page in the cache: what MkDocs' conversion made, from the entry. Its HTML is read
     only if the theme has to print it again (see ``_cached_output``); until then the page's content is empty."""
+    page.__dict__.pop("render", None)  # used once: the page lets go of the entry
     page.content = entry.get("content", "")
     page.toc = toc_from_data(entry["toc"])
     page._title_from_render = entry["title"]

@@ -639,3 +639,38 @@ def test_a_build_holds_no_parsed_piece() -> None:
     assert fragments.parsed(piece) == {"record": {"id": "a"}}
     assert fragments.parsed(piece) is not fragments.parsed(piece)  # parsed each time, nothing kept
     assert fragments._parsed == {} and fragments._parsed_used == {}
+
+
+def test_a_warm_build_lets_go_of_each_cached_pages_markdown_and_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page converted from the cache keeps neither its Markdown nor the steps that read its entry: MkDocs holds
+    every page to the end of the build, and with them, at 10,000 incidents, 1 GB of Markdown no step reads again
+    (a warm build's peak was 5.6x bare MkDocs')."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_plugin import FaultLinesPlugin
+
+    root = write_tree(tmp_path / "project", minimal_files())
+    copy_site_sources(root)
+    name = with_cache(root, ".cache/fault-lines")
+    held: dict[str, tuple[str, list[str]]] = {}
+    post_build = FaultLinesPlugin.on_post_build
+
+    def spy(self: FaultLinesPlugin, *, config: Any) -> None:
+        for file in self._files.documentation_pages():
+            if file.page is not None and self._is_generated(file.src_uri):
+                steps = sorted(step for step in ("read_source", "render") if step in file.page.__dict__)
+                held[file.src_uri] = (file.page.markdown, steps)
+        post_build(self, config=config)
+
+    monkeypatch.setattr(FaultLinesPlugin, "on_post_build", spy)
+    for site in ("cold", "warm"):  # the first fills the cache
+        held.clear()
+        config = load_config(str(root / name), site_dir=str(tmp_path / site))
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+        config.plugins.on_shutdown()
+    assert len(held) > 10 and all(page == ("", []) for page in held.values()), held
+    assert site_files(tmp_path / "warm") == site_files(tmp_path / "cold")
