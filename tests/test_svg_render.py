@@ -447,3 +447,16 @@ def test_data_table() -> None:
     assert body_rows[1][1].text == "1,234.5"
     assert "<script>" not in html
     assert len(ET.fromstring(data_table(["a"], [], caption="c")).findall("./tbody/tr")) == 0
+
+
+def test_the_land_of_one_window_is_drawn_once_and_the_same() -> None:
+    # incidents placed by one place share their locator map's window: its land is drawn once, the same paths
+    from generator.render import svgmap
+
+    svgmap._land_paths.cache_clear()
+    first = svgmap.render_locator_map(26.0, 124.0, "First incident")
+    second = svgmap.render_locator_map(26.0, 124.0, "Second incident")
+    assert svgmap._land_paths.cache_info().misses == 1 and svgmap._land_paths.cache_info().hits == 1
+    window = svgmap.locator_bbox([(26.0, 124.0)])
+    drawn = svgmap._land_paths.__wrapped__(window, 320)
+    assert drawn and all(path in first and path in second for path in drawn)
