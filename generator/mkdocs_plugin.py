@@ -453,10 +453,16 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         unread = self._unread.pop(page.file.src_uri, None)
         return unread.markdown if unread is not None else None
 
-    def _source_text(self, file: File) -> str:
-        """The text of a page: a generated page's own, whether or not MkDocs has read it yet."""
-        unread = self._unread.get(file.src_uri)
-        return unread.markdown if unread is not None else file.content_string
+    def _text_or_key(self, file: File) -> str:
+        """What stands for a generated page's text in its conversion's key: for an incident page, the memo key of
+        everything its text is made from (its text is then not read: under ``mkdocs build`` a page from the memo
+        is not even held, see memo.partition); for another page, its text, whether or not MkDocs has read it."""
+        generated = self._unread.get(file.src_uri)
+        if generated is None and self.output is not None:
+            generated = self.output.pages.get(file.src_uri)
+        if generated is not None and generated.key:
+            return f"\0incident page of memo key {generated.key}"
+        return generated.markdown if generated is not None else file.content_string
 
     def _kept_check(self) -> bool:
         """Whether ``mkdocs build`` reads and keeps ``faultlines check``'s cache (generator/check_cache.py, in the
@@ -509,8 +515,7 @@ class FaultLinesPlugin(BasePlugin[FaultLinesConfig]):
         """Convert ``page`` from its cache entry if it has one; otherwise convert it as usual and note what the
         conversion made, for its entry (completed in on_page_content and on_post_page)."""
         src = page.file.src_uri
-        text = self._source_text(page.file)
-        key = self._cache.conversion_key(page, text)
+        key = self._cache.conversion_key(page, self._text_or_key(page.file))
         entry = self._cache.get(key, files)
         if entry is not None:
             entry["hit"] = True

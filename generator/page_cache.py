@@ -6,7 +6,9 @@ MkDocs builds each page in two steps, and each has its own key:
 1. **Conversion** (Markdown → HTML, its table of contents, title and anchors, its search entries). Its key is a
    hash of the site's key (:func:`site_key`) and the page's own inputs: its path, its URL and its whole
    generated Markdown, which already holds everything of the chronology the page shows (its record, the names
-   and titles of what it links to). The links MkDocs resolved while converting are kept with the entry and
+   and titles of what it links to). An incident page's Markdown is stood for by its memo key (the key of
+   everything its Markdown is made from, generator/render/memo.py), so that a page whose conversion is here is
+   not read at all. The links MkDocs resolved while converting are kept with the entry and
    looked up again before it is used: a page linking to a file that was since added or removed is converted
    again.
 2. **Output** (the theme's template around the converted page). Its key adds what the theme shows besides the
@@ -383,6 +385,7 @@ class PageCache:
                 pass
 
     def conversion_key(self, page: Page, markdown: str) -> str:
+        """The key of ``page``'s conversion; ``markdown``: its text, or what stands for it (see the module)."""
         return hash_parts(self.site, page.file.src_uri, page.file.dest_uri, page.url, markdown)
 
     def get(self, key: str, files: Files) -> _Entry | None:

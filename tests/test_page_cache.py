@@ -674,3 +674,54 @@ def test_a_warm_build_lets_go_of_each_cached_pages_markdown_and_entry(
         config.plugins.on_shutdown()
     assert len(held) > 10 and all(page == ("", []) for page in held.values()), held
     assert site_files(tmp_path / "warm") == site_files(tmp_path / "cold")
+
+
+def test_a_warm_build_reads_no_cached_incident_pages_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incident page found in the memo stands in the page cache's conversion key by its memo key (which covers
+    everything its text is made from): under `mkdocs build` its text is not held, and a page whose conversion is
+    cached is never read at all; after a change, only the changed incident's page is. The sites are a cold
+    build's."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.render.pages import GeneratedPage
+
+    root = write_tree(tmp_path / "project", minimal_files())
+    copy_site_sources(root)
+    name = with_cache(root, ".cache/fault-lines")
+    read: list[str] = []
+    text = GeneratedPage.markdown
+
+    def counted(page: GeneratedPage) -> str:
+        if page.path.startswith("incidents/"):
+            read.append(page.path)
+        return text.fget(page)  # type: ignore[attr-defined, no-any-return]
+
+    monkeypatch.setattr(GeneratedPage, "markdown", property(counted))
+    reads: list[list[str]] = []
+    for step, site in enumerate(("cold", "warm", "changed")):
+        if step == 2:
+            edit(
+                root / incident_path(CHANGED),
+                "The [[jasdf]] scrambled fighters.",
+                "The [[jasdf]] scrambled two.",
+            )
+        read.clear()
+        config = load_config(str(root / name), site_dir=str(tmp_path / site))
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+        config.plugins.on_shutdown()
+        reads.append(sorted(read))
+    incidents = len(list((root / "content" / "incidents").rglob("*.md")))
+    assert len(reads[0]) >= incidents > 1  # the cold build reads each page it renders
+    assert reads[1] == [], reads[1]
+    assert reads[2] and all(CHANGED in path for path in reads[2]), reads[2]
+    assert site_files(tmp_path / "warm") == site_files(tmp_path / "cold")
+    config = load_config(str(root / name), site_dir=str(tmp_path / "uncached"))
+    config.plugins["fault-lines"].config.cache = False  # the changed tree, built without the cache
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    config.plugins.on_shutdown()
+    assert site_files(tmp_path / "changed") == site_files(tmp_path / "uncached")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,7 +126,9 @@ def partition(
     store: Store | None, renderer: SiteRenderer, *, pack: bool = True
 ) -> tuple[dict[str, GeneratedPage], list[tuple[IncidentRecord, str]]]:
     """The incident pages ``store`` has (by incident id), and the incidents still to render with their keys.
-    ``pack``: whether the pages found are held compressed until MkDocs reads them (see GeneratedPage)."""
+    ``pack``: ``mkdocs build``, where a page found is not held but read again from ``store`` when its text is
+    asked for (MkDocs converts most from the page cache, by its key, without it); ``mkdocs serve`` holds each as
+    text."""
     from generator.render.pages import GeneratedPage
 
     known: dict[str, GeneratedPage] = {}
@@ -136,20 +139,32 @@ def partition(
         entry = store.load(key) if store is not None else None
         if entry is None:
             todo.append((record, key))
+        elif pack:
+            load = functools.partial(_stored_text, store, key, renderer, record)
+            known[record.id] = GeneratedPage(
+                entry["path"], "", entry["source"], entry["in_nav"], key=key, load=load
+            )
         else:
             known[record.id] = GeneratedPage(
-                entry["path"], entry["markdown"], entry["source"], entry["in_nav"], pack=pack
+                entry["path"], entry["markdown"], entry["source"], entry["in_nav"], pack=False, key=key
             )
     return known, todo
 
 
+def _stored_text(store: Store, key: str, renderer: SiteRenderer, record: IncidentRecord) -> str:
+    """The text of the page ``store`` keeps under ``key``; rendered again if the entry is gone meanwhile."""
+    entry = store.load(key)
+    return entry["markdown"] if entry is not None else renderer.incident(record).markdown  # type: ignore[no-any-return]
+
+
 def keep(store: Store | None, todo: list[tuple[IncidentRecord, str]], pages: list[GeneratedPage]) -> None:
-    """Put the pages rendered for ``todo`` in ``store``."""
+    """Put the pages rendered for ``todo`` in ``store``, each keyed (:meth:`GeneratedPage.keyed`)."""
     if store is None:
         return
     for (_, key), page in zip(todo, pages, strict=True):
         store.put({"key": key, "path": page.path, "markdown": page.markdown, "source": page.source,
                    "in_nav": page.in_nav})  # fmt: skip
+        page.keyed(key)
 
 
 @dataclass(frozen=True)

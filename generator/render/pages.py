@@ -8,7 +8,7 @@ import json
 import re
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -51,30 +51,56 @@ class GeneratedPage:
 
     The text is kept compressed (``packed``) from the moment the page is rendered until it is read: a large
     chronology's pages (about 300 MB of text at 10,000 incidents) are all rendered before MkDocs reads the
-    first one, and cross from the worker processes that render them as a fraction of the bytes."""
+    first one, and cross from the worker processes that render them as a fraction of the bytes.
+
+    ``key``: for an incident page, the memo key of everything its text is made from (generator/render/memo.py),
+    which stands for the text in the page cache's keys. ``load``: for a page found in the memo under ``mkdocs
+    build``, its text is not held at all but read when asked for (a page whose conversion is in the cache is
+    never asked)."""
 
     path: str
     packed: bytes
     source: str | None = None
     in_nav: bool = False
     plain: str | None = None  # the text as it is, for a page not kept compressed (``pack=False``)
+    key: str | None = None
+    load: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 
     def __init__(
-        self, path: str, markdown: str, source: str | None = None, in_nav: bool = False, *, pack: bool = True
+        self,
+        path: str,
+        markdown: str,
+        source: str | None = None,
+        in_nav: bool = False,
+        *,
+        pack: bool = True,
+        key: str | None = None,
+        load: Callable[[], str] | None = None,
     ) -> None:
         object.__setattr__(self, "path", path)
         object.__setattr__(
-            self, "packed", zlib.compress(markdown.encode("utf-8", "surrogatepass"), 1) if pack else b""
+            self,
+            "packed",
+            zlib.compress(markdown.encode("utf-8", "surrogatepass"), 1) if pack and load is None else b"",
         )
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "in_nav", in_nav)
-        object.__setattr__(self, "plain", None if pack else markdown)
+        object.__setattr__(self, "plain", None if pack or load is not None else markdown)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "load", load)
 
     @property
     def markdown(self) -> str:
+        if self.load is not None:
+            return self.load()
         if self.plain is not None:
             return self.plain
         return zlib.decompress(self.packed).decode("utf-8", "surrogatepass")
+
+    def keyed(self, key: str) -> GeneratedPage:
+        """This page with its memo ``key``: set once, as the page is rendered, before it is handed on."""
+        object.__setattr__(self, "key", key)
+        return self
 
 
 # the names Jinja2's ``obj.name`` finds on a plain dict before its keys (``items``, ``values``, ``copy``, ...)

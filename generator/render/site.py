@@ -118,9 +118,11 @@ def render_site(
     key of their inputs (``generator.render.memo``); ``fragments``: where pieces of the site-wide pages and
     exports are kept between ``mkdocs serve`` rebuilds (``memo.Fragments``); ``pieces``: where the exports'
     pieces (calendar events, feeds) are kept, across builds too (``fragments`` when not given); the output is the
-    same either way. ``pack``: whether incident pages found in ``memo`` are held compressed until they are read
-    (memory, for ``mkdocs build``); ``mkdocs serve`` holds them as text, as compressing every page again on each
-    rebuild only to read it back cost about a sixth of a rebuild at 1,000 incidents.
+    same either way. ``pack``: whether incident pages are held compressed until they are read, and those found
+    in ``memo`` not held at all but read again from it if asked for (memory, for ``mkdocs build``: a page whose
+    conversion is cached is never asked, see ``memo.partition``); ``mkdocs serve`` holds them as text, as
+    compressing every page again on each rebuild only to read it back cost about a sixth of a rebuild at 1,000
+    incidents.
     ``sink``: given, each file (the exports, the stylesheet, the share cards) is handed to it, in the order of
     its path, as soon as the files are made, before the pages are rendered, and is not kept in the output
     (memory: about 140 MB at 10,000 incidents); the same files either way.
