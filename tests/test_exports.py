@@ -660,13 +660,13 @@ def test_incidents_json_is_every_record_written_at_once(
 
 
 def test_an_empty_list_and_a_title_like_the_list_line_are_joined_right() -> None:
-    from generator.export.tables import _spliced
+    from generator.export.tables import _spliced, record_json
 
     # a title holding the list's line: JSON writes its line break as \n, so only the real line is the list's
     text = to_json({"count": 0, "incidents": [], "title": '\n  "incidents": [],\n'})
     assert _spliced(text, "incidents", []) == text
     records = [{"id": "a", "n": [1, {"b": []}]}, {"id": "é", "t": "x\ny"}]
-    items = [tables_record(record) for record in records]
+    items = [record_json(record) for record in records]
     full = to_json({"count": 2, "incidents": records, "title": '\n  "incidents": [],\n'})
     assert (
         _spliced(
@@ -674,12 +674,6 @@ def test_an_empty_list_and_a_title_like_the_list_line_are_joined_right() -> None
         )
         == full
     )
-
-
-def tables_record(record: dict[str, Any]) -> bytes:
-    from generator.export.tables import record_json
-
-    return record_json(record)
 
 
 @pytest.mark.slow

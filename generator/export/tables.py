@@ -171,16 +171,27 @@ def _csv_lines(rows: Iterable[Sequence[object]]) -> str:
     return to_csv((), rows).decode("utf-8").removeprefix("\r\n")
 
 
-def table_piece(chronology: Chronology, record: IncidentRecord, links: Links) -> str | None:
-    """One incident's part of the tables, as JSON text: its record as incidents.json prints it (:func:`record_json`)
-    and its CSV lines (in incidents.csv and incident_actors.csv); ``None`` when its record is not plain JSON for
-    orjson."""
+def table_parts(
+    chronology: Chronology, record: IncidentRecord, links: Links
+) -> tuple[bytes, str, str] | None:
+    """One incident's part of the tables: its record as incidents.json prints it (:func:`record_json`) and its CSV
+    lines (in incidents.csv and incident_actors.csv); ``None`` when its record is not plain JSON for orjson."""
     i = incident_record(chronology, record, links)
     try:
-        return orjson.dumps({"record": record_json(i).decode("utf-8"), "csv": _csv_lines(incident_rows([i])),
-                             "actors_csv": _csv_lines(_actor_rows(i))}).decode()  # fmt: skip
+        return record_json(i), _csv_lines(incident_rows([i])), _csv_lines(_actor_rows(i))
     except orjson.JSONEncodeError:
         return None
+
+
+def table_piece(chronology: Chronology, record: IncidentRecord, links: Links) -> str | None:
+    """:func:`table_parts` as JSON text, the form kept between builds (``None`` likewise)."""
+    parts = table_parts(chronology, record, links)
+    if parts is None:
+        return None
+    text, csv_lines, actor_lines = parts
+    return orjson.dumps(
+        {"record": text.decode("utf-8"), "csv": csv_lines, "actors_csv": actor_lines}
+    ).decode()
 
 
 def record_json(value: Any) -> bytes:
@@ -233,18 +244,24 @@ def render_tables(
             f"{links!r}\0{fragments.record_text(chronology.vocabulary)}".encode()
         ).hexdigest()
     for r in chronology.incidents:
+        parts: tuple[bytes, str, str] | None
         if fragments is not None:
             key = table_key(chronology, r, context, fragments)
             piece = fragments.get(key, lambda r=r: table_piece(chronology, r, links))
+            kept = fragments.parsed(piece) if piece is not None else None
+            # as bytes: a text with one letter beyond ASCII is held at 2 or 4 bytes a letter
+            parts = (
+                (kept["record"].encode("utf-8"), kept["csv"], kept["actors_csv"])
+                if kept is not None
+                else None
+            )
         else:
-            piece = table_piece(chronology, r, links)
-        if piece is None:  # not plain JSON for orjson: the whole file as to_json writes it
+            parts = table_parts(chronology, r, links)
+        if parts is None:  # not plain JSON for orjson: the whole file as to_json writes it
             return _tables(chronology, links, None, "", "")
-        part = fragments.parsed(piece) if fragments is not None else orjson.loads(piece)
-        # as bytes: a text with one letter beyond ASCII is held at 2 or 4 bytes a letter
-        records.append(part["record"].encode("utf-8"))
-        rows.append(part["csv"])
-        actor_rows.append(part["actors_csv"])
+        records.append(parts[0])
+        rows.append(parts[1])
+        actor_rows.append(parts[2])
     return _tables(chronology, links, records, "".join(rows), "".join(actor_rows))
 
 
